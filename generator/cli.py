@@ -1,0 +1,165 @@
+"""The generate-report command: each subcommand parses options, calls the library, prints, sets the exit code.
+
+Exit codes are a contract: 0 valid, 1 error findings (or warnings under --strict), 2 usage, 3 cannot run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
+
+
+class DefaultCommandGroup(click.Group):
+    """`generate-report DATA …` means `generate-report render DATA …`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args.insert(0, "render")
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_CANNOT_RUN)
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Library errors meaning "cannot run" become one Chinese line and exit 3; never a traceback."""
+    from generator.exceptions import GenerateReportError
+
+    try:
+        code = action()
+    except GenerateReportError as err:
+        _fail(str(err))
+    except Exception as err:  # last resort: office staff must never see a traceback
+        if os.environ.get("GENERATE_REPORT_DEBUG"):
+            raise
+        _fail(f"程序内部错误（{type(err).__name__}: {err}）。请把此行和数据文件发给维护人员；设置 GENERATE_REPORT_DEBUG=1 可显示详细信息。")
+    sys.exit(code)
+
+
+def _exit_code(report: Any, strict: bool) -> int:
+    return EXIT_FINDINGS if report.errors or (strict and report.warnings) else EXIT_OK
+
+
+def _print_findings(report: Any) -> None:
+    for finding in report.findings:
+        click.echo(finding.describe())
+    click.echo(report.summary())
+
+
+data_argument = click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+strict_option = click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="generate-report")
+def cli() -> None:
+    """政府信息公开工作年度报告生成工具。
+
+    \b
+    generate-report DATA             校验数据并生成 Word 和 HTML 报告（同 render）
+    generate-report validate DATA    只校验，列出全部错误和警告
+    generate-report schema           列出全部数据键、名称和类型
+    """
+
+
+@cli.command()
+@data_argument
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="输出文件夹。")
+@click.option("--format", "formats", default="docx,html", show_default=True, help="输出格式，逗号分隔：docx,html。")
+@click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
+@click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
+@strict_option
+def render(data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool) -> None:
+    """校验 DATA（.xlsx 或 .csv）并生成报告 OUTDIR/<文件名>.docx 与 .html。"""
+    from generator import FORMATS, load, render as render_reports, validate
+    from generator.output import write_outputs
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"不支持的格式 {','.join(unknown) or '（空）'}；可选：{','.join(FORMATS)}", param_hint="--format")
+
+    def action() -> int:
+        report_data = load(data)
+        report = validate(report_data)
+        _print_findings(report)
+        code = _exit_code(report, strict)
+        if code and not force:
+            click.echo("未生成报告：请先改正以上错误（或用 --force 强制生成）。", err=True)
+            return code
+        for path in write_outputs(outdir, data.stem, render_reports(report_data, report, chosen, template)):
+            click.echo(f"已生成：{path}")
+        return code
+
+    _run(action)
+
+
+@cli.command(name="validate")
+@data_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式。")
+@strict_option
+def validate_command(data: Path, fmt: str, strict: bool) -> None:
+    """只校验 DATA，列出每个错误和警告（含工作表、单元格、期望值与实际值）。"""
+    from generator import load, validate
+
+    def action() -> int:
+        report = validate(load(data))
+        if fmt == "json":
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_findings(report)
+        return _exit_code(report, strict)
+
+    _run(action)
+
+
+def schema_rows() -> list[dict[str, Any]]:
+    from generator import schema
+
+    rows: list[dict[str, Any]] = []
+    for field in schema.META_FIELDS:
+        location = f"{schema.META_SHEET}!C{schema.text_field_row(field.key)}"
+        rows.append({"key": field.key, "label": field.label, "kind": "text", "required": field.required, "location": location})
+    for fig in schema.figures().values():
+        rows.append({"key": fig.key, "label": fig.label, "kind": fig.kind.value, "required": True, "location": fig.location})
+    for field in schema.NARRATIVE_FIELDS:
+        location = f"{schema.NARRATIVE_SHEET}!C{schema.text_field_row(field.key)}"
+        rows.append({"key": field.key, "label": field.label, "kind": "text", "required": False, "location": location})
+    return rows
+
+
+@cli.command(name="schema")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="输出格式。")
+def schema_command(fmt: str) -> None:
+    """列出全部数据键：键、中文名称、类型（count 整数 / wan_yuan 万元 / text 文字）、工作簿位置。"""
+    rows = schema_rows()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        for row in rows:
+            click.echo(f"{row['key']}\t{row['label']}\t{row['kind']}\t{row['location']}")
+
+
+def main() -> None:
+    cli(prog_name="generate-report")

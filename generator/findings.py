@@ -1,0 +1,144 @@
+"""Validation findings as data: a stable code, severity, figure key(s), location, values and a Chinese message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+# One Chinese message template per (code, variant). The code is the stable id of FORMAT.md's rules;
+# the variant only chooses the wording. Placeholders are filled from the finding's parameters.
+MESSAGES: dict[tuple[str, str], str] = {
+    ("E-cell", "blank"): "{where}「{label}」为空：空白不等于 0，没有发生请填写 0。",
+    ("E-cell", "placeholder"): "{where}「{label}」填写了「{raw}」：请改为数字，没有发生请填写 0。",
+    ("E-cell", "unit"): "{where}「{label}」填写了「{raw}」：单元格内只填数字，不要带单位。",
+    ("E-cell", "text"): "{where}「{label}」填写了「{raw}」，不是数字。",
+    ("E-cell", "formula"): (
+        "{where}「{label}」是公式（{raw}），但文件中没有保存计算结果（文件可能由程序生成、从未在 Excel 中打开）："
+        "请用 Excel 或 WPS 打开该文件、保存后再运行，或直接填写数字。"
+    ),
+    ("E-cell", "missing"): "{where}缺少「{label}」（{key}）。",
+    ("E-int", "count"): "{where}「{label}」为 {raw}：件数必须是不小于 0 的整数。",
+    ("E-int", "amount"): "{where}「{label}」为 {raw}：金额必须是不小于 0、至多 4 位小数的数（单位：万元）。",
+    ("E-meta", "missing"): "{where}缺少「{label}」（{key}），这是必填项。",
+    ("E-meta", "year"): "{where}「{label}」为「{raw}」：请填写四位年份，如 2023。",
+    ("E-row-total", "sum"): (
+        "{where}「{row}」行：总计为 {actual}，但六类申请人之和为 {expected}。{suspect}"
+    ),
+    ("E-col-total", "sum"): "{where}「{column}」列：（七）总计为 {actual}，但（一）至（六）各项之和为 {expected}。{suspect}",
+    ("E-balance", "sum"): (
+        "{where}「{column}」列不平衡：一（本年新收）加二（上年结转）为 {expected}，"
+        "（七）总计加四（结转下年度）为 {actual}，两者应相等。{suspect}"
+    ),
+    ("E-t4-total", "sum"): "{where}「{group}」：总计为 {actual}，但结果维持、结果纠正、其他结果、尚未审结之和为 {expected}。",
+    ("E-narrative", "mismatch"): "正文「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
+    ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
+    ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
+    ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
+    ("W-text", "missing"): "{where}「{label}」未填写，报告中该处将显示【本节未填写】。",
+    ("W-text", "review_results"): (
+        "正文「总体情况」未写明工作考核、社会评议和责任追究结果（政府的年度报告须说明）。"
+    ),
+    ("W-text", "no_figures"): "正文「总体情况」没有引用任何数字（如发布信息条数、受理申请件数）。",
+    ("W-fee", "magnitude"): (
+        "{where}「{label}」为 {actual} 万元（即 {yuan} 元），数额异常大：是否把“元”当成了“万元”填写？"
+    ),
+    ("W-fee", "no_notice"): (
+        "{where}「{label}」为 {actual}，但正文「其他需要报告的事项」称未发出收费通知，两者矛盾。"
+    ),
+    ("W-review", "exceeds"): (
+        "{where}复议后起诉总计为 {actual}，多于已审结的行政复议（维持+纠正+其他）{expected} 件，请核对。"
+    ),
+    ("W-stock", "regulations"): (
+        "{where}「{label}」为 {actual}：县级及以下机关（{body}）一般无权制定规章，请核对是否应为 0。"
+    ),
+}
+
+SUSPECT_NOTE = "与其他核对一并看，最可能出错的是 {location}「{label}」（现为 {value}），请先核对该格。"
+
+
+def to_json_number(value: Decimal | int | None) -> int | float | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return float(value)
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing validation found. `key` is the figure to look at first; `keys` every figure involved."""
+
+    code: str
+    severity: Severity
+    key: str
+    message: str
+    location: str = ""
+    keys: tuple[str, ...] = ()
+    expected: Decimal | int | None = None
+    actual: Decimal | int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["keys"] = list(self.keys or (self.key,))
+        data["expected"] = to_json_number(self.expected)
+        data["actual"] = to_json_number(self.actual)
+        return data
+
+    def describe(self) -> str:
+        """One line for the terminal: severity, code, location, message."""
+        level = "错误" if self.severity == "error" else "警告"
+        return f"[{level} {self.code}] {self.message}"
+
+
+def make_finding(code: str, variant: str, key: str, **params: Any) -> Finding:
+    """Build a finding from the catalogue; `where` (the location with a space) is filled in for the template."""
+    location = params.pop("location", "")
+    keys = tuple(params.pop("keys", ()) or (key,))
+    expected = params.get("expected")
+    actual = params.get("actual")
+    params.setdefault("where", location)
+    params.setdefault("suspect", "")
+    params.setdefault("key", key)
+    message = MESSAGES[(code, variant)].format(**params).strip()
+    severity: Severity = "error" if code.startswith("E-") else "warning"
+    return Finding(code, severity, key, message, location, keys, expected, actual)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All findings for one input; `valid` means no errors (warnings allowed)."""
+
+    source: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def flatten(self) -> list[tuple[str, str]]:
+        """(code, key) pairs: the compact form tests assert on."""
+        return [(f.code, f.key) for f in self.findings]
+
+    def summary(self) -> str:
+        verdict = "通过" if self.valid else "未通过"
+        return f"{self.source}：校验{verdict}，{len(self.errors)} 个错误，{len(self.warnings)} 个警告。"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "valid": self.valid,
+            "error_count": len(self.errors),
+            "warning_count": len(self.warnings),
+            "findings": [f.to_dict() for f in self.findings],
+        }

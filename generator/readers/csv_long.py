@@ -1,0 +1,60 @@
+"""The CSV long format: header `key,value`, one figure or text field per row, UTF-8 (BOM or not) or GBK/GB18030."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from pathlib import Path
+
+from generator import schema
+from generator.exceptions import InputError
+from generator.model import RawValue
+
+ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 first (strict, so GBK bytes fail it), then GB18030; the BOM is dropped when present."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+
+
+def _columns(header: list[str], name: str) -> tuple[int, int]:
+    names = [h.strip().lower() for h in header]
+    if "key" not in names or "value" not in names:
+        raise InputError(f"{name}：第 1 行应为表头 key,value（键,值），实际为“{','.join(header)}”。")
+    return names.index("key"), names.index("value")
+
+
+def read_csv(path: Path) -> dict[str, RawValue]:
+    text = decode(path.read_bytes(), path.name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path.name}：文件是空的。") from None
+    key_col, value_col = _columns(header, path.name)
+    known = set(schema.all_keys())
+    raws: dict[str, RawValue] = {}
+    first_line = {}
+    line = reader.line_num + 1
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        key = row[key_col].strip() if len(row) > key_col else ""
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"，是否应为“{close[0]}”？" if close else "。可用 generate-report schema 查看全部键。"
+            raise InputError(f"{path.name} 第 {start} 行：未知的键“{key}”{hint}")
+        if key in raws:
+            raise InputError(f"{path.name} 第 {start} 行：键“{key}”重复（第 {first_line[key]} 行已出现）。")
+        value = row[value_col] if len(row) > value_col else None
+        raws[key] = RawValue(value, f"第 {start} 行")
+        first_line[key] = start
+    return raws

@@ -1,0 +1,32 @@
+"""The HTML report: one standalone page (CSS inlined, no external requests) from a Jinja template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, TemplateError as JinjaTemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
+
+from generator.exceptions import TemplateError
+from generator.render.environment import make_environment
+
+
+def describe_template_error(name: str, err: Exception) -> str:
+    """One Chinese line naming the template and what went wrong in it."""
+    if isinstance(err, TemplateSyntaxError):
+        return f"模板 {name} 第 {err.lineno} 行：语法错误：{err.message}"
+    if isinstance(err, UndefinedError):
+        return f"模板 {name}：使用了未定义的变量（{err.message}）"
+    if isinstance(err, SecurityError):
+        return f"模板 {name}：试图访问不安全的属性，已拒绝（{err}）"
+    return f"模板 {name}：渲染失败（{err}）"
+
+
+def render_html(template_path: Path, context: dict[str, Any]) -> bytes:
+    env = make_environment(FileSystemLoader(str(template_path.parent)))
+    try:
+        template = env.get_template(template_path.name)
+        return template.render(context).encode("utf-8")
+    except (JinjaTemplateError, SecurityError) as err:
+        raise TemplateError(describe_template_error(template_path.name, err)) from err

@@ -1,0 +1,58 @@
+"""Shared fixtures: the bundled 孟州 2023 sample, as raw values that tests can change and write back out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.workbook import read_csv_values, write_csv, write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CSV = ROOT / "data_samples" / "mengzhou-2023.csv"
+SAMPLE_XLSX = ROOT / "data_samples" / "mengzhou-2023.xlsx"
+
+
+@pytest.fixture
+def sample_values() -> dict[str, str]:
+    """The sample's key -> value text; each test gets its own copy to break."""
+    return read_csv_values(SAMPLE_CSV)
+
+
+@pytest.fixture
+def write_data(tmp_path: Path):
+    """write_data(values, "name.csv" | "name.xlsx") -> path of a real file in that format."""
+
+    def write(values: dict[str, object], name: str = "data.csv") -> Path:
+        path = tmp_path / name
+        path.write_bytes(write_workbook(values) if name.endswith(".xlsx") else write_csv(values))
+        return path
+
+    return write
+
+
+def soffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
+    """Convert with LibreOffice headless (installed by .ci/run), in a throwaway profile that recalculates
+    every formula on load, as Excel does (LibreOffice's default trusts the cached values)."""
+    import subprocess
+
+    profile = outdir / "lo-profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD, encoding="utf-8")
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", target_format,
+         "--outdir", str(outdir), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )
+    converted = outdir / f"{source.stem}.{target_format.split(':')[0]}"
+    assert converted.is_file(), f"LibreOffice did not write {converted}"
+    return converted
+
+
+RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
