@@ -44,7 +44,9 @@ def _run(action: Callable[[], int]) -> None:
     except Exception as err:  # last resort: office staff must never see a traceback
         if os.environ.get("GENERATE_REPORT_DEBUG"):
             raise
-        _fail(f"程序内部错误（{type(err).__name__}: {err}）。请把此行和数据文件发给维护人员；设置 GENERATE_REPORT_DEBUG=1 可显示详细信息。")
+        _fail(
+            f"程序内部错误（{type(err).__name__}: {err}）。请把此行和数据文件发给维护人员；设置 GENERATE_REPORT_DEBUG=1 可显示详细信息。"
+        )
     sys.exit(code)
 
 
@@ -76,21 +78,31 @@ def cli() -> None:
 
 @cli.command()
 @data_argument
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="输出文件夹。")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="输出文件夹。",
+)
 @click.option("--format", "formats", default="docx,html", show_default=True, help="输出格式，逗号分隔：docx,html。")
 @click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
 @click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
 @strict_option
 def render(data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool) -> None:
     """校验 DATA（.xlsx 或 .csv）并生成报告 OUTDIR/<文件名>.docx 与 .html。"""
-    from generator import FORMATS, load, render as render_reports, validate
+    from generator import FORMATS, load, validate
+    from generator import render as render_reports
     from generator.output import write_outputs
 
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"不支持的格式 {','.join(unknown) or '（空）'}；可选：{','.join(FORMATS)}", param_hint="--format")
+        raise click.BadParameter(
+            f"不支持的格式 {','.join(unknown) or '（空）'}；可选：{','.join(FORMATS)}", param_hint="--format"
+        )
 
     def action() -> int:
         report_data = load(data)
@@ -109,8 +121,9 @@ def render(data: Path, outdir: Path, formats: str, template: str | None, force: 
 
 @cli.command(name="validate")
 @data_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式。")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
+)
 @strict_option
 def validate_command(data: Path, fmt: str, strict: bool) -> None:
     """只校验 DATA，列出每个错误和警告（含工作表、单元格、期望值与实际值）。"""
@@ -133,9 +146,13 @@ def schema_rows() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for field in schema.META_FIELDS:
         location = f"{schema.META_SHEET}!C{schema.text_field_row(field.key)}"
-        rows.append({"key": field.key, "label": field.label, "kind": "text", "required": field.required, "location": location})
+        rows.append(
+            {"key": field.key, "label": field.label, "kind": "text", "required": field.required, "location": location}
+        )
     for fig in schema.figures().values():
-        rows.append({"key": fig.key, "label": fig.label, "kind": fig.kind.value, "required": True, "location": fig.location})
+        rows.append(
+            {"key": fig.key, "label": fig.label, "kind": fig.kind.value, "required": True, "location": fig.location}
+        )
     for field in schema.NARRATIVE_FIELDS:
         location = f"{schema.NARRATIVE_SHEET}!C{schema.text_field_row(field.key)}"
         rows.append({"key": field.key, "label": field.label, "kind": "text", "required": False, "location": location})
@@ -143,8 +160,9 @@ def schema_rows() -> list[dict[str, Any]]:
 
 
 @cli.command(name="schema")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
-              help="输出格式。")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True, help="输出格式。"
+)
 def schema_command(fmt: str) -> None:
     """列出全部数据键：键、中文名称、类型（count 整数 / wan_yuan 万元 / text 文字）、工作簿位置。"""
     rows = schema_rows()

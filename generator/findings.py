@@ -24,30 +24,30 @@ MESSAGES: dict[tuple[str, str], str] = {
     ("E-int", "amount"): "{where}「{label}」为 {raw}：金额必须是不小于 0、至多 4 位小数的数（单位：万元）。",
     ("E-meta", "missing"): "{where}缺少「{label}」（{key}），这是必填项。",
     ("E-meta", "year"): "{where}「{label}」为「{raw}」：请填写四位年份，如 2023。",
-    ("E-row-total", "sum"): (
-        "{where}「{row}」行：总计为 {actual}，但六类申请人之和为 {expected}。{suspect}"
-    ),
-    ("E-col-total", "sum"): "{where}「{column}」列：（七）总计为 {actual}，但（一）至（六）各项之和为 {expected}。{suspect}",
+    ("E-row-total", "sum"): ("{where}「{row}」行：总计为 {actual}，但六类申请人之和为 {expected}。{suspect}"),
+    (
+        "E-col-total",
+        "sum",
+    ): "{where}「{column}」列：（七）总计为 {actual}，但（一）至（六）各项之和为 {expected}。{suspect}",
     ("E-balance", "sum"): (
         "{where}「{column}」列不平衡：一（本年新收）加二（上年结转）为 {expected}，"
         "（七）总计加四（结转下年度）为 {actual}，两者应相等。{suspect}"
     ),
-    ("E-t4-total", "sum"): "{where}「{group}」：总计为 {actual}，但结果维持、结果纠正、其他结果、尚未审结之和为 {expected}。",
+    (
+        "E-t4-total",
+        "sum",
+    ): "{where}「{group}」：总计为 {actual}，但结果维持、结果纠正、其他结果、尚未审结之和为 {expected}。",
     ("E-narrative", "mismatch"): "正文「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
-    ("W-text", "missing"): "{where}「{label}」未填写，报告中该处将显示【本节未填写】。",
-    ("W-text", "review_results"): (
-        "正文「总体情况」未写明工作考核、社会评议和责任追究结果（政府的年度报告须说明）。"
-    ),
+    ("W-text", "missing"): "{where}「{label}」（{key}）未填写，报告中该处将显示【本节未填写】。",
+    ("W-text", "review_results"): ("正文「总体情况」未写明工作考核、社会评议和责任追究结果（政府的年度报告须说明）。"),
     ("W-text", "no_figures"): "正文「总体情况」没有引用任何数字（如发布信息条数、受理申请件数）。",
     ("W-fee", "magnitude"): (
         "{where}「{label}」为 {actual} 万元（即 {yuan} 元），数额异常大：是否把“元”当成了“万元”填写？"
     ),
-    ("W-fee", "no_notice"): (
-        "{where}「{label}」为 {actual}，但正文「其他需要报告的事项」称未发出收费通知，两者矛盾。"
-    ),
+    ("W-fee", "no_notice"): ("{where}「{label}」为 {actual}，但正文「其他需要报告的事项」称未发出收费通知，两者矛盾。"),
     ("W-review", "exceeds"): (
         "{where}复议后起诉总计为 {actual}，多于已审结的行政复议（维持+纠正+其他）{expected} 件，请核对。"
     ),

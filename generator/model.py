@@ -60,7 +60,9 @@ def _figure_findings(raws: Mapping[str, RawValue], figures: dict[str, Number]) -
             findings.append(make_finding("E-cell", "missing", key, label=fig.label))
             continue
         if raw.formula and raw.value is None:
-            findings.append(make_finding("E-cell", "formula", key, location=raw.location, label=fig.label, raw=raw.formula))
+            findings.append(
+                make_finding("E-cell", "formula", key, location=raw.location, label=fig.label, raw=raw.formula)
+            )
             continue
         parsed = parse_figure(raw.value, fig.kind)
         if parsed.value is not None:

@@ -65,7 +65,9 @@ def sum_rules() -> tuple[SumRule, ...]:
     for group, label, parent in schema.T4_GROUPS:
         parts = tuple(f"t4.{group}.{o}" for o, _ in schema.T4_OUTCOMES if o != "total")
         total = f"t4.{group}.total"
-        rules.append(SumRule("E-t4-total", total, (total,), parts, (("group", "·".join(filter(None, (parent, label)))),)))
+        rules.append(
+            SumRule("E-t4-total", total, (total,), parts, (("group", "·".join(filter(None, (parent, label)))),))
+        )
     return tuple(rules)
 
 
@@ -84,7 +86,9 @@ def _check_sums(data: ReportData) -> list[Finding]:
         key = suspect if suspect and suspect in rule.keys else rule.anchor
         note = ""
         if key != rule.anchor:
-            note = SUSPECT_NOTE.format(location=data.where(key), label=schema.figures()[key].label, value=data.figures[key])
+            note = SUSPECT_NOTE.format(
+                location=data.where(key), label=schema.figures()[key].label, value=data.figures[key]
+            )
         finding = make_finding(
             rule.code,
             "sum",
@@ -102,7 +106,8 @@ def _check_sums(data: ReportData) -> list[Finding]:
 
 def _single_out(failed: Iterator[SumRule]) -> str:
     """When exactly one row and one column of table 三 fail, the cell where they cross is the likely culprit."""
-    rows, columns = set(), set()
+    rows: set[str] = set()
+    columns: set[str] = set()
     for rule in failed:
         axis, _, name = rule.axis.partition(":")
         (rows if axis == "row" else columns if axis == "col" else set()).add(name)
@@ -125,7 +130,9 @@ class NarrativeClaim:
 _NUM = r"(\d[\d,]*)"
 _NOT_INCLUDING = r"(?![（(]?(?:含|其中|包括))"
 NARRATIVE_CLAIMS: tuple[NarrativeClaim, ...] = (
-    NarrativeClaim(re.compile(rf"(?:受理|新收|收到)[^，。；、\d]{{0,12}}申请{_NUM}件{_NOT_INCLUDING}"), ("t3.new_received.total",)),
+    NarrativeClaim(
+        re.compile(rf"(?:受理|新收|收到)[^，。；、\d]{{0,12}}申请{_NUM}件{_NOT_INCLUDING}"), ("t3.new_received.total",)
+    ),
     NarrativeClaim(re.compile(rf"上一?年度?结转[^，。；、\d]{{0,8}}?{_NUM}件"), ("t3.carried_over.total",)),
     NarrativeClaim(re.compile(rf"结转(?:至)?下一?年度?[^，。；、\d]{{0,8}}?{_NUM}件"), ("t3.carried_forward.total",)),
     NarrativeClaim(re.compile(rf"行政复议(?:案件)?{_NUM}(?:件|起)"), ("t4.review.total",)),
@@ -183,7 +190,9 @@ def _check_text(data: ReportData) -> list[Finding]:
     findings = []
     for field in schema.NARRATIVE_FIELDS:
         if field.key not in data.narrative and field.key not in schema.OPTIONAL_NARRATIVE:
-            findings.append(make_finding("W-text", "missing", field.key, location=data.where(field.key), label=field.label))
+            findings.append(
+                make_finding("W-text", "missing", field.key, location=data.where(field.key), label=field.label)
+            )
     overview = "".join("".join(data.narrative.get(f.key, ())) for f in schema.OVERVIEW_FIELDS)
     if overview and not re.search(r"\d", normalise_text(overview)):
         findings.append(make_finding("W-text", "no_figures", "narrative.overview.active"))
@@ -199,14 +208,29 @@ def _check_plausibility(data: ReportData) -> list[Finding]:
     if fee is not None and fee > FEE_IMPLAUSIBLE_WAN_YUAN:
         label = schema.figures()[fee_key].label
         findings.append(
-            make_finding("W-fee", "magnitude", fee_key, location=data.where(fee_key), label=label, actual=fee, yuan=f"{fee * 10000:,.0f}")
+            make_finding(
+                "W-fee",
+                "magnitude",
+                fee_key,
+                location=data.where(fee_key),
+                label=label,
+                actual=fee,
+                yuan=f"{fee * 10000:,.0f}",
+            )
         )
     unpaid_key = "t3.other.unpaid_fee.total"
     other_text = "".join(data.narrative.get("narrative.other", ()))
     if figures.get(unpaid_key, 0) > 0 and NO_FEE_NOTICE.search(other_text):
         label = schema.figures()[unpaid_key].label
         findings.append(
-            make_finding("W-fee", "no_notice", unpaid_key, location=data.where(unpaid_key), label=label, actual=figures[unpaid_key])
+            make_finding(
+                "W-fee",
+                "no_notice",
+                unpaid_key,
+                location=data.where(unpaid_key),
+                label=label,
+                actual=figures[unpaid_key],
+            )
         )
     concluded = [figures.get(f"t4.review.{o}") for o in ("upheld", "corrected", "other")]
     after_key = "t4.litigation_after_review.total"
@@ -229,7 +253,15 @@ def _check_plausibility(data: ReportData) -> list[Finding]:
             if figures.get(key, 0) > 0:
                 label = schema.figures()[key].label
                 findings.append(
-                    make_finding("W-stock", "regulations", key, location=data.where(key), label=label, actual=figures[key], body=data.body)
+                    make_finding(
+                        "W-stock",
+                        "regulations",
+                        key,
+                        location=data.where(key),
+                        label=label,
+                        actual=figures[key],
+                        body=data.body,
+                    )
                 )
     return findings
 

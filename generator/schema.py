@@ -7,13 +7,13 @@ This module is the single source of truth. Readers, rules, templates, the sample
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 
 from generator.grid import Grid, GridCell, sheet_address
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a figure is written: a whole count, or an amount in 万元 with at most four decimals."""
 
     COUNT = "count"
@@ -168,7 +168,9 @@ class T3Node:
 
 
 def _items(prefix: str, heading: str, items: tuple[tuple[str, str], ...]) -> T3Node:
-    return T3Node(heading, children=tuple(T3Node(f"{i}.{label}", f"{prefix}.{key}") for i, (key, label) in enumerate(items, 1)))
+    return T3Node(
+        heading, children=tuple(T3Node(f"{i}.{label}", f"{prefix}.{key}") for i, (key, label) in enumerate(items, 1))
+    )
 
 
 T3_ROWS: tuple[T3Node, ...] = (

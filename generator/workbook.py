@@ -46,7 +46,9 @@ def _table_sheet(workbook: Any, title: str, grid: Grid, values: Mapping[str, obj
     for cell in grid.cells:
         row, col = cell.row + first, cell.col + 1
         target = sheet.cell(row, col, _cell_value(values.get(cell.key)) if cell.is_figure else cell.text)
-        target.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if cell.is_figure else "left")
+        target.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="center" if cell.is_figure else "left"
+        )
         target.fill = PatternFill("solid", fgColor=INPUT_FILL if cell.is_figure else HEADER_FILL)
         if cell.rowspan > 1 or cell.colspan > 1:
             sheet.merge_cells(

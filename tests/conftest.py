@@ -40,9 +40,19 @@ def soffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD, encoding="utf-8")
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", target_format,
-         "--outdir", str(outdir), str(source)],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     converted = outdir / f"{source.stem}.{target_format.split(':')[0]}"
     assert converted.is_file(), f"LibreOffice did not write {converted}"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import SAMPLE_CSV, SAMPLE_XLSX, soffice_convert
+
 from generator import InputError, load, schema, validate
 
 

@@ -45,7 +45,10 @@ def test_e_cell_blank_placeholder_unit_and_missing(check):
     messages = [f.message for f in report.errors]
     assert messages[0] == "缺少「行政许可·本年处理决定数量」（t2.art20_5.licensing.decisions）。"
     assert messages[1] == "第 28 行「（一）予以公开·自然人」为空：空白不等于 0，没有发生请填写 0。"
-    assert messages[2] == "第 40 行「（二）部分公开（区分处理的，只计这一情形，不计其他情形）·其他」填写了「—」：请改为数字，没有发生请填写 0。"
+    assert (
+        messages[2]
+        == "第 40 行「（二）部分公开（区分处理的，只计这一情形，不计其他情形）·其他」填写了「—」：请改为数字，没有发生请填写 0。"
+    )
     assert messages[3] == "第 189 行「行政复议·结果维持」填写了「2件」：单元格内只填数字，不要带单位。"
 
 
@@ -56,7 +59,10 @@ def test_a_bad_cell_does_not_cascade_into_arithmetic_findings(check):
 
 def test_e_int(check):
     report = check({"t3.granted.natural_person": "53.5", "t2.art20_8.admin_fees.amount_wan_yuan": "4351.71951"})
-    assert errors(report) == [("E-int", "t2.art20_8.admin_fees.amount_wan_yuan"), ("E-int", "t3.granted.natural_person")]
+    assert errors(report) == [
+        ("E-int", "t2.art20_8.admin_fees.amount_wan_yuan"),
+        ("E-int", "t3.granted.natural_person"),
+    ]
     assert report.errors[0].message == (
         "第 14 行「行政事业性收费·本年收费金额（单位：万元）」为 4351.71951：金额必须是不小于 0、至多 4 位小数的数（单位：万元）。"
     )
@@ -65,8 +71,13 @@ def test_e_int(check):
 def test_e_row_total_on_a_single_row(check):
     # Break a row total only: its row fails and so does the 总计 column: they cross at that very cell.
     report = check({"t3.denied.process_info.total": "3"})
-    assert errors(report) == [("E-row-total", "t3.denied.process_info.total"), ("E-col-total", "t3.denied.process_info.total")]
-    assert report.errors[0].message == "第 84 行「（三）不予公开6.属于四类过程性信息」行：总计为 3，但六类申请人之和为 2。"
+    assert errors(report) == [
+        ("E-row-total", "t3.denied.process_info.total"),
+        ("E-col-total", "t3.denied.process_info.total"),
+    ]
+    assert (
+        report.errors[0].message == "第 84 行「（三）不予公开6.属于四类过程性信息」行：总计为 3，但六类申请人之和为 2。"
+    )
     assert report.errors[1].message == (
         "第 182 行「总计」列：（七）总计为 148，但（一）至（六）各项之和为 149。"
         "与其他核对一并看，最可能出错的是 第 84 行「（三）不予公开6.属于四类过程性信息·总计」（现为 3），请先核对该格。"
@@ -119,7 +130,9 @@ def test_e_t4_total(check):
     assert report.errors[0].message == (
         "第 199 行「行政诉讼·未经复议直接起诉」：总计为 5，但结果维持、结果纠正、其他结果、尚未审结之和为 4。"
     )
-    assert report.errors[0].keys == tuple(f"t4.litigation_direct.{o}" for o in ("total", "upheld", "corrected", "other", "pending"))
+    assert report.errors[0].keys == tuple(
+        f"t4.litigation_direct.{o}" for o in ("total", "upheld", "corrected", "other", "pending")
+    )
 
 
 def test_e_narrative(check, sample_values):
@@ -151,7 +164,10 @@ def test_w_text_missing_sections_and_review_results(check, sample_values):
         {"narrative.overview.supervision": "定期开展培训。", "narrative.problems": ""},
     )
     assert warnings(report) == [("W-text", "narrative.problems"), ("W-text", "narrative.overview.supervision")]
-    assert report.warnings[1].message == "第 210 行「五、存在的主要问题及改进情况」未填写，报告中该处将显示【本节未填写】。"
+    assert (
+        report.warnings[1].message
+        == "第 210 行「五、存在的主要问题及改进情况」（narrative.problems）未填写，报告中该处将显示【本节未填写】。"
+    )
 
 
 def test_w_text_departments_need_not_state_review_results(check):
@@ -183,7 +199,10 @@ def test_w_fee(check, sample_values):
 def test_w_review(check):
     report = check({"t4.litigation_after_review.pending": "3", "t4.litigation_after_review.total": "4"})
     assert warnings(report) == [("W-review", "t4.litigation_after_review.total")]
-    assert report.warnings[-1].message == "第 204 行复议后起诉总计为 4，多于已审结的行政复议（维持+纠正+其他）3 件，请核对。"
+    assert (
+        report.warnings[-1].message
+        == "第 204 行复议后起诉总计为 4，多于已审结的行政复议（维持+纠正+其他）3 件，请核对。"
+    )
 
 
 def test_w_stock_regulations_for_a_county_level_body(check):

@@ -9,7 +9,11 @@ from generator.model import ReportData, assemble
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
-OLD_FORMATS = {".xls": "Excel 97-2003 工作簿（.xls）", ".et": "WPS 表格文件（.et）", ".ods": "OpenDocument 表格（.ods）"}
+OLD_FORMATS = {
+    ".xls": "Excel 97-2003 工作簿（.xls）",
+    ".et": "WPS 表格文件（.et）",
+    ".ods": "OpenDocument 表格（.ods）",
+}
 
 
 def load(path: str | Path) -> ReportData:

@@ -41,7 +41,7 @@ def read_csv(path: Path) -> dict[str, RawValue]:
     key_col, value_col = _columns(header, path.name)
     known = set(schema.all_keys())
     raws: dict[str, RawValue] = {}
-    first_line = {}
+    first_line: dict[str, int] = {}
     line = reader.line_num + 1
     for row in reader:
         start, line = line, reader.line_num + 1

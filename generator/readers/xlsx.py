@@ -36,7 +36,10 @@ def _check_sheets(workbook: Any, name: str) -> None:
 
 def _text_fields(workbook: Any, raws: dict[str, RawValue]) -> None:
     """Metadata and narrative rows are found by the key in column B, so an inserted row does no harm."""
-    for sheet_name, fields in ((schema.META_SHEET, schema.META_FIELDS), (schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS)):
+    for sheet_name, fields in (
+        (schema.META_SHEET, schema.META_FIELDS),
+        (schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS),
+    ):
         sheet = workbook[sheet_name]
         rows = {}
         for row in sheet.iter_rows(min_col=KEY_COLUMN, max_col=VALUE_COLUMN):

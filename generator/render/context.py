@@ -50,7 +50,12 @@ def _table(grid_key: str, figures: dict[str, Any]) -> dict[str, Any]:
                 }
             )
         rows.append(cells)
-    return {"caption": grid.caption, "head": rows[: grid.head_rows], "body": rows[grid.head_rows :], "n_cols": grid.n_cols}
+    return {
+        "caption": grid.caption,
+        "head": rows[: grid.head_rows],
+        "body": rows[grid.head_rows :],
+        "n_cols": grid.n_cols,
+    }
 
 
 def build_context(data: ReportData, report: ValidationReport) -> dict[str, Any]:
@@ -70,9 +75,7 @@ def build_context(data: ReportData, report: ValidationReport) -> dict[str, Any]:
         "is_government": data.is_government,
         "period": f"{year}年1月1日至12月31日",
     }
-    overview = [
-        {"heading": f.heading, "key": f.key, "paragraphs": narrative[f.key]} for f in schema.OVERVIEW_FIELDS
-    ]
+    overview = [{"heading": f.heading, "key": f.key, "paragraphs": narrative[f.key]} for f in schema.OVERVIEW_FIELDS]
     errors = report.errors
     return {
         "meta": SimpleNamespace(**meta),

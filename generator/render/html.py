@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, TemplateError as JinjaTemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import FileSystemLoader, TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SecurityError
 
 from generator.exceptions import TemplateError

@@ -1,0 +1,85 @@
+"""The HTML report's tables, parsed with spans expanded: every figure under its official headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import SAMPLE_XLSX
+from textdump import expand_html_table
+
+from generator import load, render, schema, validate
+from generator.render.environment import num
+
+
+@pytest.fixture(scope="module")
+def sample():
+    data = load(SAMPLE_XLSX)
+    page = BeautifulSoup(render(data, validate(data), ["html"])["html"], "html.parser")
+    return data, page
+
+
+def test_page_is_standalone_and_structured(sample):
+    _, page = sample
+    assert page.html["lang"] == "zh-CN"
+    assert len(page.find_all("h1")) == 1
+    assert [h.get_text() for h in page.find_all("h2")] == list(schema.HEADINGS.values())
+    assert page.find_all(["script", "link", "img", "iframe"]) == []
+    assert not re.search(r"(src|href)\s*=|url\(|@import", str(page))
+
+
+@pytest.mark.parametrize("table", ["t2", "t3", "t4"])
+def test_every_figure_sits_under_its_headers(sample, table):
+    data, page = sample
+    element = page.find("table", id=f"table-{table}")
+    assert element.caption.get_text() == schema.HEADINGS[table]
+    grid = expand_html_table(element)
+    layout = schema.grids()[table]
+    assert len(grid) == layout.n_rows and len(grid[0]) == layout.n_cols
+    for cell in layout.figure_cells():
+        row, col = cell.row, cell.col
+        assert grid[row][col] == num(data.figures[cell.key]), cell.key
+        row_label, column_label = cell.text.split("·", 1)[0], cell.text.rsplit("·", 1)[-1]
+        if table == "t2":  # each block of table 二 has its own header row (信息内容 | …) above its data rows
+            header_rows: list[int] | range = [max(r for r in range(row) if grid[r][0] == schema.T2_CONTENT_LABEL)]
+        else:
+            header_rows = range(layout.head_rows)
+        column_headers = [grid[r][col] for r in header_rows]
+        assert column_label in column_headers, (cell.key, column_headers)
+        if table != "t4":  # table 四 has a single data row and no row header
+            assert any(row_label.endswith(text) or text in row_label for text in grid[row][:col] if text), cell.key
+
+
+def test_table_three_headers_are_official(sample):
+    _, page = sample
+    head = page.find("table", id="table-t3").thead
+    corner = head.find("th")
+    assert (corner["rowspan"], corner["colspan"]) == ("3", "3")
+    assert corner.get_text() == schema.T3_CORNER
+    spans = {th.get_text(): (th.get("rowspan", "1"), th.get("colspan", "1")) for th in head.find_all("th")}
+    assert spans["申请人情况"] == ("1", "7")
+    assert spans["法人或其他组织"] == ("1", "5")
+    assert spans["自然人"] == ("2", "1") and spans["总计"] == ("2", "1")
+    body_groups = {
+        th.get_text(): th.get("rowspan")
+        for th in page.find("table", id="table-t3").tbody.find_all("th", scope="rowgroup")
+    }
+    assert body_groups == {
+        "三、本年度办理结果": "22",
+        "（三）不予公开": "8",
+        "（四）无法提供": "3",
+        "（五）不予处理": "5",
+        "（六）其他处理": "3",
+    }
+    t4_head = page.find("table", id="table-t4").thead.find_all("tr")
+    assert [th.get_text() for th in t4_head[0].find_all("th")] == ["行政复议", "行政诉讼"]
+    assert [th.get_text() for th in t4_head[1].find_all("th")][-2:] == ["未经复议直接起诉", "复议后起诉"]
+
+
+def test_seed_narrative_is_in_the_page(sample):
+    data, page = sample
+    paragraphs = {p.get_text() for p in page.find_all("p")}
+    for field in schema.NARRATIVE_FIELDS:
+        for paragraph in data.narrative.get(field.key, ()):
+            assert paragraph in paragraphs
