@@ -6,8 +6,42 @@ from generator import schema
 from generator.schema import Kind
 
 # FORMAT.md's data contract, spelled out independently of schema.py so a drift in either shows.
-T3_ROWS = ["new_received", "carried_over", "granted", "partial", "denied.state_secret", "denied.law_prohibited", "denied.three_security_one_stability", "denied.third_party_rights", "denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.admin_query", "unable.not_held", "unable.needs_creation", "unable.still_unclear", "not_processed.petition_complaint", "not_processed.duplicate", "not_processed.publication", "not_processed.mass_repeated", "not_processed.confirm_or_reissue", "other.no_correction", "other.unpaid_fee", "other.other", "total_processed", "carried_forward"]
-T3_COLUMNS = ["natural_person", "org_commercial", "org_research", "org_public_interest", "org_legal_service", "org_other", "total"]
+T3_ROWS = [
+    "new_received",
+    "carried_over",
+    "granted",
+    "partial",
+    "denied.state_secret",
+    "denied.law_prohibited",
+    "denied.three_security_one_stability",
+    "denied.third_party_rights",
+    "denied.internal_affairs",
+    "denied.process_info",
+    "denied.enforcement_file",
+    "denied.admin_query",
+    "unable.not_held",
+    "unable.needs_creation",
+    "unable.still_unclear",
+    "not_processed.petition_complaint",
+    "not_processed.duplicate",
+    "not_processed.publication",
+    "not_processed.mass_repeated",
+    "not_processed.confirm_or_reissue",
+    "other.no_correction",
+    "other.unpaid_fee",
+    "other.other",
+    "total_processed",
+    "carried_forward",
+]
+T3_COLUMNS = [
+    "natural_person",
+    "org_commercial",
+    "org_research",
+    "org_public_interest",
+    "org_legal_service",
+    "org_other",
+    "total",
+]
 T2_KEYS = [
     *(f"t2.art20_1.{d}.{c}" for d in ("regulations", "normative_docs") for c in ("issued", "repealed", "in_force")),
     "t2.art20_5.licensing.decisions",

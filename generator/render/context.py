@@ -68,12 +68,13 @@ def build_context(data: ReportData, report: ValidationReport) -> dict[str, Any]:
     meta = {
         "body": data.body,
         "year": year,
-        "title": f"{data.body}{year}年政府信息公开工作年度报告",
+        # Under --force the body or year may be missing: the title must still read as a sentence.
+        "title": f"{data.body}{f'{year}年' if year else ''}政府信息公开工作年度报告",
         "issue_date": data.meta.get("issue_date"),
         "issue_date_text": issue_date_text(data.meta.get("issue_date")),  # type: ignore[arg-type]
         "body_kind": data.meta.get("body_kind", "government"),
         "is_government": data.is_government,
-        "period": f"{year}年1月1日至12月31日",
+        "period": f"{year}年1月1日至12月31日" if year else "",
     }
     overview = [{"heading": f.heading, "key": f.key, "paragraphs": narrative[f.key]} for f in schema.OVERVIEW_FIELDS]
     errors = report.errors

@@ -1,0 +1,308 @@
+"""The default Word template: in sync with the schema, GB/T 9704 page and styles, renders every figure safely."""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from generator import schema
+from generator.exceptions import TemplateError
+from generator.readers import load
+from generator.render.context import build_context
+from generator.render.docx import render_docx
+from generator.render.environment import make_environment, num
+from generator.rules import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "default" / "report.docx"
+SAMPLE = ROOT / "data_samples" / "mengzhou-2023.csv"
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_docx_template import build_template  # noqa: E402
+
+
+def _content(doc) -> dict[str, object]:
+    """Everything a reader sees, as text: paragraphs with their style, every table cell, the footers."""
+    section = doc.sections[0]
+    return {
+        "paragraphs": [(p.style.name, p.text) for p in doc.paragraphs],
+        "tables": [[[cell.text for cell in row.cells] for row in table.rows] for table in doc.tables],
+        "footers": [p.text for f in (section.footer, section.even_page_footer) for p in f.paragraphs],
+    }
+
+
+def _east_asia_font(style) -> str | None:
+    rpr = style.element.rPr
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def _render(context: dict, template: Path = TEMPLATE) -> docx.document.Document:
+    return docx.Document(io.BytesIO(render_docx(template, context, make_environment())))
+
+
+@pytest.fixture(scope="module")
+def template():
+    return docx.Document(str(TEMPLATE))
+
+
+@pytest.fixture(scope="module")
+def sample():
+    data = load(SAMPLE)
+    report = validate(data)
+    assert not report.errors, "the sample must pass validation"
+    return data, build_context(data, report)
+
+
+@pytest.fixture(scope="module")
+def rendered_bytes(sample):
+    return render_docx(TEMPLATE, sample[1], make_environment())
+
+
+@pytest.fixture(scope="module")
+def rendered(rendered_bytes):
+    return docx.Document(io.BytesIO(rendered_bytes))
+
+
+# --- (a) the committed template is what the build script produces ------------------------------
+
+
+def test_committed_template_is_up_to_date(template):
+    assert _content(template) == _content(build_template()), (
+        "templates/default/report.docx 已过期：请运行 python tools/build_docx_template.py"
+    )
+
+
+def test_template_takes_every_label_and_key_from_the_schema(template):
+    texts = [p.text for p in template.paragraphs]
+    for field in schema.OVERVIEW_FIELDS:
+        assert field.heading in texts
+        assert f"{{%p for para in {field.key} %}}" in texts
+    for key in schema.HEADINGS:
+        assert f"{{{{ headings.{key} }}}}" in texts
+    assert texts[0] == "{%p if validation.failed %}"
+    for (key, grid), table in zip(schema.grids().items(), template.tables, strict=True):
+        assert (len(table.rows), len(table.columns)) == (grid.n_rows, grid.n_cols), key
+        for cell in grid.cells:
+            expected = f"{{{{ {cell.key}|num }}}}" if cell.is_figure else cell.text
+            assert table.cell(cell.row, cell.col).text == expected, (key, cell)
+
+
+def test_every_jinja_tag_is_a_single_run(template):
+    paragraphs = list(template.paragraphs)
+    paragraphs += [p for t in template.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    tagged = [p for p in paragraphs if "{" in p.text]
+    assert len(tagged) > 200
+    for paragraph in tagged:
+        assert len(paragraph.runs) == 1, paragraph.text
+
+
+# --- (b) GB/T 9704 page, styles and page numbers -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "font", "size"),
+    [
+        ("Normal", "仿宋_GB2312", 16),
+        ("Title", "方正小标宋简体", 22),
+        ("Heading 1", "黑体", 16),
+        ("Heading 2", "楷体_GB2312", 16),
+    ],
+)
+def test_style_fonts_and_sizes(template, name, font, size):
+    style = template.styles[name]
+    assert _east_asia_font(style) == font
+    assert style.font.size.pt == size
+
+
+def test_normal_indent_spacing_language(template):
+    ppr = template.styles["Normal"].element.pPr
+    assert ppr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    assert template.styles["Normal"].paragraph_format.first_line_indent.pt == 32
+    spacing = ppr.find(qn("w:spacing"))
+    assert spacing.get(qn("w:lineRule")) == "exact" and 27 <= int(spacing.get(qn("w:line"))) / 20 <= 29.5
+    lang = template.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    assert template.core_properties.title == "{{ meta.title }}"  # each report gets its own title
+    assert template.core_properties.created.year == 2024
+
+
+@pytest.mark.parametrize(("name", "level"), [("Heading 1", "0"), ("Heading 2", "1")])
+def test_headings_have_outline_levels(template, name, level):
+    assert template.styles[name].element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == level
+
+
+def test_every_used_style_sets_the_east_asian_font(template):
+    section = template.sections[0]
+    paragraphs = list(template.paragraphs) + [
+        p for f in (section.footer, section.even_page_footer) for p in f.paragraphs
+    ]
+    paragraphs += [p for t in template.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    used = {p.style.name: p.style for p in paragraphs} | {t.style.name: t.style for t in template.tables}
+    assert {"Normal", "Title", "Heading 1", "Heading 2", "Table Grid", "Footer"} <= set(used)
+    for name, style in used.items():
+        assert _east_asia_font(style), f"style {name} sets no w:eastAsia font"
+    table_text = next(
+        s
+        for n, s in used.items()
+        if n not in {"Normal", "Title", "Heading 1", "Heading 2", "Footer"}
+        and s.type == 1
+        and s.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    )
+    assert 10.5 <= table_text.font.size.pt <= 12
+    assert table_text.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "0"
+
+
+def test_page_is_a4_with_gbt9704_margins(template):
+    section = template.sections[0]
+    expected = {
+        "page_width": 210,
+        "page_height": 297,
+        "top_margin": 37,
+        "bottom_margin": 35,
+        "left_margin": 28,
+        "right_margin": 26,
+    }
+    for attr, mm in expected.items():
+        assert abs(getattr(section, attr).mm - mm) <= 0.5, attr
+
+
+def test_page_numbers_odd_right_even_left(template):
+    assert template.settings.odd_and_even_pages_header_footer
+    section = template.sections[0]
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        xml = footer._element.xml
+        instr = [el.text for el in footer._element.iter(qn("w:instrText"))]
+        assert any(text.strip() == "PAGE" for text in instr) or 'w:instr=" PAGE "' in xml
+        paragraph = footer.paragraphs[0]
+        assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
+        assert paragraph.alignment == align
+        assert _east_asia_font(paragraph.style) == "宋体" and paragraph.style.font.size.pt == 14
+
+
+def test_tables_fit_the_text_block_and_repeat_headers(template):
+    for (key, grid), table in zip(schema.grids().items(), template.tables, strict=True):
+        widths = [c.width.mm for c in table.columns]
+        assert sum(widths) <= 156.5, key
+        rows = [row._tr.trPr for row in table.rows]
+        assert all(tr is not None and tr.find(qn("w:cantSplit")) is not None for tr in rows), key
+        headers = [tr.find(qn("w:tblHeader")) is not None for tr in rows]
+        assert headers == [i < grid.head_rows for i in range(grid.n_rows)], key
+
+
+# --- (c) rendering the sample --------------------------------------------------------------------
+
+
+def test_rendered_sample_has_every_heading_and_figure(sample, rendered):
+    data, _ = sample
+    texts = [p.text for p in rendered.paragraphs]
+    assert texts[0] == f"{data.body}{data.year}年政府信息公开工作年度报告"
+    for heading in schema.HEADINGS.values():
+        assert heading in texts
+    assert [p.text for p in rendered.paragraphs if p.style.name == "Heading 1"] == list(schema.HEADINGS.values())
+    checked = 0
+    for (key, grid), table in zip(schema.grids().items(), rendered.tables, strict=True):
+        for cell in grid.figure_cells():
+            assert table.cell(cell.row, cell.col).text == num(data.figures[cell.key]), (key, cell.key)
+            checked += 1
+    assert checked == len(schema.figures()) == 200
+    assert rendered.tables[0].cell(*_position("t2.art20_8.admin_fees.amount_wan_yuan")).text == "4351.7195"
+    assert data.narrative["narrative.overview.on_request"][0] in texts
+    assert texts[-1] == data.body
+
+
+def _position(key: str) -> tuple[int, int]:
+    cell = next(c for grid in schema.grids().values() for c in grid.cells if c.key == key)
+    return cell.row, cell.col
+
+
+def test_rendered_sample_has_no_tags_left(rendered_bytes):
+    with zipfile.ZipFile(io.BytesIO(rendered_bytes)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                xml = archive.read(name).decode("utf-8")
+                assert "{{" not in xml and "{%" not in xml and "%}" not in xml, name
+
+
+def test_failed_validation_banner_is_the_first_line(sample):
+    context = dict(sample[1])
+    context["validation"] = SimpleNamespace(failed=True, banner="【本报告未通过数据校验】", errors=["x"], warnings=[])
+    texts = [p.text for p in _render(context).paragraphs]
+    assert texts[:2] == ["【本报告未通过数据校验】", context["meta"].title]
+
+
+# --- (d) escaping ------------------------------------------------------------------------------
+
+
+def test_markup_characters_render_literally(sample):
+    name = "A&B<C>\"'"
+    context = dict(sample[1])
+    context["meta"] = SimpleNamespace(**{**vars(context["meta"]), "body": name, "title": f"{name}年度报告"})
+    doc = _render(context)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == f"{name}年度报告"
+    assert texts[-1] == name
+
+
+# --- (e) template errors -----------------------------------------------------------------------
+
+
+def _template_with(tmp_path: Path, *paragraphs: str) -> Path:
+    doc = docx.Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = tmp_path / "custom.docx"
+    doc.save(str(path))
+    return path
+
+
+def test_undefined_name_is_named(tmp_path, sample):
+    path = _template_with(tmp_path, "前言", "{{ no_such_name }}")
+    with pytest.raises(TemplateError, match=r"^模板 custom\.docx：未定义的变量 no_such_name$"):
+        render_docx(path, sample[1], make_environment())
+
+
+def test_misspelt_figure_key_is_named(tmp_path, sample):
+    path = _template_with(tmp_path, "{{ t3.granted.totl|num }}")
+    with pytest.raises(TemplateError, match=r"^模板 custom\.docx：未定义的属性 totl$") as info:
+        render_docx(path, sample[1], make_environment())
+    assert info.value.__cause__ is not None
+
+
+def test_runtime_error_in_template_is_a_template_error(tmp_path, sample):
+    path = _template_with(tmp_path, "{{ meta.body() }}")
+    with pytest.raises(TemplateError, match=r"^模板 custom\.docx：渲染出错"):
+        render_docx(path, sample[1], make_environment())
+
+
+def test_syntax_error_points_at_the_paragraph(tmp_path, sample):
+    path = _template_with(tmp_path, "第一段", "{{ meta.body }", "第三段")
+    with pytest.raises(TemplateError, match=r"^模板 custom\.docx：语法错误（第 \d+ 行附近") as info:
+        render_docx(path, sample[1], make_environment())
+    assert "\n" not in str(info.value)
+
+
+def test_sandbox_refuses_private_attributes(tmp_path, sample):
+    path = _template_with(tmp_path, "{{ meta.__class__.__mro__ }}")
+    with pytest.raises(TemplateError, match="不安全"):
+        render_docx(path, sample[1], make_environment())
+
+
+def test_missing_or_broken_template(tmp_path, sample):
+    with pytest.raises(TemplateError, match="找不到模板文件"):
+        render_docx(tmp_path / "none.docx", sample[1], make_environment())
+    broken = tmp_path / "broken.docx"
+    broken.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"^模板 broken\.docx：不是有效的 Word"):
+        render_docx(broken, sample[1], make_environment())
