@@ -1,6 +1,7 @@
 """The generate-report command: each subcommand parses options, calls the library, prints, sets the exit code.
 
-Exit codes are a contract: 0 valid, 1 error findings (or warnings under --strict), 2 usage, 3 cannot run.
+Exit codes are a contract (see clitools.py). Commands of later features live in generator/commands/ and are
+registered at the end of this module.
 """
 
 from __future__ import annotations
@@ -8,15 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
+from generator.clitools import data_argument, exit_code, print_findings, run, strict_option
 
 
 class DefaultCommandGroup(click.Group):
@@ -26,42 +24,6 @@ class DefaultCommandGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args.insert(0, "render")
         return super().parse_args(ctx, args)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"错误：{message}", err=True)
-    sys.exit(EXIT_CANNOT_RUN)
-
-
-def _run(action: Callable[[], int]) -> None:
-    """Library errors meaning "cannot run" become one Chinese line and exit 3; never a traceback."""
-    from generator.exceptions import GenerateReportError
-
-    try:
-        code = action()
-    except GenerateReportError as err:
-        _fail(str(err))
-    except Exception as err:  # last resort: office staff must never see a traceback
-        if os.environ.get("GENERATE_REPORT_DEBUG"):
-            raise
-        _fail(
-            f"程序内部错误（{type(err).__name__}: {err}）。请把此行和数据文件发给维护人员；设置 GENERATE_REPORT_DEBUG=1 可显示详细信息。"
-        )
-    sys.exit(code)
-
-
-def _exit_code(report: Any, strict: bool) -> int:
-    return EXIT_FINDINGS if report.errors or (strict and report.warnings) else EXIT_OK
-
-
-def _print_findings(report: Any) -> None:
-    for finding in report.findings:
-        click.echo(finding.describe())
-    click.echo(report.summary())
-
-
-data_argument = click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
-strict_option = click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
 
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,8 +69,8 @@ def render(data: Path, outdir: Path, formats: str, template: str | None, force: 
     def action() -> int:
         report_data = load(data)
         report = validate(report_data)
-        _print_findings(report)
-        code = _exit_code(report, strict)
+        print_findings(report)
+        code = exit_code(report, strict)
         if code and not force:
             click.echo("未生成报告：请先改正以上错误（或用 --force 强制生成）。", err=True)
             return code
@@ -116,7 +78,7 @@ def render(data: Path, outdir: Path, formats: str, template: str | None, force: 
             click.echo(f"已生成：{path}")
         return code
 
-    _run(action)
+    run(action)
 
 
 @cli.command(name="validate")
@@ -134,10 +96,10 @@ def validate_command(data: Path, fmt: str, strict: bool) -> None:
         if fmt == "json":
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
-            _print_findings(report)
-        return _exit_code(report, strict)
+            print_findings(report)
+        return exit_code(report, strict)
 
-    _run(action)
+    run(action)
 
 
 def schema_rows() -> list[dict[str, Any]]:
@@ -177,6 +139,9 @@ def schema_command(fmt: str) -> None:
     else:
         for row in rows:
             click.echo(f"{row['key']}\t{row['label']}\t{row['kind']}\t{row['location']}")
+
+
+# --- Commands defined in generator/commands/ (one line each) ---------------------------------
 
 
 def main() -> None:

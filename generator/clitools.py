@@ -1,0 +1,52 @@
+"""What every command shares: exit codes, the "cannot run" handler, common arguments and options.
+
+Exit codes are a contract: 0 valid, 1 error findings (or warnings under --strict), 2 usage, 3 cannot run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
+
+
+def fail(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_CANNOT_RUN)
+
+
+def run(action: Callable[[], int]) -> None:
+    """Library errors meaning "cannot run" become one Chinese line and exit 3; never a traceback."""
+    from generator.exceptions import GenerateReportError
+
+    try:
+        code = action()
+    except GenerateReportError as err:
+        fail(str(err))
+    except Exception as err:  # last resort: office staff must never see a traceback
+        if os.environ.get("GENERATE_REPORT_DEBUG"):
+            raise
+        fail(
+            f"程序内部错误（{type(err).__name__}: {err}）。请把此行和数据文件发给维护人员；设置 GENERATE_REPORT_DEBUG=1 可显示详细信息。"
+        )
+    sys.exit(code)
+
+
+def exit_code(report: Any, strict: bool) -> int:
+    return EXIT_FINDINGS if report.errors or (strict and report.warnings) else EXIT_OK
+
+
+def print_findings(report: Any) -> None:
+    for finding in report.findings:
+        click.echo(finding.describe())
+    click.echo(report.summary())
+
+
+data_argument = click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+strict_option = click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")

@@ -1,0 +1,1 @@
+"""Click commands of individual features, each a thin wrapper over a library call; registered in cli.py."""
