@@ -16,6 +16,13 @@ import click
 
 from generator.clitools import data_argument, exit_code, print_findings, run, strict_option
 
+previous_option = click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="上年数据文件（.xlsx 或 .csv）：加做两年衔接核对（上年结转、现行有效件数等），只产生警告。",
+)
+
 
 class DefaultCommandGroup(click.Group):
     """`generate-report DATA …` means `generate-report render DATA …`."""
@@ -34,6 +41,7 @@ def cli() -> None:
     \b
     generate-report DATA             校验数据并生成 Word 和 HTML 报告（同 render）
     generate-report validate DATA    只校验，列出全部错误和警告
+    generate-report diff OLD NEW     与上年对比：数字变化、正文变化、两年衔接核对
     generate-report schema           列出全部数据键、名称和类型
     """
 
@@ -53,7 +61,10 @@ def cli() -> None:
 @click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
 @click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
 @strict_option
-def render(data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool) -> None:
+@previous_option
+def render(
+    data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool, previous: Path | None
+) -> None:
     """校验 DATA（.xlsx 或 .csv）并生成报告 OUTDIR/<文件名>.docx 与 .html。"""
     from generator import FORMATS, load, validate
     from generator import render as render_reports
@@ -68,7 +79,7 @@ def render(data: Path, outdir: Path, formats: str, template: str | None, force: 
 
     def action() -> int:
         report_data = load(data)
-        report = validate(report_data)
+        report = validate(report_data, load(previous) if previous else None)
         print_findings(report)
         code = exit_code(report, strict)
         if code and not force:
@@ -87,12 +98,13 @@ def render(data: Path, outdir: Path, formats: str, template: str | None, force: 
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
 )
 @strict_option
-def validate_command(data: Path, fmt: str, strict: bool) -> None:
+@previous_option
+def validate_command(data: Path, fmt: str, strict: bool, previous: Path | None) -> None:
     """只校验 DATA，列出每个错误和警告（含工作表、单元格、期望值与实际值）。"""
     from generator import load, validate
 
     def action() -> int:
-        report = validate(load(data))
+        report = validate(load(data), load(previous) if previous else None)
         if fmt == "json":
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -142,6 +154,16 @@ def schema_command(fmt: str) -> None:
 
 
 # --- Commands defined in generator/commands/ (one line each) ---------------------------------
+# Each module imports only click and clitools at the top, so start-up stays fast.
+from generator.commands.diff import diff_command  # noqa: E402
+from generator.commands.templates import check_template_command, new_template_command  # noqa: E402
+from generator.commands.workbook import import_command, init_command  # noqa: E402
+
+cli.add_command(diff_command)
+cli.add_command(new_template_command)
+cli.add_command(check_template_command)
+cli.add_command(init_command)
+cli.add_command(import_command)
 
 
 def main() -> None:

@@ -37,11 +37,15 @@ MESSAGES: dict[tuple[str, str], str] = {
         "E-t4-total",
         "sum",
     ): "{where}「{group}」：总计为 {actual}，但结果维持、结果纠正、其他结果、尚未审结之和为 {expected}。",
+    ("E-narrative", "quote"): "{where}正文「{label}」引用数字有误：{problem}",
     ("E-narrative", "mismatch"): "正文「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
-    ("W-text", "missing"): "{where}「{label}」（{key}）未填写，报告中该处将显示【本节未填写】。",
+    (
+        "W-text",
+        "missing",
+    ): "{where}「{label}」（{key}）未填写：报告中该处将使用模板的标准表述，没有标准表述的显示【本节未填写】。",
     ("W-text", "review_results"): ("正文「总体情况」未写明工作考核、社会评议和责任追究结果（政府的年度报告须说明）。"),
     ("W-text", "no_figures"): "正文「总体情况」没有引用任何数字（如发布信息条数、受理申请件数）。",
     ("W-fee", "magnitude"): (
@@ -53,6 +57,37 @@ MESSAGES: dict[tuple[str, str], str] = {
     ),
     ("W-stock", "regulations"): (
         "{where}「{label}」为 {actual}：县级及以下机关（{body}）一般无权制定规章，请核对是否应为 0。"
+    ),
+    # Continuity between two consecutive years (continuity.py); `old_where` is the old file's name and cell.
+    ("W-carry", "mismatch"): (
+        "{where}「{label}」为 {actual}，但上年 {old_where}「{old_label}」为 {expected}："
+        "本年的“上年结转”应等于上年的“结转下年度继续办理”。"
+    ),
+    ("W-in-force", "mismatch"): (
+        "{where}「{label}」为 {actual}，但上年现行有效 {old_in_force} 件（上年 {old_where}）加本年制发 {issued} 件、"
+        "减本年废止 {repealed} 件应为 {expected} 件。文件也可能因有效期届满等原因失效：如属此类请在正文中说明，否则请核对。"
+    ),
+    ("W-stock", "repealed"): (
+        "{where}「{label}」为 {actual}，多于上年现行有效 {old_in_force} 件（上年 {old_where}）与本年制发 {issued} 件"
+        "之和 {expected}：废止的文件不可能多于可以废止的文件，请核对。"
+    ),
+    ("W-jump", "rise"): (
+        "{where}「{label}」由上年的 {expected}（上年 {old_where}）增至 {actual}，是上年的 {ratio} 倍（超过 5 倍）："
+        "请核对是否填错（如单位、位数）。"
+    ),
+    ("W-jump", "fall"): (
+        "{where}「{label}」由上年的 {expected}（上年 {old_where}）降至 {actual}，仅为上年的 {ratio}（不足五分之一）："
+        "请核对是否填错（如单位、位数）。"
+    ),
+    ("W-jump", "identical"): (
+        "三张统计表的全部 {count} 个数字与上年（{old_source}）完全相同：是否沿用了上年的表格而未填写本年数据？"
+    ),
+    ("W-meta", "previous_body"): (
+        "{where}「{label}」为「{body}」，但上年数据（{old_source}）为「{old_body}」：对比的应是同一机关的两年数据。"
+    ),
+    ("W-meta", "previous_year"): (
+        "{where}「{label}」为 {actual}，但上年数据（{old_source}）为 {old_year} 年，不是相邻的上一年（应为 {expected} 年）："
+        "上年结转、现行有效件数的衔接核对已跳过。"
     ),
 }
 

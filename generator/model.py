@@ -105,6 +105,7 @@ def _meta(raws: Mapping[str, RawValue], meta: dict[str, object]) -> list[Finding
     elif meta["issue_date"] is None:
         finding("W-meta", "date", "meta.issue_date", raw=text("meta.issue_date"))
 
+    meta["contact"] = text("meta.contact")
     kind = text("meta.body_kind")
     meta["body_kind"] = schema.BODY_KINDS.get(kind, "government")
     if not kind:

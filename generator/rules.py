@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cache
 
 from generator import schema
+from generator.continuity import check_continuity
 from generator.findings import SUSPECT_NOTE, Finding, ValidationReport, make_finding
 from generator.model import ReportData
 from generator.values import normalise_text
@@ -148,9 +149,12 @@ NARRATIVE_CLAIMS: tuple[NarrativeClaim, ...] = (
 
 
 def _check_narrative(data: ReportData) -> list[Finding]:
-    findings = []
+    """Quotes ({{ key }}) must name real figures; a figure stated in words must equal its cell."""
+    from generator.render.narrative import expand_narrative
+
+    expanded, findings = expand_narrative(data)
     for field in schema.NARRATIVE_FIELDS:
-        for paragraph in data.narrative.get(field.key, ()):
+        for paragraph in expanded.get(field.key, ()):
             text = normalise_text(paragraph)
             for claim in NARRATIVE_CLAIMS:
                 if not all(k in data.figures for k in claim.keys):
@@ -266,8 +270,11 @@ def _check_plausibility(data: ReportData) -> list[Finding]:
     return findings
 
 
-def validate(data: ReportData) -> ValidationReport:
-    """Every single-year rule of the format; reading problems come first, then arithmetic on what parsed."""
+def validate(data: ReportData, previous: ReportData | None = None) -> ValidationReport:
+    """Every single-year rule of the format; reading problems come first, then arithmetic on what parsed.
+
+    With `previous` (last year's data of the same body) the continuity rules follow, as warnings.
+    """
     findings = [
         *data.read_findings,
         *_check_sums(data),
@@ -275,4 +282,6 @@ def validate(data: ReportData) -> ValidationReport:
         *_check_text(data),
         *_check_plausibility(data),
     ]
+    if previous is not None:
+        findings += check_continuity(previous, data)
     return ValidationReport(data.source, tuple(findings))

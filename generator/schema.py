@@ -72,6 +72,7 @@ META_FIELDS: tuple[TextField, ...] = (
     TextField("meta.year", "报告年度", required=True, hint="四位年份，如 2023"),
     TextField("meta.issue_date", "发布日期", hint="如 2024-01-20 或 2024年1月20日"),
     TextField("meta.body_kind", "机关类型", hint="政府 或 部门（government / department）"),
+    TextField("meta.contact", "联系方式（可选）", hint="部门模板在落款下方显示，如：联系电话 0391-8888888"),
 )
 
 NARRATIVE_FIELDS: tuple[TextField, ...] = (
@@ -355,3 +356,25 @@ def text_field_row(key: str) -> int:
 
 def all_keys() -> list[str]:
     return [f.key for f in META_FIELDS] + list(figures()) + [f.key for f in NARRATIVE_FIELDS]
+
+
+# --- Labels seen in published reports (importing a report) ------------------------------------
+
+# Older or abbreviated labels that real reports print, mapped to the figure-key prefix of the official row
+# (table 二: "t2.<block>.<row>", table 三: "t3.<row>"). The importer normalises widths, spaces, brackets and
+# quotes before comparing, so only wording differences need an entry here.
+IMPORT_ALIASES: dict[str, str] = {
+    "规范性文件": "t2.art20_1.normative_docs",
+    "其他规范性文件": "t2.art20_1.normative_docs",
+    "逾期不补正": "t3.other.no_correction",
+    "申请人逾期不补正": "t3.other.no_correction",
+    "申请人无正当理由逾期不补正": "t3.other.no_correction",
+    "逾期未缴费": "t3.other.unpaid_fee",
+    "逾期未缴纳费用": "t3.other.unpaid_fee",
+    "申请人逾期未缴费": "t3.other.unpaid_fee",
+    "逾期未按收费通知要求缴纳费用": "t3.other.unpaid_fee",
+    "申请人逾期未按收费通知要求缴纳费用": "t3.other.unpaid_fee",
+    "本年度新收政府信息公开申请数量": "t3.new_received",
+    "上年度结转政府信息公开申请数量": "t3.carried_over",
+    "结转下年度继续办理的申请数量": "t3.carried_forward",
+}

@@ -59,7 +59,7 @@ def sample():
     data = load(SAMPLE)
     report = validate(data)
     assert not report.errors, "the sample must pass validation"
-    return data, build_context(data, report)
+    return data, build_context(data, report, standard={})
 
 
 @pytest.fixture(scope="module")

@@ -166,7 +166,7 @@ def test_w_text_missing_sections_and_review_results(check, sample_values):
     assert warnings(report) == [("W-text", "narrative.problems"), ("W-text", "narrative.overview.supervision")]
     assert (
         report.warnings[1].message
-        == "第 210 行「五、存在的主要问题及改进情况」（narrative.problems）未填写，报告中该处将显示【本节未填写】。"
+        == "第 210 行「五、存在的主要问题及改进情况」（narrative.problems）未填写：报告中该处将使用模板的标准表述，没有标准表述的显示【本节未填写】。"
     )
 
 

@@ -1,10 +1,13 @@
-"""Build the default Word template (templates/default/report.docx) from the schema, GB/T 9704-2012 layout.
+"""Build the shipped Word templates (templates/<set>/report.docx) from the schema, GB/T 9704-2012 layout.
 
-Usage: python tools/build_docx_template.py [OUT]
+Usage: python tools/build_docx_template.py            (every shipped set)
+       python tools/build_docx_template.py SET [OUT]  (one set: default or department)
 
 Every heading, table label and figure key comes from generator.schema; the document holds docxtpl
-(Jinja) tags that generator.render.context fills in. Re-run this script whenever the schema changes;
-tests/test_docx_template.py fails while the committed template is out of date.
+(Jinja) tags that generator.render.context fills in. The sets differ in their preface and signature
+block (VARIANTS below; the HTML templates carry the same text, which tests/test_template_sets.py checks).
+Re-run this script whenever the schema changes; tests/test_docx_template.py fails while a committed
+template is out of date.
 """
 
 from __future__ import annotations
@@ -29,7 +32,26 @@ from docx.text.paragraph import Paragraph
 from generator import schema
 from generator.grid import Grid
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "templates" / "default" / "report.docx"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+DEFAULT_OUT = TEMPLATES / "default" / "report.docx"
+
+# The preface printed when the data has none (narrative.preface), and the lines of the signature block.
+PREFACE_DEFAULT = (
+    "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》"
+    "（国办公开办函〔2021〕30号）编制，包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+    "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。"
+    "本报告所列数据的统计期限为{{ meta.period }}。"
+)
+PREFACE_DEPARTMENT = (
+    "根据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定，{{ meta.body }}编制本机关{{ meta.year }}年度"
+    "政府信息公开工作年度报告。报告所列数据的统计期限为{{ meta.period }}，全文分六个部分。"
+    "对本报告如有疑问，请与{{ meta.body }}办公室联系。"
+)
+VARIANTS: dict[str, dict[str, object]] = {
+    "default": {"preface": PREFACE_DEFAULT, "contact_line": False},
+    "department": {"preface": PREFACE_DEPARTMENT, "contact_line": True},
+}
+CONTACT_LINE = "联系方式：{{ meta.contact }}"
 
 # GB/T 9704-2012: fonts by role, sizes in pt (2号 = 22, 3号 = 16, 4号 = 14, 五号 = 10.5).
 FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
@@ -289,7 +311,7 @@ def _table(doc: DocumentObject, key: str, grid: Grid) -> Table:
     return table
 
 
-def _content(doc: DocumentObject) -> None:
+def _content(doc: DocumentObject, variant: dict[str, object]) -> None:
     fields = {f.key: f for f in schema.NARRATIVE_FIELDS}
     preface = schema.NARRATIVE_FIELDS[0].key
     assert preface in schema.OPTIONAL_NARRATIVE, "the preface is expected first among the narrative fields"
@@ -304,7 +326,11 @@ def _content(doc: DocumentObject) -> None:
     _tag(doc, "{%p endif %}")
 
     _tag(doc, "{{ meta.title }}", "Title")
+    _tag(doc, f"{{%p if {preface} %}}")
     _loop(doc, preface)
+    _tag(doc, "{%p else %}")
+    _tag(doc, str(variant["preface"]))
+    _tag(doc, "{%p endif %}")
 
     _tag(doc, "{{ headings.overview }}", "Heading 1")
     for field in schema.OVERVIEW_FIELDS:
@@ -326,23 +352,29 @@ def _content(doc: DocumentObject) -> None:
     _tag(doc, "{%p if meta.issue_date_text %}")
     _tag(doc, "{{ meta.issue_date_text }}", SIGNATURE_STYLE)
     _tag(doc, "{%p endif %}")
+    if variant["contact_line"]:
+        _tag(doc, "{%p if meta.contact %}")
+        _tag(doc, CONTACT_LINE, SIGNATURE_STYLE)
+        _tag(doc, "{%p endif %}")
 
 
-def build_template() -> DocumentObject:
-    """The default report template as a python-docx Document (not saved)."""
+def build_template(variant: str = "default") -> DocumentObject:
+    """A shipped set's report template as a python-docx Document (not saved)."""
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc)
     _set_properties(doc)
-    _content(doc)
+    _content(doc, VARIANTS[variant])
     return doc
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else DEFAULT_OUT
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_template().save(str(out))
-    print(f"已生成模板：{out}")
+    sets = [argv[0]] if argv else list(VARIANTS)
+    for name in sets:
+        out = Path(argv[1]) if len(argv) > 1 else TEMPLATES / name / "report.docx"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        build_template(name).save(str(out))
+        print(f"已生成模板：{out}")
     return 0
 
 

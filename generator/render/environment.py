@@ -47,14 +47,50 @@ def cn_date(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-FILTERS = {"num": num, "thousands": thousands, "wan_yuan": wan_yuan, "percent": percent, "cn_date": cn_date}
+CN_DIGITS = "零一二三四五六七八九"
 
 
-def make_environment(loader: BaseLoader | None = None) -> SandboxedEnvironment:
-    """Templates come from other offices and are untrusted: sandbox, autoescape and StrictUndefined, always."""
+def cn_num(value: Any) -> str:
+    """A whole number in Chinese numerals as headings use them: 3 -> 三, 12 -> 十二, 20 -> 二十, 105 -> 一百零五."""
+    number = _decimal(value)
+    if number is None or number != number.to_integral_value() or not 0 <= number < 10000:
+        return str(value)
+    n = int(number)
+    if n < 10:
+        return CN_DIGITS[n]
+    parts, zero = [], False
+    for unit, size in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit, n = divmod(n, size)
+        if digit:
+            if zero:
+                parts.append("零")
+            parts.append(CN_DIGITS[digit] + unit)
+            zero = False
+        elif parts:
+            zero = True
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text  # 十二, not 一十二
+
+
+FILTERS = {
+    "num": num,
+    "thousands": thousands,
+    "wan_yuan": wan_yuan,
+    "percent": percent,
+    "cn_date": cn_date,
+    "cn_num": cn_num,
+}
+
+
+def make_environment(loader: BaseLoader | None = None, autoescape: bool = True) -> SandboxedEnvironment:
+    """Templates come from other offices and are untrusted: always sandboxed and strict about undefined names.
+
+    Autoescape is on for every document template (HTML, Word XML); it is off only where the output is plain
+    text that a document template escapes afterwards (narrative paragraphs quoting figures).
+    """
     env = SandboxedEnvironment(
         loader=loader,
-        autoescape=True,
+        autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, TemplateSyntaxError, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
+from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 from generator.exceptions import TemplateError
 from generator.render.environment import make_environment
+from generator.templates import HTML_TEMPLATE, TemplateSet
 
 
 def describe_template_error(name: str, err: Exception) -> str:
@@ -24,10 +24,10 @@ def describe_template_error(name: str, err: Exception) -> str:
     return f"模板 {name}：渲染失败（{err}）"
 
 
-def render_html(template_path: Path, context: dict[str, Any]) -> bytes:
-    env = make_environment(FileSystemLoader(str(template_path.parent)))
+def render_html(template_set: TemplateSet, context: dict[str, Any]) -> bytes:
+    env = make_environment(template_set.html_loader())
     try:
-        template = env.get_template(template_path.name)
+        template = env.get_template(HTML_TEMPLATE)
         return template.render(context).encode("utf-8")
     except (JinjaTemplateError, SecurityError) as err:
-        raise TemplateError(describe_template_error(template_path.name, err)) from err
+        raise TemplateError(describe_template_error(HTML_TEMPLATE, err)) from err

@@ -1,0 +1,167 @@
+"""Template sets: finding them, falling back to default, copying one for another city, editing it in Word."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from conftest import ROOT, SAMPLE_CSV
+from docx import Document
+from textdump import docx_lines, html_lines
+
+from generator import TemplateError, load, render, validate
+from generator.cli import cli
+from generator.render.check import check_template_set, template_variables
+from generator.templates import builtin_templates_dir, find_template_set, shipped_sets
+
+sys.path.insert(0, str(ROOT / "tools"))
+from build_docx_template import PREFACE_DEFAULT, PREFACE_DEPARTMENT  # noqa: E402
+
+DEPARTMENT_SAMPLE = ROOT / "data_samples" / "shili-jiaotong-2023.csv"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return lambda *args: CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
+
+
+def rendered(data_path: Path, template=None, formats=("docx", "html")):
+    data = load(data_path)
+    return render(data, validate(data), formats, template)
+
+
+def test_shipped_sets_are_found_by_name_and_check_clean():
+    assert shipped_sets() == ["default", "department"]
+    for name in shipped_sets():
+        template_set = find_template_set(name)
+        assert template_set.folder.resolve() == builtin_templates_dir() / name
+        assert check_template_set(template_set) == []
+
+
+def test_every_variable_the_shipped_templates_use_is_known():
+    # The same resolver that rejects a typo accepts each of these; spot-check that the lists are real.
+    variables = template_variables(find_template_set("default"))
+    assert "t3.carried_forward.org_other" in variables["report.docx"]
+    assert {"meta.title", "tables.t3", "narrative.problems"} <= variables["report.html.j2"]
+
+
+def test_unknown_set_names_the_shipped_ones(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TemplateError, match="找不到模板集“cityX”.*内置：default、department"):
+        find_template_set("cityX")
+
+
+def test_a_set_in_the_working_folder_is_found_by_name(run, tmp_path):
+    assert run("new-template", "jiaozuo").exit_code == 0
+    assert find_template_set("jiaozuo").folder == Path("templates/jiaozuo")
+
+
+def test_a_partial_set_falls_back_to_default(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    default = builtin_templates_dir() / "default"
+    (mine / "report.html.j2").write_text(
+        (default / "report.html.j2")
+        .read_text(encoding="utf-8")
+        .replace("{{ meta.title }}</h1>", "{{ meta.title }}（草稿）</h1>"),
+        encoding="utf-8",
+    )
+    outputs = rendered(SAMPLE_CSV, str(mine))
+    page = BeautifulSoup(outputs["html"], "html.parser")
+    assert page.h1.get_text().endswith("（草稿）")
+    assert "border-collapse" in page.style.get_text()  # style.css came from default
+    assert docx_lines(outputs["docx"]) == docx_lines(rendered(SAMPLE_CSV)["docx"])  # report.docx too
+
+
+def test_department_set_has_its_own_preface_and_signature():
+    default = rendered(DEPARTMENT_SAMPLE)
+    department = rendered(DEPARTMENT_SAMPLE, "department")
+    html = html_lines(department["html"].decode("utf-8"))
+    assert (
+        "p: 根据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定，示例市交通运输局编制本机关2023年度"
+        in "\n".join(html)
+    )
+    assert "p: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in html
+    docx = docx_lines(department["docx"])
+    assert "Report Signature: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in docx
+    changed = set(docx) ^ set(docx_lines(default["docx"]))
+    assert len(changed) == 3  # two prefaces and the contact line; every table and section as in default
+
+
+@pytest.mark.parametrize(("name", "preface"), [("default", PREFACE_DEFAULT), ("department", PREFACE_DEPARTMENT)])
+def test_word_and_html_carry_the_same_preface(name, preface):
+    outputs = rendered(DEPARTMENT_SAMPLE, name)
+    expected = preface.replace("{{ meta.period }}", "2023年1月1日至12月31日")
+    expected = expected.replace("{{ meta.body }}", "示例市交通运输局").replace("{{ meta.year }}", "2023")
+    assert f"Normal: {expected}" in docx_lines(outputs["docx"])
+    assert f"p: {expected}" in html_lines(outputs["html"].decode("utf-8"))
+
+
+def test_new_template_edited_in_word_renders_the_change(run, tmp_path):
+    result = run("new-template", "jiaozuo", "-o", "city")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "city").iterdir()) == [
+        "manifest.toml",
+        "report.docx",
+        "report.html.j2",
+        "style.css",
+        "模板说明.md",
+    ]
+    guide = (tmp_path / "city" / "模板说明.md").read_text(encoding="utf-8")
+    assert "| `{{ t3.new_received.total }}` | 一、本年新收政府信息公开申请数量·总计（整数（件/个）） |" in guide
+    assert "| `cn_date` |" in guide
+
+    # As Word would save it: edit the copied template with python-docx.
+    path = tmp_path / "city" / "report.docx"
+    document = Document(str(path))
+    preface = next(p for p in document.paragraphs if p.text.startswith("本报告根据"))
+    preface.runs[0].text = preface.runs[0].text.replace("六个部分。", "六个部分。焦作市政务公开办公室汇总编制。")
+    signature = next(p for p in document.paragraphs if p.text == "{{ meta.body }}")
+    signature.runs[0].text = "焦作市人民政府办公室"
+    document.save(str(path))
+
+    assert run("check-template", "city").exit_code == 0
+    result = run(SAMPLE_CSV, "--template", "city", "-o", "out")
+    assert result.exit_code == 0, result.output
+    mine = docx_lines((tmp_path / "out" / "mengzhou-2023.docx").read_bytes())
+    ours = docx_lines(rendered(SAMPLE_CSV)["docx"])
+    assert [line for line in mine if line not in ours] == [
+        next(line for line in mine if "焦作市政务公开办公室汇总编制" in line),
+        "Report Signature: 焦作市人民政府办公室",
+    ]
+    assert len(mine) == len(ours)
+    assert html_lines((tmp_path / "out" / "mengzhou-2023.html").read_text(encoding="utf-8")) == html_lines(
+        rendered(SAMPLE_CSV)["html"].decode("utf-8")
+    )
+
+
+def test_new_template_refuses_to_overwrite(run):
+    assert run("new-template", "a").exit_code == 0
+    result = run("new-template", "a")
+    assert result.exit_code == 3
+    assert result.stderr == "错误：文件夹 templates/a 已存在且不为空：请换一个名称或用 -o 指定新文件夹。\n"
+
+
+def test_department_copy_keeps_working(run, tmp_path):
+    assert run("new-template", "bureau", "--from", "department").exit_code == 0
+    assert run("check-template", "templates/bureau").exit_code == 0
+    assert run(DEPARTMENT_SAMPLE, "--template", "bureau", "-o", "out").exit_code == 0
+    page = (tmp_path / "out" / "shili-jiaotong-2023.html").read_text(encoding="utf-8")
+    assert "联系方式：示例市交通运输局办公室" in page
+
+
+def test_docx_renders_bytes_that_python_docx_opens():
+    outputs = rendered(SAMPLE_CSV, None, ["docx"])
+    assert Document(io.BytesIO(outputs["docx"])).paragraphs
+
+
+def test_copied_set_is_independent_of_the_source(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(builtin_templates_dir() / "department", tmp_path / "copy")
+    assert find_template_set("copy").folders == (Path("copy"), builtin_templates_dir() / "default")

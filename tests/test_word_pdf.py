@@ -1,0 +1,41 @@
+"""The generated Word report as LibreOffice lays it out: A4 pages, the six headings, the figures, page numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SAMPLE_XLSX, soffice_convert
+from pypdf import PdfReader
+
+from generator import load, render, schema, validate
+
+A4_POINTS = (595.3, 841.9)
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pdf")
+    data = load(SAMPLE_XLSX)
+    docx = folder / "report.docx"
+    docx.write_bytes(render(data, validate(data), ["docx"])["docx"])
+    return PdfReader(soffice_convert(docx, "pdf", folder))
+
+
+def test_every_page_is_a4(pdf):
+    assert 3 <= len(pdf.pages) <= 8
+    for page in pdf.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 1 and abs(height - A4_POINTS[1]) < 1
+
+
+def test_text_headings_figures_and_page_numbers(pdf):
+    pages = [page.extract_text() for page in pdf.pages]
+    text = re.sub(r"\s+", "", "".join(pages))
+    assert "孟州市人民政府2023年政府信息公开工作年度报告" in text
+    for heading in schema.HEADINGS.values():
+        assert re.sub(r"\s+", "", heading) in text
+    for figure in ("28414", "4351.7195", "245720"):
+        assert figure in text
+    for number, page in enumerate(pages, 1):
+        assert f"— {number} —" in page or f"—{number}—" in re.sub(r"\s+", "", page)
