@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from generator.clitools import data_argument, exit_code, print_findings, run, strict_option
+from generator.clitools import data_argument, exit_code, parse_formats, print_findings, run, strict_option
 
 previous_option = click.option(
     "--previous",
@@ -43,6 +43,9 @@ def cli() -> None:
     generate-report validate DATA    只校验，列出全部错误和警告
     generate-report diff OLD NEW     与上年对比：数字变化、正文变化、两年衔接核对
     generate-report schema           列出全部数据键、名称和类型
+    generate-report batch 文件夹 -o 输出   批量生成，并汇总哪个单位未通过哪条规则
+    generate-report aggregate 文件… -o 汇总.xlsx   多个单位逐项相加，生成汇总工作簿
+    generate-report new-template 名称   复制一套模板，改成本地的前言、落款、版式
     """
 
 
@@ -57,7 +60,13 @@ def cli() -> None:
     show_default=True,
     help="输出文件夹。",
 )
-@click.option("--format", "formats", default="docx,html", show_default=True, help="输出格式，逗号分隔：docx,html。")
+@click.option(
+    "--format",
+    "formats",
+    default="docx,html",
+    show_default=True,
+    help="输出格式，逗号分隔：docx,html,pdf（pdf 由 LibreOffice 从 Word 报告转换）。",
+)
 @click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
 @click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
 @strict_option
@@ -66,16 +75,11 @@ def render(
     data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool, previous: Path | None
 ) -> None:
     """校验 DATA（.xlsx 或 .csv）并生成报告 OUTDIR/<文件名>.docx 与 .html。"""
-    from generator import FORMATS, load, validate
+    from generator import load, validate
     from generator import render as render_reports
     from generator.output import write_outputs
 
-    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise click.BadParameter(
-            f"不支持的格式 {','.join(unknown) or '（空）'}；可选：{','.join(FORMATS)}", param_hint="--format"
-        )
+    chosen = parse_formats(formats)
 
     def action() -> int:
         report_data = load(data)
@@ -155,10 +159,14 @@ def schema_command(fmt: str) -> None:
 
 # --- Commands defined in generator/commands/ (one line each) ---------------------------------
 # Each module imports only click and clitools at the top, so start-up stays fast.
+from generator.commands.aggregate import aggregate_command  # noqa: E402
+from generator.commands.batch import batch_command  # noqa: E402
 from generator.commands.diff import diff_command  # noqa: E402
 from generator.commands.templates import check_template_command, new_template_command  # noqa: E402
 from generator.commands.workbook import import_command, init_command  # noqa: E402
 
+cli.add_command(aggregate_command)
+cli.add_command(batch_command)
 cli.add_command(diff_command)
 cli.add_command(new_template_command)
 cli.add_command(check_template_command)

@@ -50,3 +50,16 @@ def print_findings(report: Any) -> None:
 
 data_argument = click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
 strict_option = click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+
+
+def parse_formats(formats: str) -> list[str]:
+    """ "docx,html" -> ["docx", "html"]; an unknown or empty list is a usage error (exit 2)."""
+    from generator.render import FORMATS
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"不支持的格式 {','.join(unknown) or '（空）'}；可选：{','.join(FORMATS)}", param_hint="--format"
+        )
+    return chosen

@@ -71,6 +71,15 @@ class TemplateSet:
                 return folder / name
         raise TemplateError(f"模板集“{self.name}”（{self.folder}）及其后备模板中都没有文件 {name}。")
 
+    def signature(self) -> tuple[tuple[str, int], ...]:
+        """Every file of the set's folders with its modification time: compiled templates are reused until it changes."""
+        return tuple(
+            (str(path), path.stat().st_mtime_ns)
+            for folder in self.folders
+            for path in sorted(folder.iterdir())
+            if path.is_file()
+        )
+
     def html_loader(self) -> Any:
         """The set's folders in order; the shipped default is also reachable as "default/…" for {% extends %}."""
         from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader

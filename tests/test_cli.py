@@ -85,7 +85,7 @@ def test_missing_input_exits_3(run):
 def test_usage_errors_exit_2(run):
     assert run("validate", SAMPLE_CSV, "--format", "xml").exit_code == 2
     assert run("validate").exit_code == 2
-    assert run(SAMPLE_CSV, "--format", "pdf,html").exit_code == 2
+    assert run(SAMPLE_CSV, "--format", "rtf,html").exit_code == 2
 
 
 def test_render_writes_docx_and_html(run, tmp_path):

@@ -3,28 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 from generator.exceptions import GenerateReportError, TemplateError
 from generator.findings import ValidationReport
 from generator.model import ReportData
 from generator.templates import DOCX_TEMPLATE, TemplateSet, find_template_set
 
-FORMATS = ("docx", "html")
+FORMATS = ("docx", "html", "pdf")
+DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request
 
 
 def ensure_template_ok(template_set: TemplateSet) -> None:
     """The check of `check-template`, before every render: a broken template writes nothing."""
-    from generator.render.check import check_template_set
-
-    blocking = [p.describe() for p in check_template_set(template_set) if p.blocking]
+    blocking = _blocking_problems(template_set.folders, template_set.signature())
     if blocking:
         raise TemplateError("\n".join(blocking))
+
+
+@lru_cache(maxsize=16)
+def _blocking_problems(folders: tuple[Path, ...], signature: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
+    """Checked once per process for as long as the set's files are unchanged (`signature`)."""
+    from generator.render.check import check_template_set
+    from generator.templates import load_template_set
+
+    return tuple(p.describe() for p in check_template_set(load_template_set(folders[0])) if p.blocking)
+
+
+@cache
+def document_environment() -> Any:
+    """The one environment Word templates are compiled in, shared by every report of the process."""
+    from generator.render.environment import make_environment
+
+    return make_environment()
 
 
 def render(
     data: ReportData,
     report: ValidationReport,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     template: str | TemplateSet | None = None,
 ) -> dict[str, bytes]:
     """Every requested format as finished bytes; nothing is written here, so a failure leaves no trace."""
@@ -42,9 +61,12 @@ def render(
         from generator.render.html import render_html
 
         outputs["html"] = render_html(template_set, context)
-    if "docx" in formats:
+    if "docx" in formats or "pdf" in formats:  # the PDF is the Word report converted
         from generator.render.docx import render_docx
-        from generator.render.environment import make_environment
 
-        outputs["docx"] = render_docx(template_set.file(DOCX_TEMPLATE), context, make_environment())
+        outputs["docx"] = render_docx(template_set.file(DOCX_TEMPLATE), context, document_environment())
+    if "pdf" in formats:
+        from generator.render.pdf import docx_to_pdf
+
+        outputs["pdf"] = docx_to_pdf(outputs["docx"])
     return {fmt: outputs[fmt] for fmt in formats}

@@ -1,18 +1,33 @@
-"""Rendering the Word report: a docxtpl template filled through the one sandboxed Jinja environment."""
+"""The Word report: a docxtpl template compiled once per process, then filled per report into a deterministic zip.
+
+docxtpl's own `DocxTemplate(path).render(ctx)` re-reads and re-parses the whole document for every report.
+Here its tag clean-up (`patch_xml`) runs once per template; each report only renders the compiled Jinja parts
+and copies the other zip members as they are, with fixed timestamps, so the same input gives the same bytes.
+Templates using docxtpl features that need a parsed tree ({%tc %}, {% hm %}, {% vm %}, images in loops)
+take docxtpl's full path, re-zipped the same deterministic way.
+"""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
-from io import BytesIO
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, Template, TemplateSyntaxError, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+
+# Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
+TEMPLATE_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$")
+NEEDS_TREE = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\{%-?\s*colspan\b|\{%-?\s*cellbg\b")
+LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip time: no generation time inside a report
 
 
 def _undefined(message: str) -> str:
@@ -23,38 +38,118 @@ def _undefined(message: str) -> str:
     return f"变量 {match[1]}" if match else f"变量（{message}）"
 
 
-def _near(err: TemplateSyntaxError) -> str:
-    """The text of the Word paragraph holding the error (docxtpl puts each paragraph on its own line)."""
-    lines = list(getattr(err, "docx_context", None) or ())
-    index = (err.lineno or 0) - 1 - max((err.lineno or 0) - 4, 0)
-    text = lines[index].strip() if 0 <= index < len(lines) else ""
+def _near(source: str, lineno: int | None) -> str:
+    """The text of the Word paragraph holding the error (each paragraph starts a line of the source)."""
+    lines = source.splitlines()
+    index = (lineno or 0) - 1
+    text = re.sub(r"<[^>]+>", "", lines[index]).strip() if 0 <= index < len(lines) else ""
     return f"，「{text[:60]}」" if text else ""
+
+
+def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
+    if isinstance(err, SecurityError):
+        return TemplateError(f"模板 {name}：模板试图访问不安全的属性，已拒绝：{err.message}")
+    if isinstance(err, UndefinedError):
+        return TemplateError(f"模板 {name}：未定义的{_undefined(err.message or '')}")
+    if isinstance(err, TemplateSyntaxError):
+        return TemplateError(
+            f"模板 {name}：语法错误（第 {err.lineno} 行附近{_near(source, err.lineno)}）：{err.message}"
+        )
+    return TemplateError(f"模板 {name}：渲染出错：{err}")
+
+
+def _zip(members: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=1)  # speed over the last kilobyte
+    return out.getvalue()
+
+
+@dataclass
+class CompiledDocx:
+    """A Word template ready to fill: its zip members, and a compiled Jinja template per part with tags."""
+
+    name: str
+    blob: bytes
+    members: list[tuple[str, bytes]]
+    parts: dict[str, Template] = field(default_factory=dict)
+    needs_tree: bool = False
+    helper: Any = None  # a DocxTemplate, for its post-render clean-up (resolve_listing)
+
+    def render(self, context: dict[str, Any], env: Environment) -> bytes:
+        try:
+            if self.needs_tree:
+                return self._render_with_docxtpl(context, env)
+            members = []
+            for name, data in self.members:
+                template = self.parts.get(name)
+                members.append((name, self._fill(template, context) if template else data))
+            return _zip(members)
+        except (JinjaTemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as err:
+            raise _template_error(self.name, err) from err
+
+    def _fill(self, template: Template, context: dict[str, Any]) -> bytes:
+        xml = template.render(context)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl turns it into Word markup
+            xml = str(self.helper.resolve_listing(xml))
+        return xml.encode("utf-8")
+
+    def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> bytes:
+        from docxtpl import DocxTemplate
+
+        template = DocxTemplate(io.BytesIO(self.blob))
+        template.render(context, jinja_env=env, autoescape=True)
+        saved = io.BytesIO()
+        template.save(saved)
+        with zipfile.ZipFile(saved) as archive:
+            return _zip([(info.filename, archive.read(info)) for info in archive.infolist()])
+
+
+@lru_cache(maxsize=16)
+def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledDocx:
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
+
+    name = Path(path).name
+    blob = Path(path).read_bytes()
+    try:
+        helper = DocxTemplate(io.BytesIO(blob))
+        helper.init_docx()
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise TemplateError(f"模板 {name}：不是有效的 Word（.docx）文件：{err}") from err
+    compiled = CompiledDocx(name, blob, members, helper=helper)
+    for part_name, data in members:
+        if not TEMPLATE_PART.match(part_name):
+            continue
+        xml = data.decode("utf-8")
+        if not any(marker in xml for marker in ("{{", "{%", "{#", "{<")):
+            continue
+        compiled.needs_tree |= bool(NEEDS_TREE.search(re.sub(r"<[^>]+>", "", xml)))
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", helper.patch_xml(xml))
+        try:
+            compiled.parts[part_name] = env.from_string(source)
+        except TemplateSyntaxError as err:
+            raise _template_error(name, err, source) from err
+    return compiled
+
+
+def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:
+    """The compiled template, reused for as long as the file is unchanged (one parse per process)."""
+    path = Path(template_path)
+    if not path.is_file():
+        raise TemplateError(f"找不到模板文件：{template_path}")
+    stat = path.stat()
+    return _compile(str(path.resolve()), stat.st_mtime_ns, stat.st_size, env)
 
 
 def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> bytes:
     """Fill the Word template with `context`; any template problem becomes a one-line TemplateError."""
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
-    from lxml.etree import XMLSyntaxError
-
-    name = Path(template_path).name
-    if not Path(template_path).is_file():
-        raise TemplateError(f"找不到模板文件：{template_path}")
-    try:
-        tpl = DocxTemplate(str(template_path))
-        tpl.render(context, jinja_env=env, autoescape=True)
-        out = BytesIO()
-        tpl.save(out)
-    except SecurityError as err:
-        raise TemplateError(f"模板 {name}：模板试图访问不安全的属性，已拒绝：{err.message}") from err
-    except UndefinedError as err:
-        raise TemplateError(f"模板 {name}：未定义的{_undefined(err.message or '')}") from err
-    except TemplateSyntaxError as err:
-        raise TemplateError(f"模板 {name}：语法错误（第 {err.lineno} 行附近{_near(err)}）：{err.message}") from err
-    except (JinjaTemplateError, TypeError, ValueError, ArithmeticError) as err:  # e.g. {{ 1/0 }}, {{ meta.body() }}
-        raise TemplateError(f"模板 {name}：渲染出错：{err}") from err
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as err:
-        raise TemplateError(f"模板 {name}：不是有效的 Word（.docx）文件：{err}") from err
-    except XMLSyntaxError as err:
-        raise TemplateError(f"模板 {name}：渲染结果不是有效的 Word 文档（模板中的标签破坏了文档结构）：{err}") from err
-    return out.getvalue()
+    return compile_docx(template_path, env).render(context, env)

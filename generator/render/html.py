@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from jinja2 import Template, TemplateSyntaxError, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 from generator.exceptions import TemplateError
@@ -24,10 +25,14 @@ def describe_template_error(name: str, err: Exception) -> str:
     return f"模板 {name}：渲染失败（{err}）"
 
 
+@lru_cache(maxsize=16)
+def _compiled(template_set: TemplateSet, signature: tuple[tuple[str, int], ...]) -> Template:
+    """Compiled once per process for as long as the set's files are unchanged (`signature`)."""
+    return make_environment(template_set.html_loader()).get_template(HTML_TEMPLATE)
+
+
 def render_html(template_set: TemplateSet, context: dict[str, Any]) -> bytes:
-    env = make_environment(template_set.html_loader())
     try:
-        template = env.get_template(HTML_TEMPLATE)
-        return template.render(context).encode("utf-8")
+        return _compiled(template_set, template_set.signature()).render(context).encode("utf-8")
     except (JinjaTemplateError, SecurityError) as err:
         raise TemplateError(describe_template_error(HTML_TEMPLATE, err)) from err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -77,11 +77,17 @@ def _text_environment() -> Any:
     return make_environment(autoescape=False)
 
 
+@lru_cache(maxsize=4096)
+def _compiled(text: str) -> Any:
+    """Each distinct paragraph is compiled once per process (a batch repeats the same sentences)."""
+    return _text_environment().from_string(text)
+
+
 def expand_paragraph(text: str, context: Mapping[str, Any]) -> str:
     """The paragraph with its quotes filled in; raises jinja2 errors (the caller reports them)."""
     if not any(marker in text for marker in TAG_MARKERS):
         return text
-    return str(_text_environment().from_string(text).render(context))
+    return str(_compiled(text).render(context))
 
 
 def _describe(paragraph: str, err: Exception) -> str:

@@ -1,0 +1,101 @@
+"""Summing many bodies into one consolidated year (a 全市 report), with a per-body breakdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator import schema
+from generator.exceptions import InputError
+from generator.model import ReportData
+
+BREAKDOWN_SHEET = "分单位明细"
+TOTAL_ROW = "合计"
+
+
+def summed_values(bodies: Sequence[ReportData], body: str, year: int | None = None) -> dict[str, object]:
+    """The long-format values of the total: every figure summed exactly (Decimal for 万元), metadata given."""
+    if not bodies:
+        raise InputError("没有可汇总的数据。")
+    years = {b.year for b in bodies}
+    if year is None:
+        if len(years) != 1:
+            listed = "、".join(str(y) for y in sorted(y for y in years if y))
+            raise InputError(f"各单位的报告年度不一致（{listed}）：请只汇总同一年度的数据，或用 --year 指定。")
+        year = years.pop()
+    frame = breakdown_frame(bodies)
+    totals = frame.loc[TOTAL_ROW]
+    values: dict[str, object] = {key: str(totals[key]) for key in schema.figures()}
+    kinds = {b.meta.get("body_kind") for b in bodies}
+    values.update(
+        {"meta.body": body, "meta.year": str(year), "meta.body_kind": "政府" if "government" in kinds else "部门"}
+    )
+    return values
+
+
+def breakdown_frame(bodies: Sequence[ReportData]) -> Any:
+    """One row per body (file and name), one column per figure key, and a 合计 row (pandas, exact values)."""
+    import pandas as pd
+
+    keys = list(schema.figures())
+    rows = {f"{b.source}｜{b.body}": [b.figures.get(k) for k in keys] for b in bodies}
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=keys, dtype=object)
+    missing = frame.columns[frame.isna().any()].tolist()
+    if missing:
+        raise InputError(f"有单位缺少数字，无法汇总（如 {missing[0]}）：请先让每个单位通过校验。")
+    frame.loc[TOTAL_ROW] = [sum(frame[k], Decimal(0) if k.endswith("wan_yuan") else 0) for k in keys]
+    return frame
+
+
+def write_breakdown(workbook_path: Path, bodies: Sequence[ReportData]) -> None:
+    """Add the per-body sheet to a written workbook: figure labels and keys as two header rows."""
+    import openpyxl
+
+    frame = breakdown_frame(bodies)
+    workbook = openpyxl.load_workbook(workbook_path)
+    sheet = workbook.create_sheet(BREAKDOWN_SHEET)
+    figures = schema.figures()
+    sheet.append(["单位", *(figures[k].label for k in frame.columns)])
+    sheet.append(["键", *frame.columns])
+    for name, row in frame.iterrows():
+        sheet.append([name, *(float(v) if isinstance(v, Decimal) else v for v in row)])
+    sheet.freeze_panes = "B3"
+    workbook.save(workbook_path)
+
+
+def aggregate_files(
+    paths: Sequence[Path], out: Path, body: str, year: int | None = None
+) -> tuple[list[ReportData], list[tuple[str, str]], Any]:
+    """Sum the valid inputs into the workbook `out` (written atomically); returns (included, excluded, report).
+
+    An input that cannot be read or has error findings is left out and named with the reason.
+    """
+    import tempfile
+
+    from generator import load, validate
+    from generator.exceptions import GenerateReportError
+    from generator.output import write_atomically
+    from generator.workbook import write_workbook
+
+    included: list[ReportData] = []
+    excluded: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            data = load(path)
+        except GenerateReportError as err:
+            excluded.append((str(path), str(err)))
+            continue
+        report = validate(data)
+        if report.valid:
+            included.append(data)
+        else:
+            excluded.append((str(path), f"{len(report.errors)} 个错误，如：{report.errors[0].message}"))
+    values = summed_values(included, body, year)
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / out.name
+        draft.write_bytes(write_workbook(values))
+        write_breakdown(draft, included)
+        write_atomically(out, draft.read_bytes())
+    return included, excluded, validate(load(out))

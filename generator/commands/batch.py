@@ -1,0 +1,74 @@
+"""`batch`: one report per body for many inputs, in parallel, with a validation summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.clitools import EXIT_FINDINGS, EXIT_OK, parse_formats, run
+
+
+@click.command(name="batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="输出文件夹：每个单位的报告与“校验汇总”.csv/.html。",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：全部 CPU 核）。")
+@click.option("--format", "formats", default="docx,html", show_default=True, help="输出格式，逗号分隔：docx,html。")
+@click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
+@click.option("--force", is_flag=True, help="数据有错误的单位也生成报告（报告首行标明未通过校验）。")
+def batch_command(
+    inputs: tuple[str, ...], outdir: Path, jobs: int | None, formats: str, template: str | None, force: bool
+) -> None:
+    """批量处理 INPUTS（文件、文件夹或通配符如 "数据/*.xlsx"）：逐个校验并生成报告，汇总哪个单位未通过哪条规则。
+
+    任何一个单位未通过或无法读取时退出码为 1；其他单位照常处理。
+    """
+    from generator.batch import STATUS_TEXT, BatchSettings, expand_inputs, plan_jobs, run_batch, write_summary
+
+    chosen = parse_formats(formats)
+
+    def action() -> int:
+        job_list = plan_jobs(expand_inputs(inputs))
+        settings = BatchSettings(outdir, tuple(chosen), template, force)
+        results = []
+        progress = _progress(len(job_list))
+        for result in run_batch(job_list, settings, jobs):
+            results.append(result)
+            progress(len(results), f"{STATUS_TEXT[result.status]} {result.stem}")
+        failed = [r for r in results if r.failed]
+        for path in write_summary(outdir, results):
+            click.echo(f"已生成：{path}")
+        click.echo(f"共 {len(results)} 个单位：{len(results) - len(failed)} 个通过，{len(failed)} 个未通过或无法处理。")
+        for result in failed:
+            click.echo(f"  {STATUS_TEXT[result.status]}：{result.source}（{result.errors} 个错误）{result.message}")
+        return EXIT_FINDINGS if failed else EXIT_OK
+
+    run(action)
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    """A tqdm bar on a terminal; plain lines in a pipe or log file."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="份", file=sys.stderr)
+
+        def update(done: int, text: str) -> None:
+            bar.update(1)
+            if done == total:
+                bar.close()
+
+        return update
+
+    def line(done: int, text: str) -> None:
+        click.echo(f"[{done}/{total}] {text}", err=True)
+
+    return line

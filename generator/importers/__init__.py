@@ -1,0 +1,58 @@
+"""Importing a published report — pasted web-page text, an .html page or a .docx — into the long format.
+
+Every importer turns its file into lines (a table row: cells joined by tabs); text.parse_lines finds the six
+sections and the three tables. Nothing is invented: a blank cell stays blank, a figure not found is listed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.exceptions import InputError
+from generator.importers.base import ImportResult, Line
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+DOCX_SUFFIXES = frozenset({".docx"})
+UNSUPPORTED = {
+    ".doc": "Word 97-2003 文档（.doc）",
+    ".wps": "WPS 文字文件（.wps）",
+    ".pdf": "PDF 文件",
+    ".mht": "网页存档（.mht）",
+}
+
+__all__ = ["ImportResult", "Line", "import_report", "read_lines"]
+
+
+def read_lines(path: Path) -> list[Line]:
+    """The report's lines, whatever its format; InputError when it cannot be read."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError(f"找不到报告文件：{path}")
+    if suffix in UNSUPPORTED:
+        raise InputError(
+            f"{path.name}：暂不支持{UNSUPPORTED[suffix]}，请另存为 .docx，或把报告文字复制粘贴到 .txt 文件后再导入。"
+        )
+    if suffix in HTML_SUFFIXES:
+        from generator.importers.html import read_html
+
+        return read_html(path)
+    if suffix in DOCX_SUFFIXES:
+        from generator.importers.docx import read_docx
+
+        return read_docx(path)
+    if suffix in TEXT_SUFFIXES or not suffix:
+        from generator.importers.text import read_text
+
+        return read_text(path)
+    raise InputError(
+        f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供粘贴的网页文字（.txt）、网页（.html）或 Word（.docx）。"
+    )
+
+
+def import_report(path: str | Path) -> ImportResult:
+    """Read a published report into key → raw text; what could not be placed is in `unplaced` and `notes`."""
+    from generator.importers.text import parse_lines
+
+    path = Path(path)
+    return parse_lines(read_lines(path), path.name)

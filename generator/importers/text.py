@@ -1,0 +1,204 @@
+"""Reading a published report from its lines: title, preface, the six sections, the three tables, the signature.
+
+Pasted text comes here directly; the .html and .docx importers first turn their pages into the same lines
+(a table row becomes its cells joined by tabs), so one parser serves all three.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import schema
+from generator.exceptions import InputError
+from generator.importers.base import ImportResult, Line, decode_text
+from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
+from generator.importers.tables import read_t2, read_t3, read_t4
+from generator.values import normalise_text, parse_date
+
+TITLE_WORDS = "政府信息公开工作年度报告"
+TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告$")
+# Lines our own reports print that are not content: the --force banner and the placeholder of an empty section.
+SKIPPED_PREFIXES = ("【本报告未通过数据校验", "【本节未填写】")
+# Page furniture pasted along with a report (date and source lines, font-size links, print/close buttons).
+PAGE_FURNITURE = re.compile(
+    r"^(\(?(发布|生成|成文)(时间|日期|机构)|(信息)?来源:|浏览|点击|访问|字号|字体|打印|关闭|分享|扫一扫|索引号|文号|发文机关"
+    r"|主题分类|信息名称|有效性|上一篇|下一篇|返回顶部|相关(附件|链接)|\((大|中|小|打印|关闭))"
+)
+GOVERNMENT_SUFFIXES = ("人民政府", "政府", "街道办事处")
+DEPARTMENT_SUFFIXES = ("办公室", "办公厅", "委员会", "局", "委", "厅", "部", "署", "中心", "院", "所", "队", "站", "办")
+SIGNATURE_SUFFIXES = GOVERNMENT_SUFFIXES + DEPARTMENT_SUFFIXES + ("办事处",)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in a workbook; tabs stay (table cells)
+PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*至\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日")
+
+
+def read_text(path: Path) -> list[Line]:
+    text = decode_text(path.read_bytes(), path.name)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [Line(line, f"第 {n} 行") for n, line in enumerate(lines, 1)]
+
+
+def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
+    """Index of the title line and the body and year it names ("孟州市人民政府 2023 年政府信息公开工作年度报告");
+    a body printed on the line above the title ("高平市人民政府办公室" / "2023年政府信息公开工作年度报告") counts."""
+    for i, line in enumerate(front):
+        title = re.sub(r"\s+", "", line.text.strip())
+        if len(title) > 60 or "。" in title or not TITLE.search(norm(title)):
+            continue
+        meta = {}
+        year = re.search(r"(\d{4})年度?", title)
+        rest = title
+        if year:
+            meta["meta.year"] = year.group(1)
+            rest = title[: year.start()] + title[year.end() :]
+        body = TITLE.sub("", rest.replace("关于", "")).rstrip("的")
+        above = re.sub(r"\s+", "", front[i - 1].text) if i else ""
+        if not body and _is_signature(above, ""):
+            body = above
+        if body:
+            meta["meta.body"] = body
+        return i, meta
+    return -1, {}
+
+
+def body_kind(body: str) -> str:
+    """政府 for a people's government (or a sub-district office), 部门 for a department; "" when unclear."""
+    if body.endswith(GOVERNMENT_SUFFIXES):
+        return "政府"
+    return "部门" if body.endswith(DEPARTMENT_SUFFIXES) else ""
+
+
+def _is_signature(text: str, body: str) -> bool:
+    compact = norm(text)
+    if body and compact == norm(body):
+        return True
+    return len(compact) <= 30 and not re.search(r"[。，；;,:]", compact) and compact.endswith(SIGNATURE_SUFFIXES)
+
+
+def _signature(lines: list[Line], body: str) -> tuple[list[Line], str]:
+    """Trailing issuing body and date lines taken off the last section; the date becomes meta.issue_date."""
+    date = ""
+    while lines:
+        text = lines[-1].text.strip()
+        if len(normalise_text(text)) <= 16 and parse_date(text) is not None:
+            date = date or text
+        elif not _is_signature(text, body) and not (len(text) <= 40 and PAGE_FURNITURE.match(norm(text))):
+            break
+        lines = lines[:-1]
+    return lines, date
+
+
+def _overview(lines: Sequence[Line], notes: list[str]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    current = ""
+    loose = 0
+    for line in lines:
+        text = line.text.strip()
+        sub = match_subtopic(text)
+        if sub:
+            current, text = sub
+        if not text:
+            continue
+        if not current:
+            loose += 1
+        fields.setdefault(current or schema.OVERVIEW_FIELDS[0].key, []).append(text)
+    if loose:
+        first = schema.OVERVIEW_FIELDS[0]
+        notes.append(
+            f"“{schema.HEADINGS['overview']}”开头有 {loose} 段不在任何小标题下，已放入「{first.label}」，请核对。"
+        )
+    return fields
+
+
+def _template_preface(values: dict[str, str], preface: list[str], source: str) -> bool:
+    """Whether the preface is what one of our own template sets prints when the data has none (as in a report
+    this tool generated): such a preface is not stored, since generating the report prints it again."""
+    from generator import render, validate
+    from generator.exceptions import GenerateReportError
+    from generator.importers.html import html_lines
+    from generator.templates import shipped_sets
+
+    data = ImportResult(source, values).to_data()
+    report = validate(data)
+    for name in shipped_sets():
+        try:
+            page = render(data, report, ["html"], name)["html"].decode("utf-8")
+        except GenerateReportError:
+            continue
+        lines = [line.text for line in html_lines(page)]
+        start = next((i + 1 for i, text in enumerate(lines) if TITLE_WORDS in norm(text)), len(lines))
+        end = next((i for i in range(start, len(lines)) if match_heading(lines[i], None)), start)
+        if lines[start:end] == preface:
+            return True
+    return False
+
+
+def parse_lines(lines: Sequence[Line], source: str) -> ImportResult:
+    """The long format of a report given as lines; raises InputError when no part of a report is recognised."""
+    front: list[Line] = []
+    sections: dict[str, list[Line]] = {}
+    current: str | None = None
+    for line in (Line(CONTROL.sub(" ", line.text), line.where) for line in lines):
+        text = line.text.strip()
+        if not text or text.startswith(SKIPPED_PREFIXES):
+            continue
+        heading = match_heading(line.text, current) if "\t" not in text else None
+        if heading:
+            current = heading.section
+            sections[current] = [Line(heading.rest, line.where)] if heading.rest else []
+            continue
+        (sections[current] if current else front).append(line)
+    if not sections:
+        raise InputError(
+            f"{source}：没有找到年度报告的各部分标题（如“{schema.HEADINGS['overview']}”“{schema.HEADINGS['t3']}”），"
+            "请确认这是政府信息公开工作年度报告。"
+        )
+    notes: list[str] = []
+    values: dict[str, str] = {}
+    locations: dict[str, str] = {}
+
+    title_at, meta = _title(front)
+    values.update(meta)
+    if title_at < 0:
+        notes.append("没有找到报告标题，发布机关和报告年度请在“基本信息”中填写。")
+    preface = [
+        line.text.strip()
+        for line in front[title_at + 1 :]
+        if title_at >= 0 and "\t" not in line.text.strip() and not PAGE_FURNITURE.match(norm(line.text))
+    ]
+    dated = [p for p in preface if len(normalise_text(p)) <= 16 and parse_date(p) is not None]
+    preface = [p for p in preface if p not in dated]
+    if preface and not _template_preface(values, preface, source):
+        values["narrative.preface"] = "\n".join(preface)
+    if "meta.year" not in values:
+        period = PERIOD.search("".join(preface + [line.text for line in sections.get("overview", [])]))
+        if period:
+            values["meta.year"] = period.group(1)
+
+    body = values.get("meta.body", "")
+    last = next(s for s in reversed(SECTION_ORDER) if s in sections)
+    if last not in ("t2", "t3", "t4"):
+        sections[last], date = _signature(sections[last], body)
+        dated += [date] if date else []
+    if dated:
+        values["meta.issue_date"] = dated[-1]
+    if body and body_kind(body):
+        values["meta.body_kind"] = body_kind(body)
+
+    for key, paragraphs in _overview(sections.get("overview", []), notes).items():
+        values[key] = "\n".join(paragraphs)
+    for section in ("problems", "other"):
+        paragraphs = [line.text.strip() for line in sections.get(section, []) if line.text.strip()]
+        if paragraphs:
+            values[f"narrative.{section}"] = "\n".join(paragraphs)
+
+    for section, reader in (("t2", read_t2), ("t3", read_t3), ("t4", read_t4)):
+        table = reader(sections.get(section, []))
+        values.update(table.values)
+        locations.update(table.locations)
+        notes += table.notes
+    missing = [schema.HEADINGS[s] for s in SECTION_ORDER if s not in sections]
+    if missing:
+        notes.insert(0, f"没有找到：{'、'.join(missing)}。")
+    return ImportResult(source, values, locations, tuple(notes))

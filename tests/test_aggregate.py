@@ -1,0 +1,55 @@
+"""aggregate: the total equals the column sums, validates, and summing valid bodies always gives a valid total."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import load, schema, validate
+from generator.aggregate import BREAKDOWN_SHEET, summed_values
+from generator.cli import cli
+from generator.model import RawValue, assemble
+from generator.synthetic import synthetic_values
+from generator.workbook import write_csv
+
+
+def body(seed: int):
+    return assemble(f"b{seed}.csv", {k: RawValue(v, "") for k, v in synthetic_values(seed).items()})
+
+
+def test_total_workbook_equals_the_column_sums_and_validates(tmp_path):
+    seeds = range(30)
+    for seed in seeds:
+        (tmp_path / f"body-{seed}.csv").write_bytes(write_csv(synthetic_values(seed)))
+    (tmp_path / "broken.csv").write_text("key,value\nmeta.body,x\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["aggregate", str(tmp_path / "*.csv"), "-o", str(tmp_path / "全市.xlsx"), "--body", "示例市人民政府"]
+    )
+    assert result.exit_code == 1  # broken.csv was left out, and said so
+    assert "已生成：" in result.stdout and "（汇总 30 个单位）" in result.stdout
+    assert "未计入：" in result.stdout and "broken.csv" in result.stdout
+    total = load(tmp_path / "全市.xlsx")
+    assert total.body == "示例市人民政府" and total.year == 2023
+    bodies = [synthetic_values(seed) for seed in seeds]
+    for key in schema.figures():
+        expected = sum(Decimal(values[key]) for values in bodies)
+        assert Decimal(total.figures[key]) == expected, key
+    assert validate(total).valid
+    sheet = openpyxl.load_workbook(tmp_path / "全市.xlsx")[BREAKDOWN_SHEET]
+    assert sheet.max_row == 2 + 30 + 1
+    assert sheet.cell(sheet.max_row, 1).value == "合计"
+    assert sheet.cell(2, 2).value == "t2.art20_1.regulations.issued"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=12, unique=True))
+def test_summing_valid_bodies_gives_a_valid_total(seeds):
+    bodies = [body(seed) for seed in seeds]
+    assert all(validate(b).valid for b in bodies)
+    values = summed_values(bodies, "汇总")
+    total = assemble("total", {k: RawValue(v, "") for k, v in values.items()})
+    assert [f for f in validate(total).errors] == []
