@@ -20,6 +20,17 @@ def sample_values() -> dict[str, str]:
 
 
 @pytest.fixture
+def run(tmp_path: Path, monkeypatch):
+    """run("validate", path, ...) -> click's Result of the command line, run in a fresh working folder."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    return lambda *args: CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
+
+
+@pytest.fixture
 def write_data(tmp_path: Path):
     """write_data(values, "name.csv" | "name.xlsx") -> path of a real file in that format."""
 

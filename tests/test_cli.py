@@ -7,21 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import SAMPLE_CSV, SAMPLE_XLSX
 
 from generator import load, schema, validate
-from generator.cli import cli
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
-
-    return invoke
 
 
 def test_validate_sample_text(run):

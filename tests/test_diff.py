@@ -10,11 +10,9 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
 from conftest import ROOT, SAMPLE_CSV, SAMPLE_XLSX
 
 from generator import load, schema
-from generator.cli import cli
 from generator.compare import FigureChange, diff, format_diff, format_text, render_diff_html
 from generator.workbook import read_csv_values
 
@@ -33,16 +31,6 @@ def expected() -> dict[str, tuple[Decimal, Decimal]]:
 @pytest.fixture(scope="module")
 def samples():
     return load(SAMPLE_2022_XLSX), load(SAMPLE_XLSX)
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args):
-        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
-
-    return invoke
 
 
 def percent(old: Decimal, new: Decimal) -> Decimal | None:

@@ -7,12 +7,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
 from conftest import SAMPLE_CSV
 from test_seed import SEED, seed_figures, seed_paragraphs
 
 from generator import load, render, schema, validate
-from generator.cli import cli
 from generator.importers import import_report
 from generator.importers.tables import RowCells, place, t3_adds_up
 from generator.importers.text import body_kind
@@ -20,16 +18,6 @@ from generator.workbook import write_csv
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 FIGURE_KEYS = list(schema.figures())
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: object):
-        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
-
-    return invoke
 
 
 @pytest.fixture(scope="module")

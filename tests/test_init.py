@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from conftest import SAMPLE_CSV, SAMPLE_XLSX, soffice_convert
 
 from generator import load, schema, validate
-from generator.cli import cli
 from generator.fillin import (
     BALANCED,
     INCOMPLETE,
@@ -20,16 +18,6 @@ from generator.fillin import (
     new_workbook,
 )
 from generator.grid import sheet_address
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*args: object):
-        return CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
-
-    return invoke
 
 
 def fill(path, values: dict[str, str]) -> None:

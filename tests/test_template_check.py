@@ -10,21 +10,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
 from conftest import SAMPLE_CSV, soffice_convert
 from docx import Document
 from textdump import docx_lines
 
 from generator import TemplateError, load, render, validate
-from generator.cli import cli
 from generator.render.environment import cn_date, cn_num, num, percent, thousands, wan_yuan
 from generator.templates import builtin_templates_dir
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return lambda *args: CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
 
 
 @pytest.fixture

@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
 from conftest import ROOT, SAMPLE_CSV
 from docx import Document
 from textdump import docx_lines, html_lines
 
 from generator import TemplateError, load, render, validate
-from generator.cli import cli
 from generator.render.check import check_template_set, template_variables
 from generator.templates import builtin_templates_dir, find_template_set, shipped_sets
 
@@ -23,12 +21,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 from build_docx_template import PREFACE_DEFAULT, PREFACE_DEPARTMENT  # noqa: E402
 
 DEPARTMENT_SAMPLE = ROOT / "data_samples" / "shili-jiaotong-2023.csv"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return lambda *args: CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
 
 
 def rendered(data_path: Path, template=None, formats=("docx", "html")):
