@@ -4,8 +4,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-# LibreOffice opens the generated Word files and recalculates workbooks; Noto CJK gives it Chinese glyphs.
+# LibreOffice opens the generated Word files, recalculates workbooks and makes the PDF report; Noto CJK gives
+# it Chinese glyphs. Chromium (driven by playwright) runs the browser and accessibility tests; poppler-utils'
+# pdftoppm turns PDF pages into the README's pictures.
 apt-get update -q
-apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
+apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk chromium poppler-utils
+command -v npm >/dev/null || apt-get install -y -q nodejs npm
 
+# axe-core, the accessibility rules the tests inject into Chromium, pinned by tests/browser/package-lock.json.
+npm ci --prefix tests/browser --no-audit --no-fund
+
+# The test extra includes playwright; it drives Debian's chromium, so `playwright install` is never needed.
 python3 -m pip install -q -e ".[test,redline]"

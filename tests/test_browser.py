@@ -1,0 +1,346 @@
+"""The HTML report in headless Chromium: table geometry, 200% zoom, keyboard, printing on A4, screenshots."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from browserkit import (
+    A4_POINTS,
+    DESKTOP,
+    ZOOM_200,
+    border_boxes,
+    chromium,
+    open_page,
+    plain,
+    print_to_pdf,
+    rows_cut_at_page_end,
+    write_sample_pages,
+)
+from pypdf import PdfReader
+
+from generator import schema
+from generator.grid import Grid, GridCell
+from generator.render.environment import num
+
+TOLERANCE = 1.5  # CSS px: collapsed borders are shared between neighbouring cells
+TABLES = ("t2", "t3", "t4")
+CELL_BOXES = """table => [...table.querySelectorAll('th, td')].map(cell => {
+    const box = cell.getBoundingClientRect();
+    return {text: cell.textContent.trim(), key: cell.dataset.key || '', x0: box.left, y0: box.top,
+            x1: box.right, y1: box.bottom};
+})"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    return write_sample_pages(tmp_path_factory.mktemp("pages"))
+
+
+# --- Table geometry ----------------------------------------------------------------------------------
+
+
+def laid_out(page, table: str) -> list[tuple[GridCell, dict]]:
+    """Each cell of the official layout with the box Chromium gave it (cells come in grid order)."""
+    grid = schema.grids()[table]
+    boxes = page.locator(f"#table-{table}").evaluate(CELL_BOXES)
+    cells = [cell for row in grid.rows() for cell in row]
+    assert len(boxes) == len(cells), table
+    for cell, box in zip(cells, boxes, strict=True):
+        assert box["key"] == cell.key and (cell.is_figure or box["text"] == cell.text), (cell, box)
+        assert box["x1"] - box["x0"] > 4 and box["y1"] - box["y0"] > 4, (cell, box)
+    return list(zip(cells, boxes, strict=True))
+
+
+def column_headers(grid: Grid, figure: GridCell) -> list[GridCell]:
+    """The header cells above a figure that cover its column: every header row for tables 三 and 四,
+    the block's caption and 信息内容 rows for table 二."""
+    if grid.head_rows:
+        rows = range(grid.head_rows)
+    else:
+        block = max(c.row for c in grid.cells if c.scope == "colgroup" and c.row < figure.row)
+        rows = range(block, block + 2)
+    return [
+        c
+        for c in grid.cells
+        if c.row in rows and not c.is_figure and c.col <= figure.col < c.col + c.colspan and c.text != schema.T3_CORNER
+    ]
+
+
+def row_headers(grid: Grid, figure: GridCell) -> list[GridCell]:
+    return [
+        c
+        for c in grid.cells
+        if c.scope in ("row", "rowgroup") and c.row <= figure.row < c.row + c.rowspan and c.col < figure.col
+    ]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, ZOOM_200], ids=["desktop", "zoom200"])
+@pytest.mark.parametrize("table", TABLES)
+def test_each_figure_lies_under_its_column_header_and_beside_its_row_header(browser, pages, table, viewport):
+    grid = schema.grids()[table]
+    with open_page(browser, pages["report"], viewport, scale=2 if viewport is ZOOM_200 else 1) as page:
+        cells = laid_out(page, table)
+    box_of = {cell: box for cell, box in cells}
+    for figure, box in cells:
+        if not figure.is_figure:
+            continue
+        headers = column_headers(grid, figure)
+        assert headers, figure.key
+        for header in headers:
+            over = box_of[header]
+            assert over["x0"] - TOLERANCE <= box["x0"] and box["x1"] <= over["x1"] + TOLERANCE, (figure.key, header)
+            assert over["y1"] - TOLERANCE <= box["y0"], (figure.key, header)
+        nearest = max(headers, key=lambda c: c.row + c.rowspan)  # the header printed right above the figure
+        assert (nearest.col, nearest.colspan) == (figure.col, figure.colspan), figure.key
+        assert abs(box_of[nearest]["x0"] - box["x0"]) <= TOLERANCE, figure.key
+        assert abs(box_of[nearest]["x1"] - box["x1"]) <= TOLERANCE, figure.key
+        for header in row_headers(grid, figure):
+            beside = box_of[header]
+            assert beside["y0"] - TOLERANCE <= box["y0"] and box["y1"] <= beside["y1"] + TOLERANCE, figure.key
+            assert beside["x1"] <= box["x0"] + TOLERANCE, (figure.key, header)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, ZOOM_200], ids=["desktop", "zoom200"])
+@pytest.mark.parametrize("table", TABLES)
+def test_no_two_cells_overlap(browser, pages, table, viewport):
+    with open_page(browser, pages["report"], viewport) as page:
+        cells = laid_out(page, table)
+    for i, (first, a) in enumerate(cells):
+        for second, b in cells[i + 1 :]:
+            width = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            height = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+            assert width <= TOLERANCE or height <= TOLERANCE, (first, second)
+
+
+def test_figures_shown_are_the_datas(browser, pages):
+    from generator import load
+
+    data = load(Path(__file__).resolve().parent.parent / "data_samples" / "mengzhou-2023.xlsx")
+    with open_page(browser, pages["report"]) as page:
+        shown = dict(page.eval_on_selector_all("td[data-key]", "cells => cells.map(c => [c.dataset.key, c.innerText])"))
+    assert shown == {key: num(value) for key, value in data.figures.items()}
+
+
+# --- 200% zoom and keyboard ---------------------------------------------------------------------------
+
+OVERFLOW = """() => {
+    const page = document.scrollingElement;
+    const wide = [...document.body.querySelectorAll('*')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-region'))
+        .map(e => e.tagName + (e.id ? '#' + e.id : ''));
+    const regions = [...document.querySelectorAll('.table-region')].map(r => ({
+        role: r.getAttribute('role'), tabindex: r.getAttribute('tabindex'),
+        label: (document.getElementById(r.getAttribute('aria-labelledby') || '') || {}).textContent || '',
+        overflowX: getComputedStyle(r).overflowX, scrolls: r.scrollWidth > r.clientWidth,
+        within: r.getBoundingClientRect().right <= window.innerWidth + 1}));
+    return {scrollWidth: page.scrollWidth, clientWidth: page.clientWidth, wide, regions};
+}"""
+
+
+@pytest.mark.parametrize("name", ["report", "diff"])
+@pytest.mark.parametrize("width", [640, 320], ids=["200%", "400%"])
+def test_zoomed_page_scrolls_only_inside_labelled_table_regions(browser, pages, name, width):
+    """At 200% zoom (and the 320 px reflow width) the page never scrolls sideways; only tables may, inside
+    their own labelled, focusable region."""
+    with open_page(browser, pages[name], {"width": width, "height": 400}, scale=1280 / width) as page:
+        result = page.evaluate(OVERFLOW)
+    assert result["scrollWidth"] <= result["clientWidth"], result
+    assert result["wide"] == [], result["wide"]
+    assert result["regions"], "no table regions"
+    for region in result["regions"]:
+        assert region["role"] == "region" and region["tabindex"] == "0" and region["label"].strip(), region
+        assert region["within"], region
+        assert not region["scrolls"] or region["overflowX"] in ("auto", "scroll"), region
+    if name == "report" and width == 640:  # the point of the regions: tables 三 and 四 are wider than that
+        assert sum(region["scrolls"] for region in result["regions"]) >= 2, result["regions"]
+
+
+FOCUSED = """() => {
+    const e = document.activeElement;
+    const style = getComputedStyle(e);
+    return {label: e.getAttribute('aria-labelledby'), region: e.classList.contains('table-region'),
+            outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+}"""
+
+
+def test_keyboard_reaches_every_table_region_and_scrolls_it(browser, pages):
+    with open_page(browser, pages["report"], ZOOM_200, scale=2) as page:
+        expected = page.eval_on_selector_all(".table-region", "rs => rs.map(r => r.getAttribute('aria-labelledby'))")
+        reached = []
+        for _ in range(len(expected) + 2):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused["region"]:
+                assert focused["outline"] != "none" and focused["width"] >= 2, focused  # focus is visible
+                reached.append(focused["label"])
+            if focused["label"] == "table-t3-caption":
+                before = page.evaluate("() => document.activeElement.scrollLeft")
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function("x => document.activeElement.scrollLeft > x", arg=before, timeout=5000)
+        assert reached[: len(expected)] == expected == ["table-t2-caption", "table-t3-caption", "table-t4-caption"]
+
+
+# --- Printing ---------------------------------------------------------------------------------------
+
+
+# Extra narrative paragraphs before table 二 move every page break: each invariant is checked at each.
+PADDINGS = (0, 4, 8, 14, 22)
+FILLER = "<p>本年度还组织开展政务公开专题培训，进一步规范信息发布审核流程，提升政府信息公开工作质效。</p>"
+BOTTOM_MARGIN = 25 / 25.4 * 72  # points, from the print style's @page rule
+
+
+@dataclass(frozen=True)
+class Printout:
+    pages: list
+    texts: list[str]  # each page's text, plain()
+
+
+@pytest.fixture(scope="module")
+def printings(browser, pages, tmp_path_factory) -> dict[int, Printout]:
+    """The sample report printed to PDF by Chromium, as is and after each padding."""
+    folder = tmp_path_factory.mktemp("print")
+    html = pages["report"].read_text(encoding="utf-8")
+    assert html.count('<h2 id="t2">') == 1
+    printed = {}
+    for padding in PADDINGS:
+        source = folder / f"report-{padding}.html"
+        source.write_text(html.replace('<h2 id="t2">', FILLER * padding + '<h2 id="t2">'), encoding="utf-8")
+        with open_page(browser, source) as page:
+            pdf = PdfReader(print_to_pdf(page, folder / f"report-{padding}.pdf")).pages
+        printed[padding] = Printout(list(pdf), [plain(page.extract_text()) for page in pdf])
+    return printed
+
+
+def leaf_row_labels(table: str) -> list[str]:
+    return [plain(c.text) for c in schema.grids()[table].cells if c.scope == "row"]
+
+
+def pages_of_table_three(texts: list[str]) -> list[int]:
+    return [i for i, text in enumerate(texts) if any(label in text for label in leaf_row_labels("t3"))]
+
+
+def test_print_gives_a4_pages(printings):
+    for padding, printed in printings.items():
+        assert 3 <= len(printed.pages) <= 8, (padding, len(printed.pages))
+        for page in printed.pages:
+            assert abs(float(page.mediabox.width) - A4_POINTS[0]) < 1, page.mediabox
+            assert abs(float(page.mediabox.height) - A4_POINTS[1]) < 1, page.mediabox
+
+
+def test_print_repeats_table_headers_on_every_page_the_table_spans(printings):
+    for padding, printed in printings.items():
+        texts = printed.texts
+        spanned = pages_of_table_three(texts)
+        assert len(spanned) >= 2, f"+{padding}: table 三 should run over a page break; the check would be empty"
+        assert spanned == list(range(spanned[0], spanned[-1] + 1))
+        for i in spanned:
+            for header in (schema.T3_APPLICANTS, schema.T3_ORGS, "商业企业", "总计"):
+                assert plain(header) in texts[i], (padding, i + 1, header)
+        t4_pages = [i for i, text in enumerate(texts) if plain("未经复议直接起诉") in text]
+        assert t4_pages and all(plain("结果维持") in texts[i] for i in t4_pages), padding
+
+
+def test_print_cuts_no_table_row_in_half(printings):
+    for padding, printed in printings.items():
+        texts = printed.texts
+        for table in ("t2", "t3"):
+            for label in leaf_row_labels(table):  # a row label split over two pages is found on neither
+                assert any(label in text for text in texts), (padding, table, label)
+        for number, page in enumerate(printed.pages, 1):
+            assert rows_cut_at_page_end(page) < 1, f"+{padding}, page {number}: a table row runs over the break"
+
+
+def test_print_keeps_each_table_two_block_with_its_caption_and_headers(printings):
+    for padding, printed in printings.items():
+        texts = printed.texts
+        for block in schema.T2_BLOCKS:
+            holding = [i for i, text in enumerate(texts) if plain(block.caption) in text]
+            assert len(holding) == 1, (padding, block.caption)
+            for _, row_label in block.rows:
+                assert plain(row_label) in texts[holding[0]], (padding, block.caption, row_label)
+
+
+def test_print_fills_a_page_before_table_three_goes_on_to_the_next(printings):
+    """A page that table 三 leaves for the next one is used to its foot, not left half blank."""
+    for padding, printed in printings.items():
+        for i in pages_of_table_three(printed.texts)[:-1]:
+            lowest = min(box[1] for box in border_boxes(printed.pages[i]) if box[3] - box[1] < 1.5)
+            assert lowest - BOTTOM_MARGIN < 72, f"+{padding}, page {i + 1}: {lowest - BOTTOM_MARGIN:.0f} pt left blank"
+
+
+def test_cut_row_detector_sees_a_cut(browser, tmp_path):
+    """The check above can fail: rows forced over a page break are reported."""
+    rows = "".join(f"<tr><th>行{i}</th><td>{'<br>'.join(['数'] * 8)}</td></tr>" for i in range(6))
+    page_html = tmp_path / "cut.html"
+    page_html.write_text(
+        '<html lang="zh-CN"><style>@page { size: A4; margin: 20mm } table { border-collapse: collapse }'
+        " th, td { border: 1px solid #333; break-inside: auto }</style><body>"
+        f'<div style="height: 200mm"></div><table><tbody>{rows}</tbody></table></body></html>',
+        encoding="utf-8",
+    )
+    with open_page(browser, page_html) as page:
+        pdf = PdfReader(print_to_pdf(page, tmp_path / "cut.pdf"))
+    assert max(rows_cut_at_page_end(p) for p in pdf.pages) > 10
+
+
+def test_print_styles_keep_headers_and_rows_whole(browser, pages):
+    with open_page(browser, pages["report"]) as page:
+        page.emulate_media(media="print")
+        styles = page.evaluate(
+            """() => ({
+            thead: [...document.querySelectorAll('thead')].map(e => getComputedStyle(e).display),
+            cells: [...document.querySelectorAll('td, th:not([rowspan])')].map(e => getComputedStyle(e).breakInside),
+            overflow: [...document.querySelectorAll('.table-region')].map(e => getComputedStyle(e).overflowX)})"""
+        )
+    assert set(styles["thead"]) == {"table-header-group"}
+    assert set(styles["cells"]) == {"avoid"}
+    assert set(styles["overflow"]) == {"visible"}  # printed tables are never clipped to a scroll box
+
+
+# --- Screenshots for the README ---------------------------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_PNG_BYTES = 300_000
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR", path
+    return struct.unpack(">II", data[16:24])
+
+
+def test_screenshots_are_made_by_the_tests_own_tooling(browser, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    try:
+        from make_screenshots import make_screenshots
+    finally:
+        sys.path.pop(0)
+    made = make_screenshots(tmp_path, browser)
+    assert sorted(p.name for p in made) == sorted(SCREENSHOTS)
+    for path in made:
+        width, height = png_size(path)
+        assert 400 <= width <= 1600 and 300 <= height <= 1600, (path.name, width, height)
+        assert 10_000 < path.stat().st_size < MAX_PNG_BYTES, path.name
+
+
+SCREENSHOTS = ("report-html.png", "report-html-zoom200.png", "report-pdf-1.png", "report-pdf-2.png")
+
+
+def test_committed_screenshots_are_shown_in_the_readme():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in SCREENSHOTS:
+        png_size(root / "docs" / name)
+        assert (root / "docs" / name).stat().st_size < MAX_PNG_BYTES, name
+        assert f"(docs/{name})" in readme, name
