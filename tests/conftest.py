@@ -19,6 +19,11 @@ def sample_values() -> dict[str, str]:
     return read_csv_values(SAMPLE_CSV)
 
 
+def lines_with(path: Path, text: str) -> list[int]:
+    """1-based numbers of the lines of a template that contain `text` (so tests don't hard-code them)."""
+    return [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+
+
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch):
     """run("validate", path, ...) -> click's Result of the command line, run in a fresh working folder."""
