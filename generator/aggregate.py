@@ -23,8 +23,14 @@ def summed_values(bodies: Sequence[ReportData], body: str, year: int | None = No
     if year is None:
         if len(years) != 1:
             listed = "、".join(str(y) for y in sorted(y for y in years if y))
-            raise InputError(f"各单位的报告年度不一致（{listed}）：请只汇总同一年度的数据，或用 --year 指定。")
+            raise InputError(
+                f"各单位的报告年度不一致（{listed}）：请只汇总同一年度的数据，或用 --year 指定只汇总哪一年。"
+            )
         year = years.pop()
+    elif years != {year}:
+        raise InputError(
+            f"要汇总 {year} 年，但有单位的报告年度为 {'、'.join(str(y) for y in sorted(years - {year}, key=str))}。"
+        )
     frame = breakdown_frame(bodies)
     totals = frame.loc[TOTAL_ROW]
     values: dict[str, object] = {key: str(totals[key]) for key in schema.figures()}
@@ -65,6 +71,17 @@ def write_breakdown(workbook_path: Path, bodies: Sequence[ReportData]) -> None:
     workbook.save(workbook_path)
 
 
+def is_total_workbook(path: Path) -> bool:
+    """A workbook this command wrote (it has the breakdown sheet); read from the zip, without opening it fully."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return BREAKDOWN_SHEET in archive.read("xl/workbook.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError, OSError, UnicodeDecodeError):
+        return False
+
+
 def aggregate_files(
     paths: Sequence[Path], out: Path, body: str, year: int | None = None
 ) -> tuple[list[ReportData], list[tuple[str, str]], Any]:
@@ -81,17 +98,30 @@ def aggregate_files(
 
     included: list[ReportData] = []
     excluded: list[tuple[str, str]] = []
+    first_of: dict[tuple[str, int | None], str] = {}
     for path in paths:
+        if path.resolve() == out.resolve():
+            continue  # last run's total: adding it again would count every body twice
+        if is_total_workbook(path):
+            excluded.append((str(path), f"这是汇总生成的工作簿（含“{BREAKDOWN_SHEET}”表），不再计入"))
+            continue
         try:
             data = load(path)
         except GenerateReportError as err:
             excluded.append((str(path), str(err)))
             continue
         report = validate(data)
-        if report.valid:
-            included.append(data)
-        else:
+        if not report.valid:
             excluded.append((str(path), f"{len(report.errors)} 个错误，如：{report.errors[0].message}"))
+        elif year is not None and data.year != year:
+            excluded.append((str(path), f"报告年度为 {data.year}，不是要汇总的 {year} 年"))
+        elif (data.body, data.year) in first_of:
+            excluded.append(
+                (str(path), f"与 {first_of[(data.body, data.year)]} 是同一机关、同一年度（{data.body}），只计一次")
+            )
+        else:
+            first_of[(data.body, data.year)] = str(path)
+            included.append(data)
     values = summed_values(included, body, year)
     with tempfile.TemporaryDirectory() as folder:
         draft = Path(folder) / out.name

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from generator.exceptions import GenerateReportError, InputError
 
-DATA_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
+# Searched for in folders. Old formats are listed too, so they are reported as unreadable rather than skipped.
+DATA_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods"}
 SUMMARY_NAME = "校验汇总"
 
 
@@ -65,12 +66,30 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
     return unique
 
 
+NAMINGS = (
+    lambda p: p.stem,
+    lambda p: f"{p.stem}-{p.suffix.lstrip('.').lower()}",
+    lambda p: f"{p.parent.name}-{p.stem}",
+    lambda p: f"{p.parent.name}-{p.stem}-{p.suffix.lstrip('.').lower()}",
+)
+
+
 def plan_jobs(paths: list[Path]) -> list[BatchJob]:
-    """Output names from file names; two inputs with the same name get their folder's name in front."""
-    counts: dict[str, int] = {}
+    """Output names from file names. Inputs sharing a name are told apart by file type, then by folder,
+    so no report overwrites another; the last resort is a number."""
+    groups: dict[str, list[Path]] = {}
     for path in paths:
-        counts[path.stem] = counts.get(path.stem, 0) + 1
-    return [BatchJob(p, f"{p.parent.name}-{p.stem}" if counts[p.stem] > 1 else p.stem) for p in paths]
+        groups.setdefault(path.stem, []).append(path)
+    names: dict[Path, str] = {}
+    for group in groups.values():
+        for naming in NAMINGS:
+            candidates = [naming(p) for p in group]
+            if len(set(candidates)) == len(group):
+                break
+        else:
+            candidates = [f"{p.stem}-{n}" for n, p in enumerate(group, 1)]
+        names.update(zip(group, candidates, strict=True))
+    return [BatchJob(p, names[p]) for p in paths]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ from typing import Any
 
 import click
 
-from generator.clitools import data_argument, exit_code, parse_formats, print_findings, run, strict_option
+from generator.clitools import (
+    data_argument,
+    exit_code,
+    load_previous,
+    parse_formats,
+    print_findings,
+    run,
+    strict_option,
+)
 
 previous_option = click.option(
     "--previous",
@@ -46,6 +54,9 @@ def cli() -> None:
     generate-report batch 文件夹 -o 输出   批量生成，并汇总哪个单位未通过哪条规则
     generate-report aggregate 文件… -o 汇总.xlsx   多个单位逐项相加，生成汇总工作簿
     generate-report new-template 名称   复制一套模板，改成本地的前言、落款、版式
+    generate-report check-template 文件夹   检查模板：语法、拼错的变量、被 Word 拆开的标签
+    generate-report init 新表.xlsx    新建空白填报工作簿（带自动核对）
+    generate-report import 上年报告 -o 表.xlsx   从已发布的报告（网页、Word、文本）导入数据
     """
 
 
@@ -74,7 +85,7 @@ def cli() -> None:
 def render(
     data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool, previous: Path | None
 ) -> None:
-    """校验 DATA（.xlsx 或 .csv）并生成报告 OUTDIR/<文件名>.docx 与 .html。"""
+    """校验 DATA（.xlsx 或 .csv）并生成报告：输出文件夹（-o）中的 <数据文件名>.docx 与 .html。"""
     from generator import load, validate
     from generator import render as render_reports
     from generator.output import write_outputs
@@ -83,7 +94,7 @@ def render(
 
     def action() -> int:
         report_data = load(data)
-        report = validate(report_data, load(previous) if previous else None)
+        report = validate(report_data, load_previous(previous))
         print_findings(report)
         code = exit_code(report, strict)
         if code and not force:
@@ -106,9 +117,20 @@ def render(
 def validate_command(data: Path, fmt: str, strict: bool, previous: Path | None) -> None:
     """只校验 DATA，列出每个错误和警告（含工作表、单元格、期望值与实际值）。"""
     from generator import load, validate
+    from generator.exceptions import GenerateReportError
 
     def action() -> int:
-        report = validate(load(data), load(previous) if previous else None)
+        try:
+            report = validate(load(data), load_previous(previous))
+        except GenerateReportError as err:
+            if fmt == "json":  # scripts get JSON on stdout even when the file cannot be read
+                click.echo(
+                    json.dumps(
+                        {"source": str(data), "valid": False, "cannot_run": str(err), "findings": []},
+                        ensure_ascii=False,
+                    )
+                )
+            raise
         if fmt == "json":
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:

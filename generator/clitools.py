@@ -6,6 +6,7 @@ Exit codes are a contract: 0 valid, 1 error findings (or warnings under --strict
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,9 @@ def run(action: Callable[[], int]) -> None:
         code = action()
     except GenerateReportError as err:
         fail(str(err))
+    except BrokenPipeError:  # `generate-report validate x | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FINDINGS)
     except Exception as err:  # last resort: office staff must never see a traceback
         if os.environ.get("GENERATE_REPORT_DEBUG"):
             raise
@@ -56,10 +60,23 @@ def parse_formats(formats: str) -> list[str]:
     """ "docx,html" -> ["docx", "html"]; an unknown or empty list is a usage error (exit 2)."""
     from generator.render import FORMATS
 
-    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    chosen = [f.strip().lower() for f in re.split(r"[,，、;；\s]+", formats) if f.strip()]  # 全角逗号、顿号 also
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(
             f"不支持的格式 {','.join(unknown) or '（空）'}；可选：{','.join(FORMATS)}", param_hint="--format"
         )
     return chosen
+
+
+def load_previous(path: Path | None) -> Any:
+    """Last year's data for --previous; its errors say it is the previous year's file."""
+    from generator import load
+    from generator.exceptions import InputError
+
+    if path is None:
+        return None
+    try:
+        return load(path)
+    except InputError as err:
+        raise InputError(f"上年数据（--previous）：{err}") from err

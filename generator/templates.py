@@ -105,6 +105,14 @@ def load_template_set(folder: Path) -> TemplateSet:
     return TemplateSet((folder, base_folder), manifest)
 
 
+def set_for_body_kind(body_kind: object) -> str:
+    """The shipped set whose manifest is for this kind of body (a department gets `department`), else default."""
+    for name in shipped_sets():
+        if name != BASE_SET and _read_manifest(builtin_templates_dir() / name).get("body_kind") == body_kind:
+            return name
+    return BASE_SET
+
+
 def find_template_set(name: str | Path | None = None) -> TemplateSet:
     """By folder path, by name under ./templates/, or by the name of a shipped set; `default` when none is given."""
     name = str(name or BASE_SET)

@@ -76,6 +76,9 @@ def parse_figure(value: object, kind: Kind) -> Parsed:
 
 
 def parse_year(value: object) -> int | None:
+    """2023, "2023", "２０２３" or "2023年" / "2023年度" -> 2023."""
+    if isinstance(value, str):
+        value = re.sub(r"年度?$", "", value.strip())
     number = _number_from(value)
     if isinstance(number, Decimal) and number == number.to_integral_value() and 2000 <= number <= 2100:
         return int(number)

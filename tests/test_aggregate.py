@@ -53,3 +53,18 @@ def test_summing_valid_bodies_gives_a_valid_total(seeds):
     values = summed_values(bodies, "汇总")
     total = assemble("total", {k: RawValue(v, "") for k, v in values.items()})
     assert [f for f in validate(total).errors] == []
+
+
+def test_reruns_other_years_and_duplicates_are_left_out(run, tmp_path):
+    for seed in (1, 2):
+        (tmp_path / f"b{seed}.csv").write_bytes(write_csv(synthetic_values(seed)))
+    (tmp_path / "b1-copy.csv").write_bytes(write_csv(synthetic_values(1)))  # the same body again
+    (tmp_path / "old.csv").write_bytes(write_csv(synthetic_values(3, year=2022)))
+    first = run("aggregate", ".", "-o", "全市.xlsx", "--year", "2023")
+    assert "（汇总 2 个单位）" in first.stdout
+    assert first.stdout.count("是同一机关、同一年度（示例县第1局），只计一次") == 1  # b1.csv or its copy
+    assert "old.csv：报告年度为 2022，不是要汇总的 2023 年" in first.stdout
+    again = run("aggregate", ".", "-o", "全市2.xlsx", "--year", "2023")
+    assert "（汇总 2 个单位）" in again.stdout
+    assert "全市.xlsx：这是汇总生成的工作簿（含“分单位明细”表），不再计入" in again.stdout
+    assert load(tmp_path / "全市.xlsx").figures == load(tmp_path / "全市2.xlsx").figures

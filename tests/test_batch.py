@@ -87,3 +87,15 @@ def test_a_broken_template_stops_the_batch_before_it_starts(tmp_path):
     assert result.exit_code == 3
     assert "未知的变量“meta.titel”" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_old_formats_in_a_folder_are_reported_and_same_names_kept_apart(run, tmp_path):
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    (folder / "单位.csv").write_bytes(write_csv(synthetic_values(1)))
+    (folder / "单位.xlsx").write_bytes(write_workbook(synthetic_values(2)))
+    (folder / "县教育局.xls").write_bytes(b"\xd0\xcf\x11\xe0old")
+    result = run("batch", folder, "-o", "out")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["单位-csv.docx", "单位-xlsx.docx"]
+    assert "无法读取：" in result.stdout and "县教育局.xls：暂不支持Excel 97-2003 工作簿（.xls）" in result.stdout

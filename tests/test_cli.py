@@ -144,3 +144,37 @@ def test_schema_listing(run):
     assert (
         "t2.art20_8.admin_fees.amount_wan_yuan\t行政事业性收费·本年收费金额（单位：万元）\twan_yuan\t表二!B15" in text
     )
+
+
+def test_json_output_even_when_the_file_cannot_be_read(run):
+    result = run("validate", "没有.csv", "--format", "json")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout) == {
+        "source": "没有.csv",
+        "valid": False,
+        "cannot_run": "找不到数据文件：没有.csv",
+        "findings": [],
+    }
+
+
+def test_previous_year_file_is_named_as_such(run):
+    result = run("validate", SAMPLE_CSV, "--previous", "去年.xlsx")
+    assert result.exit_code == 3
+    assert result.stderr == "错误：上年数据（--previous）：找不到数据文件：去年.xlsx\n"
+
+
+def test_office_spellings_are_accepted(run, sample_values, write_data, tmp_path):
+    sample_values["meta.year"] = "2023年"
+    assert run(write_data(sample_values, "d.csv"), "--format", "docx，html", "-o", "out").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.docx", "d.html"]
+
+
+def test_a_closed_pipe_is_not_an_internal_error():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        f"{sys.executable} -m generator schema | head -1", shell=True, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("meta.body")
+    assert "内部错误" not in result.stderr and "Traceback" not in result.stderr

@@ -72,7 +72,7 @@ def test_a_partial_set_falls_back_to_default(tmp_path):
 
 
 def test_department_set_has_its_own_preface_and_signature():
-    default = rendered(DEPARTMENT_SAMPLE)
+    default = rendered(DEPARTMENT_SAMPLE, "default")
     department = rendered(DEPARTMENT_SAMPLE, "department")
     html = html_lines(department["html"].decode("utf-8"))
     assert (
@@ -157,3 +157,21 @@ def test_copied_set_is_independent_of_the_source(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(builtin_templates_dir() / "department", tmp_path / "copy")
     assert find_template_set("copy").folders == (Path("copy"), builtin_templates_dir() / "default")
+
+
+def test_without_a_choice_a_department_gets_the_department_set():
+    assert rendered(DEPARTMENT_SAMPLE) == rendered(DEPARTMENT_SAMPLE, "department")  # its 机关类型 is 部门
+    assert rendered(SAMPLE_CSV) == rendered(SAMPLE_CSV, "default")  # 孟州市人民政府 is a 政府
+
+
+def test_a_misspelt_key_in_the_manifest_blocks_rendering(run, tmp_path):
+    shutil.copytree(builtin_templates_dir() / "default", tmp_path / "city")
+    manifest = tmp_path / "city" / "manifest.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("t3.carried_over.total", "t3.carried_ovr.total"), encoding="utf-8"
+    )
+    expected = "模板 manifest.toml [standard_paragraphs] narrative.overview.on_request：未知的变量“t3.carried_ovr.total”，是否应为“t3.carried_over.total”？"
+    result = run("check-template", "city")
+    assert result.exit_code == 1 and result.stdout.splitlines()[0] == expected
+    rendering = run(SAMPLE_CSV, "--template", "city", "-o", "out")
+    assert rendering.exit_code == 3 and rendering.stderr == f"错误：{expected}\n"

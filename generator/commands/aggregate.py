@@ -9,7 +9,7 @@ import click
 from generator.clitools import EXIT_FINDINGS, EXIT_OK, print_findings, run
 
 
-@click.command(name="aggregate")
+@click.command(name="aggregate", short_help="多个单位逐项相加，生成汇总工作簿并校验。")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
     "-o",

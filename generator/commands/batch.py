@@ -10,7 +10,7 @@ import click
 from generator.clitools import EXIT_FINDINGS, EXIT_OK, parse_formats, run
 
 
-@click.command(name="batch")
+@click.command(name="batch", short_help="批量校验并生成报告，汇总哪个单位未通过哪条规则。")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
     "-o",
@@ -48,7 +48,11 @@ def batch_command(
             click.echo(f"已生成：{path}")
         click.echo(f"共 {len(results)} 个单位：{len(results) - len(failed)} 个通过，{len(failed)} 个未通过或无法处理。")
         for result in failed:
-            click.echo(f"  {STATUS_TEXT[result.status]}：{result.source}（{result.errors} 个错误）{result.message}")
+            reason = (
+                result.message
+                or f"{result.errors} 个错误，如：{next(f[3] for f in result.findings if f[0] == 'error')}"
+            )
+            click.echo(f"  {STATUS_TEXT[result.status]}：{result.source}：{reason}")
         return EXIT_FINDINGS if failed else EXIT_OK
 
     run(action)

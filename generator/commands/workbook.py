@@ -27,9 +27,9 @@ def _check_target(path: Path, suffixes: tuple[str, ...], param: str, force: bool
 @click.option("--body", default=None, help="发布机关，如 孟州市人民政府（预填到“基本信息”）。")
 @click.option(
     "--kind",
-    type=click.Choice(["government", "department"]),
+    type=click.Choice(["government", "department", "政府", "部门"]),
     default=None,
-    help="机关类型：government 政府 / department 部门。",
+    help="机关类型：政府 / 部门（或 government / department）。",
 )
 @force_option
 def init_command(out: Path, year: int | None, body: str | None, kind: str | None, force: bool) -> None:
@@ -40,9 +40,9 @@ def init_command(out: Path, year: int | None, body: str | None, kind: str | None
     _check_target(out, WORKBOOK_SUFFIXES, "OUT", force)
 
     def action() -> int:
-        write_atomically(out, new_workbook(year, body, kind))
+        write_atomically(out, new_workbook(year, body, kind))  # 政府/部门 pass through KIND_WORDS unchanged
         click.echo(f"已生成：{out}")
-        click.echo(f"在黄色格子中填写后运行：generate-report validate {out.name}")
+        click.echo(f"在黄色格子中填写后运行：generate-report validate {out}")
         return 0
 
     run(action)

@@ -10,7 +10,7 @@ from typing import Any
 from generator.exceptions import GenerateReportError, TemplateError
 from generator.findings import ValidationReport
 from generator.model import ReportData
-from generator.templates import DOCX_TEMPLATE, TemplateSet, find_template_set
+from generator.templates import DOCX_TEMPLATE, TemplateSet, find_template_set, set_for_body_kind
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request
@@ -53,6 +53,8 @@ def render(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise GenerateReportError(f"不支持的输出格式“{'、'.join(unknown)}”（可选：{'、'.join(FORMATS)}）。")
+    if template is None:  # no choice made: the shipped set for this kind of body (政府 / 部门)
+        template = set_for_body_kind(data.meta.get("body_kind"))
     template_set = template if isinstance(template, TemplateSet) else find_template_set(template)
     ensure_template_ok(template_set)
     context = build_context(data, report, template_set.standard_paragraphs)

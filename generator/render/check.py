@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import nodes
 
-from generator.templates import DOCX_TEMPLATE, HTML_TEMPLATE, TemplateSet
+from generator.templates import DOCX_TEMPLATE, HTML_TEMPLATE, MANIFEST, TemplateSet
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 BLOCK_TAG = re.compile(r"\{%-?\s*(tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
@@ -40,17 +40,23 @@ class TemplateProblem:
 
 
 @cache
-def probe_context() -> dict[str, Any]:
-    """A context of the real shape (built from a blank year) to resolve names against."""
-    from generator.findings import ValidationReport
+def probe_data() -> Any:
+    """A blank year (every figure 0) of the real shape, to resolve template names against."""
     from generator.model import RawValue, assemble
-    from generator.render.context import build_context
     from generator.schema import all_keys
 
     raws = {key: RawValue("0", "") for key in all_keys()}
     raws["meta.year"] = RawValue("2000", "")
-    data = assemble("probe", raws)
-    return build_context(data, ValidationReport("probe"), standard={})
+    return assemble("probe", raws)
+
+
+@cache
+def probe_context() -> dict[str, Any]:
+    """What report templates see, built from the blank year."""
+    from generator.findings import ValidationReport
+    from generator.render.context import build_context
+
+    return build_context(probe_data(), ValidationReport("probe"), standard={})
 
 
 def known_names() -> list[str]:
@@ -68,9 +74,9 @@ def known_names() -> list[str]:
     return names
 
 
-def _resolve(name: str, path: list[str]) -> str | None:
+def _resolve(name: str, path: list[str], context: dict[str, Any]) -> str | None:
     """The first part of name.path that does not exist in the probe context, or None when all do."""
-    value: Any = probe_context()[name]
+    value: Any = context[name]
     walked = name
     for part in path:
         walked = f"{walked}.{part}"
@@ -129,8 +135,11 @@ def used_variables(source: str) -> set[str]:
     return {".".join([name, *path]) for name, path, _ in _chains(tree) if name not in declared}
 
 
-def check_source(source: str, file: str, locate: Any = None) -> list[TemplateProblem]:
-    """Syntax, unknown names and unsafe attributes of one Jinja source. `locate(name, line)` names the place."""
+def check_source(
+    source: str, file: str, locate: Any = None, context: dict[str, Any] | None = None
+) -> list[TemplateProblem]:
+    """Syntax, unknown names and unsafe attributes of one Jinja source. `locate(name, line)` names the place;
+    names resolve against `context` (default: what report templates see)."""
     from jinja2 import TemplateSyntaxError
 
     from generator.render.environment import make_environment
@@ -150,12 +159,12 @@ def check_source(source: str, file: str, locate: Any = None) -> list[TemplatePro
                 )
             )
     declared = _declared(tree) | set(env.globals)
-    context = probe_context()
+    context = probe_context() if context is None else context
     seen = set()
     for name, path, line in _chains(tree):
         if name in declared:
             continue
-        unknown = _resolve(name, path) if name in context else name
+        unknown = _resolve(name, path, context) if name in context else name
         if unknown and (unknown, line) not in seen:
             seen.add((unknown, line))
             full = ".".join([name, *path])
@@ -328,6 +337,29 @@ def template_variables(template_set: TemplateSet) -> dict[str, set[str]]:
     return found
 
 
+def check_manifest(template_set: TemplateSet) -> list[TemplateProblem]:
+    """The standard paragraphs may quote figures and metadata only, like narrative in the data."""
+    from generator import schema
+    from generator.render.narrative import quote_context
+
+    narrative_keys = {f.key for f in schema.NARRATIVE_FIELDS}
+    quotable = quote_context(probe_data())
+    problems = []
+    for key, text in template_set.standard_paragraphs.items():
+        where = f"[standard_paragraphs] {key}"
+        if key not in narrative_keys:
+            problems.append(
+                TemplateProblem(MANIFEST, where, f"“{key}”不是正文的键（可用的键见 generate-report schema）")
+            )
+            continue
+        problems += check_source(str(text), MANIFEST, lambda _name, _line, where=where: where, quotable)
+    return problems
+
+
 def check_template_set(template_set: TemplateSet) -> list[TemplateProblem]:
-    """Every problem of the set's HTML and Word templates (as found through the loader chain)."""
-    return check_html(template_set.file(HTML_TEMPLATE), template_set) + check_docx(template_set.file(DOCX_TEMPLATE))
+    """Every problem of the set's HTML and Word templates (as found through the loader chain) and its manifest."""
+    return (
+        check_html(template_set.file(HTML_TEMPLATE), template_set)
+        + check_docx(template_set.file(DOCX_TEMPLATE))
+        + check_manifest(template_set)
+    )
