@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from generator import cli_zh
 from generator.clitools import (
     data_argument,
     exit_code,
@@ -23,6 +24,8 @@ from generator.clitools import (
     run,
     strict_option,
 )
+
+cli_zh.install()  # click's own messages (usage errors, help headings) in Chinese; before any option is built
 
 previous_option = click.option(
     "--previous",
@@ -37,6 +40,8 @@ class DefaultCommandGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            if meant := cli_zh.mistyped_command(args[0], self.commands):
+                raise click.UsageError(f"没有名为“{args[0]}”的命令，是否应为“{meant}”？", ctx)
             args.insert(0, "render")
         return super().parse_args(ctx, args)
 
