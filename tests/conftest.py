@@ -19,6 +19,23 @@ def sample_values() -> dict[str, str]:
     return read_csv_values(SAMPLE_CSV)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, started once for every browser and accessibility test (see browserkit.py)."""
+    from browserkit import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    """The sample report, a department report, a --force report and the diff page, as HTML files."""
+    from browserkit import write_sample_pages
+
+    return write_sample_pages(tmp_path_factory.mktemp("pages"))
+
+
 def lines_with(path: Path, text: str) -> list[int]:
     """1-based numbers of the lines of a template that contain `text` (so tests don't hard-code them)."""
     return [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]

@@ -6,25 +6,12 @@ the 部门 template's report, a report forced out with an error (the red banner)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browserkit import AXE_JS, INSTALL_HINT, chromium, open_page, write_sample_pages
+from browserkit import AXE_JS, INSTALL_HINT, open_page
 
 from generator import schema
 
 PAGES = ("report", "department", "failed", "diff")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict[str, Path]:
-    return write_sample_pages(tmp_path_factory.mktemp("pages"))
 
 
 def describe(violations: list[dict]) -> str:

@@ -12,12 +12,10 @@ from browserkit import (
     DESKTOP,
     ZOOM_200,
     border_boxes,
-    chromium,
     open_page,
     plain,
     print_to_pdf,
     rows_cut_at_page_end,
-    write_sample_pages,
 )
 from pypdf import PdfReader
 
@@ -32,17 +30,6 @@ CELL_BOXES = """table => [...table.querySelectorAll('th, td')].map(cell => {
     return {text: cell.textContent.trim(), key: cell.dataset.key || '', x0: box.left, y0: box.top,
             x1: box.right, y1: box.bottom};
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict[str, Path]:
-    return write_sample_pages(tmp_path_factory.mktemp("pages"))
 
 
 # --- Table geometry ----------------------------------------------------------------------------------
