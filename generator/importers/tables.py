@@ -20,6 +20,7 @@ from generator.importers.labels import GROUP, RowIndex, norm, t2_index, t3_heade
 from generator.values import ZERO_PLACEHOLDERS, parse_figure
 
 DATA_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:件|个|条|次|项|元|万元)?$")
+UNIT = re.compile(r"(?:件|个|条|次|项|元|万元)[。，,；;]?")  # a unit spaced off its number ("1 件") is no label
 
 
 def is_data(cell: str) -> bool:
@@ -40,11 +41,20 @@ def split_cells(text: str) -> tuple[list[str], bool]:
         return bars[1 if text.strip().startswith("|") else 0 : -1 if text.strip().endswith("|") else None], True
     cells: list[str] = []
     for token in text.split():
-        if not is_data(token) and cells and not is_data(cells[-1]):
+        if not is_data(token) and cells and (not is_data(cells[-1]) or _numbering(cells, token)):
             cells[-1] += " " + token
         else:
             cells.append(token)
     return cells, False
+
+
+def _numbering(cells: Sequence[str], token: str) -> bool:
+    """Whether the small number just read is the numbering of the label that `token` starts, spaced off its text
+    ("2 ．其他法律行政法规禁止公开 0 0 …", "（三）不予公开 1 ．属于国家秘密 0 …"): a row's figures come after its label,
+    so a number that opens the line, or sits between label words before a list mark, is no figure."""
+    if not re.fullmatch(r"\d{1,2}", unicodedata.normalize("NFKC", cells[-1])) or UNIT.fullmatch(token):
+        return False
+    return len(cells) == 1 or (not is_data(cells[-2]) and unicodedata.normalize("NFKC", token)[:1] in ".、")
 
 
 @dataclass
@@ -144,6 +154,12 @@ class TableResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _continues(row: RowCells, text: str) -> bool:
+    """Whether `text` can be the rest of the row's label, broken across lines: short, or a part of that label."""
+    compact = norm(text)
+    return len(compact) <= 12 or compact in norm(row.label)
+
+
 def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str]) -> tuple[list[RowCells], list[str]]:
     rows: list[RowCells] = []
     notes: list[str] = []
@@ -175,11 +191,13 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
         if prefix is None and fragment:
             prefix = index.match(fragment + joined)
         if prefix == GROUP:
+            if data_at:
+                notes.append(f"{line.where}：分组标题「{joined}」后的数字无法归入任何一行，未导入。")
             current, fragment = None, ""
             continue
         after = cells[last + 1 :]
         if prefix is None:
-            if data_at and current is not None and current.data_count() == 0 and len(norm(joined)) <= 12:
+            if data_at and current is not None and current.data_count() == 0 and _continues(current, joined):
                 current.cells, current.signature = after, (-1, len(after))  # the label ran on to this line
             elif data_at:
                 notes.append(f"{line.where}：未识别的行「{joined}」，其中的数字未导入。")
@@ -226,7 +244,8 @@ def _t2_columns_note(lines: Sequence[Line]) -> list[str]:
     for line in lines:
         cells = [norm(c) for c in split_cells(line.text)[0] if c]
         if content in cells:
-            other = [c for c in cells if c != content and c not in official]
+            # A heading broken across lines ("本年收费金额" / "（单位：万元）") starts an official one.
+            other = [c for c in cells if c != content and not any(label.startswith(c) for label in official)]
             if other:
                 return [f"{line.where}：表二的栏目「{'、'.join(other)}」与统一格式不同，请核对导入的数字。"]
     return []
@@ -253,8 +272,8 @@ def read_t4(lines: Sequence[Line]) -> TableResult:
     for line in lines:
         cells, positional = split_cells(line.text)
         data_at = [i for i, c in enumerate(cells) if c and is_data(c)]
-        if not data_at:
-            continue
+        if not data_at or any(c and not is_data(c) for c in cells[data_at[0] :]):
+            continue  # no figures, or words after them: a note under the table ("注：行政复议 0 件。")
         labels_before = [i for i in range(data_at[0]) if cells[i] and not is_data(cells[i])]
         start = labels_before[-1] + 1 if labels_before else 0
         after = cells[start:] if positional else [c for c in cells[start:] if c]

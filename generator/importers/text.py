@@ -1,7 +1,8 @@
 """Reading a published report from its lines: title, preface, the six sections, the three tables, the signature.
 
-Pasted text comes here directly; the .html and .docx importers first turn their pages into the same lines
-(a table row becomes its cells joined by tabs), so one parser serves all three.
+Pasted text comes here directly (text a Markdown converter or a text browser wrote loses their marks first,
+marks.py); the .html and .docx importers first turn their pages into the same lines (a table row becomes its
+cells joined by tabs), so one parser serves all three.
 """
 
 from __future__ import annotations
@@ -14,44 +15,80 @@ from generator import schema
 from generator.exceptions import InputError
 from generator.importers.base import ImportResult, Line, decode_text
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
+from generator.importers.marks import is_furniture, join_drawn_rows, unmark
 from generator.importers.tables import read_t2, read_t3, read_t4
 from generator.values import normalise_text, parse_date
 
 TITLE_WORDS = "政府信息公开工作年度报告"
-TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告$")
+TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)$")
 # Lines our own reports print that are not content: the --force banner and the placeholder of an empty section.
 SKIPPED_PREFIXES = ("【本报告未通过数据校验", "【本节未填写】")
-# Page furniture pasted along with a report (date and source lines, font-size links, print/close buttons).
+# Page furniture pasted along with a report (date and source lines, font-size links, print/close buttons, the
+# site's footer), compared in norm() form: "【字体：大 中 小】" is "(字体:大中小)".
 PAGE_FURNITURE = re.compile(
-    r"^(\(?(发布|生成|成文)(时间|日期|机构)|(信息)?来源:|浏览|点击|访问|字号|字体|打印|关闭|分享|扫一扫|索引号|文号|发文机关"
-    r"|主题分类|信息名称|有效性|上一篇|下一篇|返回顶部|相关(附件|链接)|\((大|中|小|打印|关闭))"
+    r"^(\(?((发布|生成|成文)(时间|日期|机构)|(信息)?来源:|浏览|点击|访问|字号|字体|打印|关闭|分享|扫一扫|索引号|文号|发文机关"
+    r"|主题分类|信息名称|有效性|上一篇|下一篇|返回顶部|相关(附件|链接)|网站地图|联系我们|主办单位|承办单位|版权所有"
+    r"|网站标识码|技术支持|(您)?(当前|现在)(的)?位置|首页>)|\((大|中|小))"
 )
 GOVERNMENT_SUFFIXES = ("人民政府", "政府", "街道办事处")
 DEPARTMENT_SUFFIXES = ("办公室", "办公厅", "委员会", "局", "委", "厅", "部", "署", "中心", "院", "所", "队", "站", "办")
 SIGNATURE_SUFFIXES = GOVERNMENT_SUFFIXES + DEPARTMENT_SUFFIXES + ("办事处",)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in a workbook; tabs stay (table cells)
-PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*至\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日")
+PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|—|–|-|~)\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日")
+# The year of a title: "2023年", "2023年度", "（2023年度）" after the title; a date the page prints after the title.
+TITLE_YEAR = re.compile(r"[(（]?(\d{4})年度?[)）]?")
+TITLE_DATE = re.compile(r"\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)$")
+# Years and dates spelt in Chinese numerals, as some documents print them ("二〇二三年", "二〇二四年一月二十六日").
+CHINESE_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+CHINESE_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
+CHINESE_DATE = re.compile(
+    r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
+)
+
+
+def _arabic_year(text: str) -> str:
+    """ "二〇二三年" -> "2023年"."""
+    return CHINESE_YEAR.sub(lambda m: "".join(CHINESE_DIGITS[ch] for ch in m.group()), text)
+
+
+def _chinese_number(text: str) -> int:
+    """一 … 三十一: tens and units as dates write them."""
+    tens, _, units = text.rpartition("十")
+    value = int(CHINESE_DIGITS[units]) if units else 0
+    return value + (10 * (int(CHINESE_DIGITS[tens]) if tens else 1) if "十" in text else 0)
+
+
+def _is_date(text: str) -> bool:
+    """A line that is only a date, as a report's signature block prints it."""
+    compact = normalise_text(text)
+    if len(compact) > 16:
+        return False
+    spelt = CHINESE_DATE.match(compact)
+    if spelt:
+        year, month, day = spelt.groups()
+        compact = f"{_arabic_year(year + '年')}{_chinese_number(month)}月{_chinese_number(day)}日"
+    return parse_date(compact) is not None
 
 
 def read_text(path: Path) -> list[Line]:
+    """The lines of pasted text; text a page-to-Markdown converter wrote comes without its marks."""
     text = decode_text(path.read_bytes(), path.name)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [Line(line, f"第 {n} 行") for n, line in enumerate(lines, 1)]
+    lines = join_drawn_rows(list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)))
+    return [Line(unmark(line), f"第 {n} 行") for n, line in lines if not is_furniture(line)]
 
 
 def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
     """Index of the title line and the body and year it names ("孟州市人民政府 2023 年政府信息公开工作年度报告");
     a body printed on the line above the title ("高平市人民政府办公室" / "2023年政府信息公开工作年度报告") counts."""
     for i, line in enumerate(front):
-        title = re.sub(r"\s+", "", line.text.strip())
-        if len(title) > 60 or "。" in title or not TITLE.search(norm(title)):
+        title = TITLE_DATE.sub("", _arabic_year(re.sub(r"\s+", "", line.text.strip())))
+        year = TITLE_YEAR.search(title)
+        rest = title[: year.start()] + title[year.end() :] if year else title
+        if len(title) > 60 or re.search(r"[。:|]", norm(title)) or "\t" in line.text or not TITLE.search(norm(rest)):
+            continue  # a page's "主题分类：政府信息公开年报" or "首页 > 政务公开 > 政府信息公开年报" is no title
+        if PAGE_FURNITURE.match(norm(title)):
             continue
-        meta = {}
-        year = re.search(r"(\d{4})年度?", title)
-        rest = title
-        if year:
-            meta["meta.year"] = year.group(1)
-            rest = title[: year.start()] + title[year.end() :]
+        meta = {"meta.year": year.group(1)} if year else {}
         body = TITLE.sub("", rest.replace("关于", "")).rstrip("的")
         above = re.sub(r"\s+", "", front[i - 1].text) if i else ""
         if not body and _is_signature(above, ""):
@@ -76,17 +113,30 @@ def _is_signature(text: str, body: str) -> bool:
     return len(compact) <= 30 and not re.search(r"[。，；;,:]", compact) and compact.endswith(SIGNATURE_SUFFIXES)
 
 
-def _signature(lines: list[Line], body: str) -> tuple[list[Line], str]:
-    """Trailing issuing body and date lines taken off the last section; the date becomes meta.issue_date."""
-    date = ""
+def _page_end(lines: list[Line], body: str) -> list[Line]:
+    """A report ends with its issuing body and date: lines after them that are no prose (a web page's share
+    links, sidebar and footer) are not part of the last section."""
+    for j in range(len(lines) - 1, 0, -1):
+        if _is_date(lines[j].text.strip()) and _is_signature(lines[j - 1].text.strip(), body):
+            after = [line.text.strip() for line in lines[j + 1 :]]
+            return lines[: j + 1] if not any(text.endswith("。") for text in after) else lines
+    return lines
+
+
+def _signature(lines: list[Line], body: str) -> tuple[list[Line], str, str]:
+    """Trailing issuing body and date lines taken off the last section: (the rest, the date, the body it names)."""
+    date = signer = ""
+    lines = _page_end(lines, body)
     while lines:
         text = lines[-1].text.strip()
-        if len(normalise_text(text)) <= 16 and parse_date(text) is not None:
+        if _is_date(text):
             date = date or text
-        elif not _is_signature(text, body) and not (len(text) <= 40 and PAGE_FURNITURE.match(norm(text))):
+        elif _is_signature(text, body):
+            signer = text
+        elif not (len(text) <= 40 and PAGE_FURNITURE.match(norm(text))):
             break
         lines = lines[:-1]
-    return lines, date
+    return lines, date, re.sub(r"\s+", "", signer)
 
 
 def _overview(lines: Sequence[Line], notes: list[str]) -> dict[str, list[str]]:
@@ -134,6 +184,20 @@ def _template_preface(values: dict[str, str], preface: list[str], source: str) -
     return False
 
 
+def _no_title_note(values: dict[str, str], signer: str) -> str:
+    found = [
+        f"发布机关取自落款“{signer}”" if "meta.body" in values else "",
+        "报告年度取自统计期限" if "meta.year" in values else "",
+    ]
+    missing = [label for key, label in (("meta.body", "发布机关"), ("meta.year", "报告年度")) if key not in values]
+    note = "没有找到报告标题"
+    if any(found):
+        note += "，" + "，".join(filter(None, found)) + "，请核对"
+    if missing:
+        note += "，" + "和".join(missing) + "请在“基本信息”中填写"
+    return note + "。"
+
+
 def parse_lines(lines: Sequence[Line], source: str) -> ImportResult:
     """The long format of a report given as lines; raises InputError when no part of a report is recognised."""
     front: list[Line] = []
@@ -160,14 +224,14 @@ def parse_lines(lines: Sequence[Line], source: str) -> ImportResult:
 
     title_at, meta = _title(front)
     values.update(meta)
-    if title_at < 0:
-        notes.append("没有找到报告标题，发布机关和报告年度请在“基本信息”中填写。")
     preface = [
         line.text.strip()
         for line in front[title_at + 1 :]
-        if title_at >= 0 and "\t" not in line.text.strip() and not PAGE_FURNITURE.match(norm(line.text))
+        if "\t" not in line.text.strip()
+        and not PAGE_FURNITURE.match(norm(line.text))
+        and (title_at >= 0 or "。" in line.text)  # with no title to start from, only prose: no menus or page heads
     ]
-    dated = [p for p in preface if len(normalise_text(p)) <= 16 and parse_date(p) is not None]
+    dated = [p for p in preface if _is_date(p)]
     preface = [p for p in preface if p not in dated]
     if preface and not _template_preface(values, preface, source):
         values["narrative.preface"] = "\n".join(preface)
@@ -178,9 +242,15 @@ def parse_lines(lines: Sequence[Line], source: str) -> ImportResult:
 
     body = values.get("meta.body", "")
     last = next(s for s in reversed(SECTION_ORDER) if s in sections)
+    signer = ""
     if last not in ("t2", "t3", "t4"):
-        sections[last], date = _signature(sections[last], body)
+        sections[last], date, signer = _signature(sections[last], body)
         dated += [date] if date else []
+    # The signature names the body when the title does not, or names it only in short ("柳河乡" for 柳河乡人民政府).
+    if signer and (not body or (not body_kind(body) and signer.startswith(body) and body_kind(signer))):
+        body = values["meta.body"] = signer
+    if title_at < 0:
+        notes.append(_no_title_note(values, signer))
     if dated:
         values["meta.issue_date"] = dated[-1]
     if body and body_kind(body):

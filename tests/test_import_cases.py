@@ -1,0 +1,187 @@
+"""Published reports of other bodies, as their pages print them, imported and compared figure by figure.
+
+Each case under import_cases/<name>/ is one report (`report.txt` pasted from a page, or the page itself as
+`report.html`) and `expected.csv`: the long format with exactly what that report prints — every figure (blank
+where the report left the cell blank), the body, the year and the text of each section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import schema, validate
+from generator.importers import import_report
+from generator.values import parse_figure
+from generator.workbook import read_csv_values
+
+CASES_DIR = Path(__file__).resolve().parent / "import_cases"
+CASES = sorted(d.name for d in CASES_DIR.iterdir() if d.is_dir())
+SECTIONS = [f.key for f in schema.NARRATIVE_FIELDS if f.key not in schema.OPTIONAL_NARRATIVE]
+
+# What validation must report for each case: the errors the published report itself holds, nothing else.
+PLANTED: dict[str, list[tuple[str, str]]] = {
+    # 予以公开 printed 37 where its cells add up to 36: the row and the 总计 column both fail at that cell.
+    "county_arith_error": [("E-row-total", "t3.granted.total"), ("E-col-total", "t3.granted.total")],
+    "dept_tabs_chrome": [("E-cell", "t3.denied.process_info.org_research")],
+    "html_cms_rowspan": [("E-cell", "t3.not_processed.publication.org_legal_service")],
+    "crawler_pipes_no_title": [("E-cell", "t4.litigation_direct.pending")],
+    # "/" printed for a fee the township does not collect; the row with a blank cell, which spaces cannot place.
+    "township_single_space": [
+        ("E-cell", "t2.art20_8.admin_fees.amount_wan_yuan"),
+        *[("E-cell", f"t3.unable.not_held.{column}") for column, _ in schema.T3_COLUMNS],
+    ],
+}
+# Rows whose layout loses a blank cell's place (cells separated by spaces): left out whole, and said so.
+UNPLACEABLE: dict[str, list[str]] = {"township_single_space": ["t3.unable.not_held"]}
+# A text browser's dump breaks paragraphs at the screen width.
+HARD_WRAPPED = frozenset({"text_browser_boxes"})
+# The notes each case must give, in order (a part of each); every other case imports without a note.
+NOTES: dict[str, list[str]] = {
+    "township_single_space": ["「1.本机关不掌握相关政府信息」只有 6 个数字（应为 7 个）"],
+    "crawler_pipes_no_title": [
+        "没有找到报告标题，发布机关取自落款“南溪市人力资源和社会保障局”，报告年度取自统计期限，请核对。"
+    ],
+}
+
+
+def report_path(case: str) -> Path:
+    return next(p for p in (CASES_DIR / case).iterdir() if p.name.startswith("report."))
+
+
+@pytest.fixture(scope="module", params=CASES)
+def case(request):
+    name = request.param
+    return name, import_report(report_path(name)), read_csv_values(CASES_DIR / name / "expected.csv")
+
+
+def test_the_cases_are_whole():
+    assert len(CASES) >= 6
+    for name in CASES:
+        expected = read_csv_values(CASES_DIR / name / "expected.csv")
+        assert set(schema.figures()) <= set(expected), name
+        assert {"meta.body", "meta.year", *SECTIONS} <= set(expected), name
+
+
+def wrong_figures(name: str, result, expected: dict[str, str]) -> list[str]:
+    """Every figure that differs from what the report printed, as a readable line."""
+    wrong = []
+    for key, figure in schema.figures().items():
+        printed, got = expected[key], result.values.get(key)
+        if key.rpartition(".")[0] in UNPLACEABLE.get(name, []):
+            if got is not None:
+                wrong.append(f"{key}: 无法确定位置的行，导入为 {got!r}")
+        elif printed == "":
+            if got:  # a blank stays blank (or unplaced), never 0
+                wrong.append(f"{key}: 空白，导入为 {got!r}")
+        elif got is None or parse_figure(got, figure.kind) != parse_figure(printed, figure.kind):
+            wrong.append(f"{key}: 应为 {printed!r}，导入为 {got!r}")
+    return wrong
+
+
+def test_every_figure_as_published(case):
+    name, result, expected = case
+    placed = sum(1 for key in schema.figures() if result.values.get(key, "") != "")
+    assert wrong_figures(name, result, expected) == [], f"{name}: {placed}/200 placed; notes: {result.notes}"
+
+
+def test_body_year_and_every_section(case):
+    name, result, expected = case
+    found = {key for key in SECTIONS if result.values.get(key)}
+    assert found == {key for key in SECTIONS if expected.get(key)}  # the six sections, each sub-topic of 一
+    for key in ("meta.body", "meta.year", "meta.issue_date"):
+        assert result.values.get(key) == expected.get(key), key
+    for key in [f.key for f in schema.NARRATIVE_FIELDS]:
+        got, printed = result.values.get(key, ""), expected.get(key, "")
+        if name in HARD_WRAPPED:  # the dump broke paragraphs at its width: the same text, other line ends
+            got, printed = got.replace("\n", ""), printed.replace("\n", "")
+        assert got == printed, key
+
+
+def test_nothing_is_left_unexplained(case):
+    name, result, expected = case
+    assert len(result.notes) == len(NOTES.get(name, [])), result.notes
+    for note, part in zip(result.notes, NOTES.get(name, []), strict=True):
+        assert part in note
+    rows = UNPLACEABLE.get(name, [])
+    blanks = {key for key in schema.figures() if expected[key] == "" or key.rpartition(".")[0] in rows}
+    assert set(result.unplaced) <= blanks
+
+
+def test_validation_reports_what_the_report_printed(case):
+    name, result, expected = case
+    errors = [(f.code, f.key) for f in validate(result.to_data()).errors]
+    assert errors == PLANTED.get(name, [])
+    for code, key in PLANTED.get(name, []):
+        if code == "E-cell":
+            assert key not in result.to_data().figures  # never read as 0
+
+
+# --- The same reports in other shapes a page takes when copied ---------------------------------
+
+
+VARIANTS = {
+    # (case, change to its text, metadata that changes with it)
+    "a rowspan cell's text wraps": (
+        "dept_tabs_chrome",
+        lambda t: t.replace("三、本年度办理结果\t（一）", "三、本年度\n办理结果\t（一）"),
+        {},
+    ),
+    "page numbers between table rows": (
+        "street_cell_per_line",
+        lambda t: t.replace("\n3. 危及“三安全一稳定”\n", "\n— 3 —\n3. 危及“三安全一稳定”\n- 4 -\n"),
+        {},
+    ),
+    "a note under table 四 with spaced figures": (
+        "township_spaces",
+        lambda t: t.replace("\n五、存在的主要问题", "\n注：本年度行政复议 0 件，行政诉讼 0 件。\n五、存在的主要问题"),
+        {},
+    ),
+    "the page's date after the title": (
+        "county_arith_error",
+        lambda t: t.replace("年度报告\n", "年度报告 2024-03-28\n", 1),
+        {},
+    ),
+    "年报 in the title, and in the menu above it": (
+        "county_arith_error",
+        lambda t: (
+            "当前位置：首页 > 政务公开 > 政府信息公开年报\n"
+            + t.replace("2023年政府信息公开工作年度报告", "2023年度政府信息公开年报", 1)
+        ),
+        {},
+    ),
+    "a date in Chinese numerals": (
+        "county_arith_error",
+        lambda t: t.replace("2024年3月28日", "二〇二四年三月二十八日"),
+        {"meta.issue_date": "二〇二四年三月二十八日"},
+    ),
+    "markdown bold and headings": (
+        "township_spaces",
+        lambda t: t.replace("一、 总体情况", "## 一、总体情况").replace(
+            "六、其他需要报告的事项", "**六、其他需要报告的事项**"
+        ),
+        {},
+    ),
+    "item numbers spaced off their labels": (
+        "township_spaces",
+        lambda t: t.replace("１．", "１ ．").replace("２．", "２ ．"),
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=list(VARIANTS))
+def test_the_same_report_in_another_shape(tmp_path, variant):
+    name, change, meta = VARIANTS[variant]
+    source = report_path(name)
+    text = source.read_text(encoding="utf-8")
+    assert change(text) != text, "the variant must change the report"
+    path = tmp_path / source.name
+    path.write_text(change(text), encoding="utf-8")
+    result = import_report(path)
+    expected = read_csv_values(CASES_DIR / name / "expected.csv") | meta
+    assert wrong_figures(name, result, expected) == [], result.notes
+    for key in ("meta.body", "meta.year", "meta.issue_date"):
+        assert result.values.get(key) == expected.get(key), key
+    assert len(result.notes) == len(NOTES.get(name, [])), result.notes
