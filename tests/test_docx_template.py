@@ -196,7 +196,9 @@ def test_tables_fit_the_text_block_and_repeat_headers(template):
         widths = [c.width.mm for c in table.columns]
         assert sum(widths) <= 156.5, key
         rows = [row._tr.trPr for row in table.rows]
-        assert all(tr is not None and tr.find(qn("w:cantSplit")) is not None for tr in rows), key
+        cant_split = [tr is not None and tr.find(qn("w:cantSplit")) is not None for tr in rows]
+        # Every row but a header-less table's first (a LibreOffice bug drops the rest of such a table).
+        assert cant_split == [bool(i or grid.head_rows) for i in range(grid.n_rows)], key
         headers = [tr.find(qn("w:tblHeader")) is not None for tr in rows]
         assert headers == [i < grid.head_rows for i in range(grid.n_rows)], key
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SAMPLE_XLSX, soffice_convert
+from conftest import ROOT, SAMPLE_XLSX, soffice_convert
 from pypdf import PdfReader
 
 from generator import load, render, schema, validate
@@ -39,3 +39,13 @@ def test_text_headings_figures_and_page_numbers(pdf):
         assert figure in text
     for number, page in enumerate(pages, 1):
         assert f"— {number} —" in page or f"—{number}—" in re.sub(r"\s+", "", page)
+
+
+def test_table_two_survives_a_page_break_at_its_first_row(tmp_path):
+    # A short narrative puts table 二's first row at the foot of page 1 (LibreOffice once dropped the rest).
+    data = load(ROOT / "tests" / "import_cases" / "county_arith_error" / "expected.csv")
+    docx = tmp_path / "short.docx"
+    docx.write_bytes(render(data, validate(data), ["docx"])["docx"])
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(soffice_convert(docx, "pdf", tmp_path)).pages))
+    for label in ("规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费"):
+        assert label in text, label

@@ -263,7 +263,10 @@ def _loop(doc: DocumentObject, key: str) -> None:
 def _mark_rows(table: Table, head_rows: int) -> None:
     for index, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
+        # No row is cut in half across pages. Except a table's first row when it is not a repeated header:
+        # LibreOffice (7.x) then drops every later row of the table if that row lands at the foot of a page.
+        if index or head_rows:
+            tr_pr.append(OxmlElement("w:cantSplit"))
         if index < head_rows:
             tr_pr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
 
