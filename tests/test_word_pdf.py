@@ -46,6 +46,8 @@ def test_table_two_survives_a_page_break_at_its_first_row(tmp_path):
     data = load(ROOT / "tests" / "import_cases" / "county_arith_error" / "expected.csv")
     docx = tmp_path / "short.docx"
     docx.write_bytes(render(data, validate(data), ["docx"])["docx"])
-    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(soffice_convert(docx, "pdf", tmp_path)).pages))
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(soffice_convert(docx, "pdf", tmp_path)).pages)
+    )
     for label in ("规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费"):
         assert label in text, label
