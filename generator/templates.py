@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,12 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST
     if not path.is_file():
         return {}
+    return dict(_parse_manifest(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _parse_manifest(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """Parsed once per process while the file is unchanged: a batch renders many reports with one set."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
