@@ -16,6 +16,7 @@ from generator.continuity import check_continuity
 from generator.exceptions import GenerateReportError
 from generator.findings import Finding, to_json_number
 from generator.model import Number, ReportData
+from generator.narrative import expand_narrative
 from generator.narrative_diff import Segment, as_text, count_changes, diff_text
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -186,8 +187,6 @@ def diff(old: ReportData, new: ReportData, include_unchanged: bool = False) -> Y
         FigureChange(key, fig.label, fig.table, old.figures.get(key), new.figures.get(key))
         for key, fig in schema.figures().items()
     ]
-    from generator.render.narrative import expand_narrative
-
     # Compare the text as readers see it: figures quoted by key ({{ t3.new_received.total }}) filled in.
     old_text, new_text = expand_narrative(old)[0], expand_narrative(new)[0]
     sections = []

@@ -12,6 +12,7 @@ from generator import schema
 from generator.continuity import check_continuity
 from generator.findings import SUSPECT_NOTE, Finding, ValidationReport, make_finding
 from generator.model import ReportData
+from generator.narrative import expand_narrative
 from generator.values import normalise_text
 
 # --- Arithmetic: sum(actual) must equal sum(expected) ----------------------------------------
@@ -150,8 +151,6 @@ NARRATIVE_CLAIMS: tuple[NarrativeClaim, ...] = (
 
 def _check_narrative(data: ReportData) -> list[Finding]:
     """Quotes ({{ key }}) must name real figures; a figure stated in words must equal its cell."""
-    from generator.render.narrative import expand_narrative
-
     expanded, findings = expand_narrative(data)
     for field in schema.NARRATIVE_FIELDS:
         for paragraph in expanded.get(field.key, ()):

@@ -19,8 +19,8 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 
 def guide_text(name: str, source: str, folder: Path) -> str:
     """The set's README: files, how to edit in Word, every variable and filter (from the schema and the code)."""
+    from generator.narrative import DERIVED_NAMES
     from generator.render.environment import FILTERS
-    from generator.render.narrative import DERIVED_NAMES
 
     meta = [(f.key, f.label) for f in schema.META_FIELDS] + [
         (k, v) for k, v in DERIVED_NAMES.items() if k.startswith("meta.")

@@ -340,7 +340,7 @@ def template_variables(template_set: TemplateSet) -> dict[str, set[str]]:
 def check_manifest(template_set: TemplateSet) -> list[TemplateProblem]:
     """The standard paragraphs may quote figures and metadata only, like narrative in the data."""
     from generator import schema
-    from generator.render.narrative import quote_context
+    from generator.narrative import quote_context
 
     narrative_keys = {f.key for f in schema.NARRATIVE_FIELDS}
     quotable = quote_context(probe_data())

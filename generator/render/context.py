@@ -9,8 +9,8 @@ from typing import Any
 from generator import schema
 from generator.findings import ValidationReport
 from generator.model import ReportData
+from generator.narrative import expand_narrative, nest, quote_context, report_figures
 from generator.render.environment import num
-from generator.render.narrative import expand_narrative, nest, quote_context, report_figures
 
 PLACEHOLDER = "【本节未填写】"
 FAILED_BANNER = "【本报告未通过数据校验，共 {count} 个错误，不得发布】"
