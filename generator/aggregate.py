@@ -84,10 +84,11 @@ def is_total_workbook(path: Path) -> bool:
 
 def aggregate_files(
     paths: Sequence[Path], out: Path, body: str, year: int | None = None
-) -> tuple[list[ReportData], list[tuple[str, str]], Any]:
+) -> tuple[list[ReportData], list[tuple[str, str, bool]], Any]:
     """Sum the valid inputs into the workbook `out` (written atomically); returns (included, excluded, report).
 
-    An input that cannot be read or has error findings is left out and named with the reason.
+    Each left-out input comes with its reason and whether it is a problem (unreadable, invalid, a second copy with
+    other figures) or expected (another year than --year, an identical copy, an earlier total).
     """
     import tempfile
 
@@ -97,30 +98,34 @@ def aggregate_files(
     from generator.workbook import write_workbook
 
     included: list[ReportData] = []
-    excluded: list[tuple[str, str]] = []
-    first_of: dict[tuple[str, int | None], str] = {}
+    excluded: list[tuple[str, str, bool]] = []
+    first_of: dict[tuple[str, int | None], ReportData] = {}
     for path in paths:
         if path.resolve() == out.resolve():
             continue  # last run's total: adding it again would count every body twice
         if is_total_workbook(path):
-            excluded.append((str(path), f"这是汇总生成的工作簿（含“{BREAKDOWN_SHEET}”表），不再计入"))
+            excluded.append((str(path), f"这是汇总生成的工作簿（含“{BREAKDOWN_SHEET}”表），不再计入", False))
             continue
         try:
             data = load(path)
         except GenerateReportError as err:
-            excluded.append((str(path), str(err)))
+            excluded.append((str(path), str(err), True))
             continue
         report = validate(data)
+        twin = first_of.get((data.body, data.year))
         if not report.valid:
-            excluded.append((str(path), f"{len(report.errors)} 个错误，如：{report.errors[0].message}"))
+            excluded.append((str(path), f"{len(report.errors)} 个错误，如：{report.errors[0].message}", True))
         elif year is not None and data.year != year:
-            excluded.append((str(path), f"报告年度为 {data.year}，不是要汇总的 {year} 年"))
-        elif (data.body, data.year) in first_of:
+            excluded.append((str(path), f"报告年度为 {data.year}，不是要汇总的 {year} 年", False))
+        elif twin is not None and twin.figures == data.figures:
             excluded.append(
-                (str(path), f"与 {first_of[(data.body, data.year)]} 是同一机关、同一年度（{data.body}），只计一次")
+                (str(path), f"与 {twin.source} 是同一机关、同一年度（{data.body}），数字相同，只计一次", False)
             )
+        elif twin is not None:
+            reason = f"与 {twin.source} 是同一机关、同一年度（{data.body}），但数字不同：只计入了 {twin.source}，请确认用哪一份"
+            excluded.append((str(path), reason, True))
         else:
-            first_of[(data.body, data.year)] = str(path)
+            first_of[(data.body, data.year)] = data
             included.append(data)
     values = summed_values(included, body, year)
     with tempfile.TemporaryDirectory() as folder:

@@ -37,8 +37,11 @@ MESSAGES: dict[tuple[str, str], str] = {
         "E-t4-total",
         "sum",
     ): "{where}「{group}」：总计为 {actual}，但结果维持、结果纠正、其他结果、尚未审结之和为 {expected}。",
-    ("E-narrative", "quote"): "{where}正文「{label}」引用数字有误：{problem}",
-    ("E-narrative", "mismatch"): "正文「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
+    ("E-narrative", "quote"): "{where}「{label}」中引用的数字有误：{problem}",
+    (
+        "E-narrative",
+        "mismatch",
+    ): "{text_where}「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
@@ -81,6 +84,9 @@ MESSAGES: dict[tuple[str, str], str] = {
     ),
     ("W-jump", "identical"): (
         "三张统计表的全部 {count} 个数字与上年（{old_source}）完全相同：是否沿用了上年的表格而未填写本年数据？"
+    ),
+    ("W-meta", "previous_invalid"): (
+        "上年数据（{old_source}）本身有 {count} 个错误（如：{example}），以上与上年衔接的核对结果仅供参考。"
     ),
     ("W-meta", "previous_body"): (
         "{where}「{label}」为「{body}」，但上年数据（{old_source}）为「{old_body}」：对比的应是同一机关的两年数据。"
@@ -135,6 +141,7 @@ def make_finding(code: str, variant: str, key: str, **params: Any) -> Finding:
     expected = params.get("expected")
     actual = params.get("actual")
     params.setdefault("where", location)
+    params.setdefault("text_where", "")
     params.setdefault("suspect", "")
     params.setdefault("key", key)
     message = MESSAGES[(code, variant)].format(**params).strip()

@@ -172,6 +172,7 @@ def _check_narrative(data: ReportData) -> list[Finding]:
                                 location=data.where(key),
                                 keys=claim.keys + (field.key,),
                                 section=field.label,
+                                text_where=data.where(field.key),
                                 quote=match.group(0),
                                 label=label,
                                 expected=expected,
@@ -283,4 +284,16 @@ def validate(data: ReportData, previous: ReportData | None = None) -> Validation
     ]
     if previous is not None:
         findings += check_continuity(previous, data)
+        previous_errors = validate(previous).errors
+        if previous_errors:  # the year-to-year checks above trusted figures that are themselves wrong
+            findings.append(
+                make_finding(
+                    "W-meta",
+                    "previous_invalid",
+                    "meta.year",
+                    old_source=previous.source,
+                    count=len(previous_errors),
+                    example=previous_errors[0].message,
+                )
+            )
     return ValidationReport(data.source, tuple(findings))

@@ -20,7 +20,7 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 def guide_text(name: str, source: str, folder: Path) -> str:
     """The set's README: files, how to edit in Word, every variable and filter (from the schema and the code)."""
     from generator.narrative import DERIVED_NAMES
-    from generator.render.environment import FILTERS
+    from generator.render.environment import FILTER_HELP, FILTERS
 
     meta = [(f.key, f.label) for f in schema.META_FIELDS] + [
         (k, v) for k, v in DERIVED_NAMES.items() if k.startswith("meta.")
@@ -31,7 +31,7 @@ def guide_text(name: str, source: str, folder: Path) -> str:
         for f in schema.NARRATIVE_FIELDS
     ]
     others = [(k, v) for k, v in DERIVED_NAMES.items() if not k.startswith("meta.")]
-    filters = "\n".join(f"| `{key}` | {(func.__doc__ or '').strip()} |" for key, func in FILTERS.items())
+    filters = "\n".join(f"| `{key}` | {FILTER_HELP[key]} |" for key in FILTERS)
     return f"""# 模板“{name}”
 
 本文件夹是 generate-report 的一套报告模板，由 `generate-report new-template {name} --from {source}` 生成。
@@ -62,6 +62,8 @@ def guide_text(name: str, source: str, folder: Path) -> str:
   Word 可能把标签拆到几段格式中（`check-template` 会提示“被 Word 拆分”）。
 - 表格中按行重复必须写成 `{{%tr for … %}}` … `{{%tr endfor %}}`。
 - 标签之外的文字（前言、落款、固定说明）可以随意修改、增删。
+- Word 模板只管 Word（和由它转成的 PDF）；网页版来自 `{HTML_TEMPLATE}`。前言、落款等改动要在网页上也出现，
+  请在 `{HTML_TEMPLATE}` 中做同样的修改（用文本编辑器打开，改 `{{% block preface %}}`、`{{% block signature %}}` 中的文字）。
 - 模板在沙箱中运行：只能使用下列变量和过滤器，不能调用程序内部的属性（如 `__class__`）。
 
 ## 正文中引用数字

@@ -62,9 +62,24 @@ def test_reruns_other_years_and_duplicates_are_left_out(run, tmp_path):
     (tmp_path / "old.csv").write_bytes(write_csv(synthetic_values(3, year=2022)))
     first = run("aggregate", ".", "-o", "全市.xlsx", "--year", "2023")
     assert "（汇总 2 个单位）" in first.stdout
-    assert first.stdout.count("是同一机关、同一年度（示例县第1局），只计一次") == 1  # b1.csv or its copy
+    assert first.stdout.count("是同一机关、同一年度（示例县第1局），数字相同，只计一次") == 1  # b1.csv or its copy
+    assert first.exit_code == 0  # what was left out was expected: another year, an identical copy
     assert "old.csv：报告年度为 2022，不是要汇总的 2023 年" in first.stdout
     again = run("aggregate", ".", "-o", "全市2.xlsx", "--year", "2023")
     assert "（汇总 2 个单位）" in again.stdout
     assert "全市.xlsx：这是汇总生成的工作簿（含“分单位明细”表），不再计入" in again.stdout
     assert load(tmp_path / "全市.xlsx").figures == load(tmp_path / "全市2.xlsx").figures
+
+
+def test_a_second_copy_with_other_figures_is_a_problem(run, tmp_path):
+    (tmp_path / "a.csv").write_bytes(write_csv(synthetic_values(1)))
+    changed = synthetic_values(1)
+    changed["t2.art20_6.penalty.decisions"] = str(int(changed["t2.art20_6.penalty.decisions"]) + 1)
+    (tmp_path / "b.csv").write_bytes(write_csv(changed))
+    result = run("aggregate", "a.csv", "b.csv", "-o", "全市.xlsx")
+    assert result.exit_code == 1
+    assert (
+        "b.csv：与 a.csv 是同一机关、同一年度（示例县第1局），但数字不同：只计入了 a.csv，请确认用哪一份"
+        in result.stdout
+    )
+    assert "提示：未用 --body 指定发布机关，汇总报告暂以“汇总”为发布机关" in result.stdout

@@ -231,3 +231,16 @@ def test_validate_adds_continuity_findings_as_warnings(pair, sample_values):
         ("W-carry", "t3.carried_over.total"),
     ]
     assert validate(new, previous=None) == alone
+
+
+def test_a_previous_year_that_fails_its_own_checks_is_named(sample_values, write_data):
+    from generator import load, validate
+
+    this_year = load(write_data(sample_values, "2023.csv"))
+    broken = dict(sample_values, **{"meta.year": "2022", "t3.granted.natural_person": "54"})
+    report = validate(this_year, load(write_data(broken, "2022.csv")))
+    assert report.valid  # continuity findings are warnings
+    (finding,) = [f for f in report.warnings if f.key == "meta.year"]
+    assert finding.code == "W-meta"
+    assert finding.message.startswith("上年数据（2022.csv）本身有 2 个错误（如：")
+    assert finding.message.endswith("），以上与上年衔接的核对结果仅供参考。")

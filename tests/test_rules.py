@@ -140,7 +140,7 @@ def test_e_narrative(check, sample_values):
     report = check({"narrative.overview.on_request": text.replace("146 件", "145 件")})
     assert errors(report) == [("E-narrative", "t3.new_received.total")]
     assert report.errors[0].message == (
-        "正文「总体情况·依申请公开」写的是「受理政府信息公开申请145件」，但第 21 行「一、本年新收政府信息公开申请数量·总计」为 146，两者应一致。"
+        "第 206 行「总体情况·依申请公开」写的是「受理政府信息公开申请145件」，但第 21 行「一、本年新收政府信息公开申请数量·总计」为 146，两者应一致。"
     )
 
 

@@ -178,7 +178,7 @@ def test_a_misspelt_quote_is_a_finding(sample_values, write_data):
     report = validate(load(write_data(sample_values)))
     assert [(f.code, f.key) for f in report.errors] == [("E-narrative", "narrative.overview.active")]
     assert report.errors[0].message == (
-        "第 205 行正文「总体情况·主动公开」引用数字有误：未知的变量“t3.new_recieved.total”，是否应为“t3.new_received.total”？"
+        "第 205 行「总体情况·主动公开」中引用的数字有误：未知的变量“t3.new_recieved.total”，是否应为“t3.new_received.total”？"
     )
 
 

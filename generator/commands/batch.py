@@ -21,7 +21,13 @@ from generator.clitools import EXIT_FINDINGS, EXIT_OK, parse_formats, run
     help="输出文件夹：每个单位的报告与“校验汇总”.csv/.html。",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：全部 CPU 核）。")
-@click.option("--format", "formats", default="docx,html", show_default=True, help="输出格式，逗号分隔：docx,html。")
+@click.option(
+    "--format",
+    "formats",
+    default="docx,html",
+    show_default=True,
+    help="输出格式，逗号分隔：docx,html,pdf（pdf 需要 LibreOffice）。",
+)
 @click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
 @click.option("--force", is_flag=True, help="数据有错误的单位也生成报告（报告首行标明未通过校验）。")
 def batch_command(

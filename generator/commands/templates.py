@@ -66,6 +66,9 @@ def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
                 for name, names in variables.items():
                     click.echo(f"{name} 用到的变量（{len(names)} 个）：{'、'.join(sorted(names))}")
             verdict = "未通过" if problems else "通过"
+            advice = sum(not p.blocking for p in problems)
+            if advice:  # rendering tolerates these, but the next edit in Word may not
+                verdict += f"（其中 {advice} 条“提示”不影响生成，但 Word 再次编辑时容易出错，建议修正）"
             counts = "，".join(f"{name} 用到 {len(names)} 个变量" for name, names in variables.items())
             click.echo(f"模板检查{verdict}：{template_set.folder}（{len(problems)} 个问题；{counts}）。")
         return EXIT_FINDINGS if problems else EXIT_OK

@@ -82,6 +82,17 @@ FILTERS = {
 }
 
 
+# What each filter does, for the guide that `new-template` writes (users read Chinese).
+FILTER_HELP = {
+    "num": "表格中的写法：28414、4351.7195（不加千分位）",
+    "thousands": "加千分位：28414 → 28,414",
+    "wan_yuan": "万元金额，固定小数位（默认 4 位）：12.5 → 12.5000；wan_yuan(2) 为两位",
+    "percent": "百分比：0.125 → 12.5%；percent(0) 不留小数",
+    "cn_date": "中文日期：2024年1月5日",
+    "cn_num": "中文数字：12 → 十二，105 → 一百零五",
+}
+
+
 def make_environment(loader: BaseLoader | None = None, autoescape: bool = True) -> SandboxedEnvironment:
     """Templates come from other offices and are untrusted: always sandboxed and strict about undefined names.
 
