@@ -18,21 +18,18 @@ from generator import cli_zh
 from generator.clitools import (
     data_argument,
     exit_code,
+    force_option,
+    formats_option,
     load_previous,
     parse_formats,
+    previous_option,
     print_findings,
     run,
     strict_option,
+    template_option,
 )
 
 cli_zh.install()  # click's own messages (usage errors, help headings) in Chinese; before any option is built
-
-previous_option = click.option(
-    "--previous",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="上年数据文件（.xlsx 或 .csv）：加做两年衔接核对（上年结转、现行有效件数等），只产生警告。",
-)
 
 
 class DefaultCommandGroup(click.Group):
@@ -76,15 +73,9 @@ def cli() -> None:
     show_default=True,
     help="输出文件夹。",
 )
-@click.option(
-    "--format",
-    "formats",
-    default="docx,html",
-    show_default=True,
-    help="输出格式，逗号分隔：docx,html,pdf（pdf 由 LibreOffice 从 Word 报告转换）。",
-)
-@click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
-@click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
+@formats_option
+@template_option
+@force_option
 @strict_option
 @previous_option
 def render(

@@ -54,6 +54,24 @@ def print_findings(report: Any) -> None:
 
 data_argument = click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
 strict_option = click.option("--strict", is_flag=True, help="警告也视为不通过（退出码 1）。")
+previous_option = click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="上年数据文件（.xlsx 或 .csv）：加做两年衔接核对（上年结转、现行有效件数等），只产生警告。",
+)
+# The rendering options shared by `render` and `batch`.
+formats_option = click.option(
+    "--format",
+    "formats",
+    default="docx,html",
+    show_default=True,
+    help="输出格式，逗号分隔：docx,html,pdf（pdf 由 LibreOffice 从 Word 报告转换）。",
+)
+template_option = click.option(
+    "--template", default=None, help="模板集名称或文件夹（默认按机关类型：政府用 default，部门用 department）。"
+)
+force_option = click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
 
 
 def parse_formats(formats: str) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.clitools import EXIT_FINDINGS, EXIT_OK, parse_formats, run
+from generator.clitools import EXIT_FINDINGS, EXIT_OK, force_option, formats_option, parse_formats, run, template_option
 
 
 @click.command(name="batch", short_help="批量校验并生成报告，汇总哪个单位未通过哪条规则。")
@@ -21,15 +21,9 @@ from generator.clitools import EXIT_FINDINGS, EXIT_OK, parse_formats, run
     help="输出文件夹：每个单位的报告与“校验汇总”.csv/.html。",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：全部 CPU 核）。")
-@click.option(
-    "--format",
-    "formats",
-    default="docx,html",
-    show_default=True,
-    help="输出格式，逗号分隔：docx,html,pdf（pdf 需要 LibreOffice）。",
-)
-@click.option("--template", default=None, help="模板集名称或文件夹（默认 default）。")
-@click.option("--force", is_flag=True, help="数据有错误的单位也生成报告（报告首行标明未通过校验）。")
+@formats_option
+@template_option
+@force_option
 def batch_command(
     inputs: tuple[str, ...], outdir: Path, jobs: int | None, formats: str, template: str | None, force: bool
 ) -> None:
