@@ -23,13 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from synthetic import synthetic_values  # noqa: E402
+
 from generator import load, validate  # noqa: E402
-from generator.batch import BatchSettings, plan_jobs, run_batch, write_summary  # noqa: E402
+from generator.bulk.batch import BatchSettings, plan_jobs, run_batch, write_summary  # noqa: E402
+from generator.jinja.environment import make_environment  # noqa: E402
+from generator.jinja.sets import find_template_set  # noqa: E402
 from generator.render.context import build_context  # noqa: E402
-from generator.render.environment import make_environment  # noqa: E402
-from generator.synthetic import synthetic_values  # noqa: E402
-from generator.templates import find_template_set  # noqa: E402
-from generator.workbook import write_csv  # noqa: E402
+from generator.workbook.csvfile import long_csv  # noqa: E402
 
 
 def make_inputs(folder: Path, n: int) -> list[Path]:
@@ -37,7 +38,7 @@ def make_inputs(folder: Path, n: int) -> list[Path]:
     paths = []
     for seed in range(n):
         path = folder / f"body-{seed:05d}.csv"
-        path.write_bytes(write_csv(synthetic_values(seed)))
+        path.write_bytes(long_csv(synthetic_values(seed)))
         paths.append(path)
     return paths
 

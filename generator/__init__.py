@@ -1,40 +1,110 @@
-"""generate-report: 政府信息公开工作年度报告 from a year's figures — load, validate, render."""
+"""generate-report: 政府信息公开工作年度报告 from a year's figures — and checks of published ones.
+
+The library API: every operation the command line offers, as a plain function. Data flows one way:
+
+    readers / importers  ->  format.model.ReportData  ->  checks (findings)  ->  render (Word, HTML, PDF)
+
+    >>> import generator
+    >>> data = generator.load("data.xlsx")
+    >>> report = generator.validate(data)
+    >>> outputs = generator.render(data, report)        # {"docx": bytes, "html": bytes}
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
-from generator.exceptions import GenerateReportError, InputError, OutputError, TemplateError
-from generator.findings import Finding, ValidationReport
-from generator.model import ReportData
+from generator.bulk.aggregate import aggregate_files
+from generator.bulk.batch import BatchResult, BatchSettings, expand_inputs, plan_jobs, run_batch, write_summary
+from generator.checks.findings import Finding, ValidationReport
+from generator.checks.rules import validate
+from generator.compare.model import YearDiff
+from generator.compare.model import diff as compare_years
+from generator.exceptions import GenerateReportError, InputError, InvalidDataError, OutputError, TemplateError
+from generator.format.model import ReportData
+from generator.importers import ImportResult
+from generator.importers import import_report as read_published_report
+from generator.jinja.names import TemplateProblem
+from generator.jinja.scaffold import new_template
+from generator.jinja.sets import find_template_set, shipped_boilerplate
 from generator.readers import load
 from generator.render import FORMATS, render
-from generator.rules import validate
+from generator.render.check import check_template_set
+from generator.workbook.writer import new_workbook
 
-if TYPE_CHECKING:
-    from generator.compare import YearDiff
+__version__ = "0.2.0"
 
 
 def diff(old: ReportData, new: ReportData, include_unchanged: bool = False) -> YearDiff:
-    """Compare two years of the same body: figures, narrative, continuity (see generator.compare)."""
-    from generator.compare import diff as compare_years
-
+    """Compare two years of one body: every figure's change, the narrative's changes, the continuity warnings."""
     return compare_years(old, new, include_unchanged=include_unchanged)
 
 
-__version__ = "0.1.0"
+def import_report(path: str | Path) -> ImportResult:
+    """Read a published report (.txt, .html, .docx) into the long format; a preface that one of the shipped
+    template sets prints by itself is not kept, since generating the report prints it again."""
+    return read_published_report(path, shipped_boilerplate())
+
+
+def check_template(template: str | Path) -> list[TemplateProblem]:
+    """Every problem of a template set (by name or folder): blocking ones stop rendering, the others are advice."""
+    return check_template_set(find_template_set(template))
+
+
+def aggregate(
+    inputs: Sequence[Path], out: Path, body: str, year: int | None = None
+) -> tuple[list[ReportData], list[tuple[str, str, bool]], ValidationReport]:
+    """Sum the valid bodies into the workbook `out`: (included, excluded with reason and whether it is a problem,
+    the total's own validation)."""
+    return aggregate_files(inputs, out, body, year)
+
+
+def batch(
+    inputs: Iterable[str],
+    outdir: Path,
+    formats: Sequence[str] = ("docx", "html"),
+    template: str | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    on_result: Callable[[BatchResult, int, int], None] | None = None,
+) -> tuple[list[BatchResult], list[Path]]:
+    """A report for each input (files, folders, glob patterns) in `jobs` processes, then the summary files:
+    (every input's result, the summary files written).
+
+    `on_result(result, done, total)` is called as each input finishes; one failing input never stops the rest.
+    """
+    job_list = plan_jobs(expand_inputs(inputs))
+    results: list[BatchResult] = []
+    for result in run_batch(job_list, BatchSettings(outdir, tuple(formats), template, force), jobs):
+        results.append(result)
+        if on_result is not None:
+            on_result(result, len(results), len(job_list))
+    return results, write_summary(outdir, results)
+
 
 __all__ = [
     "FORMATS",
+    "BatchResult",
     "Finding",
     "GenerateReportError",
+    "ImportResult",
     "InputError",
+    "InvalidDataError",
     "OutputError",
     "ReportData",
     "TemplateError",
+    "TemplateProblem",
     "ValidationReport",
+    "YearDiff",
+    "aggregate",
+    "batch",
+    "check_template",
     "diff",
+    "import_report",
     "load",
+    "new_template",
+    "new_workbook",
     "render",
     "validate",
 ]

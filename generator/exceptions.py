@@ -21,3 +21,13 @@ class TemplateError(GenerateReportError):
 
 class OutputError(GenerateReportError):
     """A report cannot be written to the chosen folder."""
+
+
+class InvalidDataError(GenerateReportError):
+    """The data fails validation and rendering was not forced: the report is not produced (exit 1, not 3)."""
+
+    def __init__(self, report: object) -> None:
+        self.report = report
+        super().__init__(
+            "数据未通过校验，未生成报告：请先改正错误（或用 --force 强制生成，报告首行将注明未通过校验）。"
+        )

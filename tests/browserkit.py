@@ -70,21 +70,23 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page.
     """
     from generator import load, render, validate
-    from generator.compare import diff, render_diff_html
-    from generator.workbook import read_csv_values, write_csv
+    from generator.compare.formats import render_diff_html
+    from generator.compare.model import diff
+    from generator.readers.csv_long import read_values
+    from generator.workbook.csvfile import long_csv
 
     folder.mkdir(parents=True, exist_ok=True)
     current = load(SAMPLES / "mengzhou-2023.xlsx")
-    broken_values = read_csv_values(SAMPLES / "mengzhou-2023.csv")
+    broken_values = read_values(SAMPLES / "mengzhou-2023.csv")
     broken_values["t3.granted.total"] = str(int(broken_values["t3.granted.total"]) + 1)
     broken_csv = folder / "broken.csv"
-    broken_csv.write_bytes(write_csv(broken_values))
+    broken_csv.write_bytes(long_csv(broken_values))
     broken = load(broken_csv)
     department = load(SAMPLES / "shili-jiaotong-2023.xlsx")
     pages = {
         "report": render(current, validate(current), ["html"])["html"],
         "department": render(department, validate(department), ["html"], "department")["html"],
-        "failed": render(broken, validate(broken), ["html"])["html"],
+        "failed": render(broken, validate(broken), ["html"], force=True)["html"],
         "diff": render_diff_html(diff(load(SAMPLES / "mengzhou-2022.xlsx"), current)),
     }
     paths = {}

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.workbook import read_csv_values, write_csv, write_workbook
+from generator.readers.csv_long import read_values
+from generator.workbook.csvfile import long_csv
+from generator.workbook.writer import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "data_samples" / "mengzhou-2023.csv"
@@ -16,7 +18,7 @@ SAMPLE_XLSX = ROOT / "data_samples" / "mengzhou-2023.xlsx"
 @pytest.fixture
 def sample_values() -> dict[str, str]:
     """The sample's key -> value text; each test gets its own copy to break."""
-    return read_csv_values(SAMPLE_CSV)
+    return read_values(SAMPLE_CSV)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +48,7 @@ def run(tmp_path: Path, monkeypatch):
     """run("validate", path, ...) -> click's Result of the command line, run in a fresh working folder."""
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from generator.cli.main import cli
 
     monkeypatch.chdir(tmp_path)
     return lambda *args: CliRunner().invoke(cli, [str(a) for a in args], prog_name="generate-report")
@@ -58,7 +60,7 @@ def write_data(tmp_path: Path):
 
     def write(values: dict[str, object], name: str = "data.csv") -> Path:
         path = tmp_path / name
-        path.write_bytes(write_workbook(values) if name.endswith(".xlsx") else write_csv(values))
+        path.write_bytes(write_workbook(values) if name.endswith(".xlsx") else long_csv(values))
         return path
 
     return write

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from browserkit import AXE_JS, INSTALL_HINT, open_page
 
-from generator import schema
+from generator.format import schema
 
 PAGES = ("report", "department", "failed", "diff")
 

@@ -8,13 +8,14 @@ import openpyxl
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synthetic import synthetic_values
 
-from generator import load, schema, validate
-from generator.aggregate import BREAKDOWN_SHEET, summed_values
-from generator.cli import cli
-from generator.model import RawValue, assemble
-from generator.synthetic import synthetic_values
-from generator.workbook import write_csv
+from generator import load, validate
+from generator.bulk.aggregate import BREAKDOWN_SHEET, summed_values
+from generator.cli.main import cli
+from generator.format import schema
+from generator.format.model import RawValue, assemble
+from generator.workbook.csvfile import long_csv
 
 
 def body(seed: int):
@@ -24,7 +25,7 @@ def body(seed: int):
 def test_total_workbook_equals_the_column_sums_and_validates(tmp_path):
     seeds = range(30)
     for seed in seeds:
-        (tmp_path / f"body-{seed}.csv").write_bytes(write_csv(synthetic_values(seed)))
+        (tmp_path / f"body-{seed}.csv").write_bytes(long_csv(synthetic_values(seed)))
     (tmp_path / "broken.csv").write_text("key,value\nmeta.body,x\n", encoding="utf-8")
     result = CliRunner().invoke(
         cli, ["aggregate", str(tmp_path / "*.csv"), "-o", str(tmp_path / "全市.xlsx"), "--body", "示例市人民政府"]
@@ -57,9 +58,9 @@ def test_summing_valid_bodies_gives_a_valid_total(seeds):
 
 def test_reruns_other_years_and_duplicates_are_left_out(run, tmp_path):
     for seed in (1, 2):
-        (tmp_path / f"b{seed}.csv").write_bytes(write_csv(synthetic_values(seed)))
-    (tmp_path / "b1-copy.csv").write_bytes(write_csv(synthetic_values(1)))  # the same body again
-    (tmp_path / "old.csv").write_bytes(write_csv(synthetic_values(3, year=2022)))
+        (tmp_path / f"b{seed}.csv").write_bytes(long_csv(synthetic_values(seed)))
+    (tmp_path / "b1-copy.csv").write_bytes(long_csv(synthetic_values(1)))  # the same body again
+    (tmp_path / "old.csv").write_bytes(long_csv(synthetic_values(3, year=2022)))
     first = run("aggregate", ".", "-o", "全市.xlsx", "--year", "2023")
     assert "（汇总 2 个单位）" in first.stdout
     assert first.stdout.count("是同一机关、同一年度（示例县第1局），数字相同，只计一次") == 1  # b1.csv or its copy
@@ -72,10 +73,10 @@ def test_reruns_other_years_and_duplicates_are_left_out(run, tmp_path):
 
 
 def test_a_second_copy_with_other_figures_is_a_problem(run, tmp_path):
-    (tmp_path / "a.csv").write_bytes(write_csv(synthetic_values(1)))
+    (tmp_path / "a.csv").write_bytes(long_csv(synthetic_values(1)))
     changed = synthetic_values(1)
     changed["t2.art20_6.penalty.decisions"] = str(int(changed["t2.art20_6.penalty.decisions"]) + 1)
-    (tmp_path / "b.csv").write_bytes(write_csv(changed))
+    (tmp_path / "b.csv").write_bytes(long_csv(changed))
     result = run("aggregate", "a.csv", "b.csv", "-o", "全市.xlsx")
     assert result.exit_code == 1
     assert (

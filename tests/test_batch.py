@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from synthetic import synthetic_values
 
-from generator.batch import expand_inputs, plan_jobs
-from generator.cli import cli
-from generator.synthetic import synthetic_values
-from generator.workbook import write_csv, write_workbook
+from generator.bulk.batch import expand_inputs, plan_jobs
+from generator.cli.main import cli
+from generator.workbook.csvfile import long_csv
+from generator.workbook.writer import write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +24,14 @@ def batch_run(tmp_path_factory):
     inputs.mkdir()
     for seed in range(197):
         values = synthetic_values(seed)
-        writer, suffix = (write_workbook, "xlsx") if seed % 50 == 0 else (write_csv, "csv")
+        writer, suffix = (write_workbook, "xlsx") if seed % 50 == 0 else (long_csv, "csv")
         (inputs / f"body-{seed:03d}.{suffix}").write_bytes(writer(values))
     broken = synthetic_values(900)
     broken["t3.granted.natural_person"] = str(int(broken["t3.granted.natural_person"]) + 1)
-    (inputs / "broken-sum.csv").write_bytes(write_csv(broken))
+    (inputs / "broken-sum.csv").write_bytes(long_csv(broken))
     blank = synthetic_values(901)
     blank["t4.review.total"] = ""
-    (inputs / "blank-cell.csv").write_bytes(write_csv(blank))
+    (inputs / "blank-cell.csv").write_bytes(long_csv(blank))
     (inputs / "not-a-workbook.xlsx").write_text("这不是工作簿", encoding="utf-8")
     result = CliRunner().invoke(cli, ["batch", str(inputs), "-o", str(folder / "out"), "-j", "2"])
     return folder / "out", result
@@ -69,7 +70,7 @@ def test_progress_is_plain_lines_in_a_pipe(batch_run):
 def test_inputs_by_glob_and_same_names_in_two_folders(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "report.csv").write_bytes(write_csv(synthetic_values(1)))
+        (tmp_path / folder / "report.csv").write_bytes(long_csv(synthetic_values(1)))
     paths = expand_inputs([str(tmp_path / "*" / "*.csv")])
     assert [p.name for p in paths] == ["report.csv", "report.csv"]
     assert [job.stem for job in plan_jobs(paths)] == ["a-report", "b-report"]
@@ -78,7 +79,7 @@ def test_inputs_by_glob_and_same_names_in_two_folders(tmp_path):
 
 
 def test_a_broken_template_stops_the_batch_before_it_starts(tmp_path):
-    (tmp_path / "x.csv").write_bytes(write_csv(synthetic_values(1)))
+    (tmp_path / "x.csv").write_bytes(long_csv(synthetic_values(1)))
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "report.html.j2").write_text("{{ meta.titel }}", encoding="utf-8")
     result = CliRunner().invoke(
@@ -92,7 +93,7 @@ def test_a_broken_template_stops_the_batch_before_it_starts(tmp_path):
 def test_old_formats_in_a_folder_are_reported_and_same_names_kept_apart(run, tmp_path):
     folder = tmp_path / "各单位"
     folder.mkdir()
-    (folder / "单位.csv").write_bytes(write_csv(synthetic_values(1)))
+    (folder / "单位.csv").write_bytes(long_csv(synthetic_values(1)))
     (folder / "单位.xlsx").write_bytes(write_workbook(synthetic_values(2)))
     (folder / "县教育局.xls").write_bytes(b"\xd0\xcf\x11\xe0old")
     result = run("batch", folder, "-o", "out")

@@ -19,9 +19,9 @@ from browserkit import (
 )
 from pypdf import PdfReader
 
-from generator import schema
-from generator.grid import Grid, GridCell
-from generator.render.environment import num
+from generator.format import schema
+from generator.format.filters import num
+from generator.format.grid import Grid, GridCell
 
 TOLERANCE = 1.5  # CSS px: collapsed borders are shared between neighbouring cells
 TABLES = ("t2", "t3", "t4")

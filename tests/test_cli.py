@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_CSV, SAMPLE_XLSX, lines_with
 
-from generator import load, schema, validate
+from generator import load, validate
+from generator.format import schema
 
 
 def test_validate_sample_text(run):

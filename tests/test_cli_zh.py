@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import SAMPLE_CSV
 
-from generator import cli_zh
-from generator.cli import cli
+from generator.cli import zh as cli_zh
+from generator.cli.main import cli
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from conftest import ROOT, SAMPLE_XLSX
 
 from generator import load, validate
-from generator.continuity import JUMP_MIN_OLD, check_continuity
-from generator.workbook import read_csv_values
+from generator.checks.continuity import JUMP_MIN_OLD, check_continuity
+from generator.readers.csv_long import read_values
 
 SAMPLE_2022_CSV = ROOT / "data_samples" / "mengzhou-2022.csv"
 SAMPLE_2022_XLSX = ROOT / "data_samples" / "mengzhou-2022.xlsx"
@@ -15,7 +15,7 @@ SAMPLE_2022_XLSX = ROOT / "data_samples" / "mengzhou-2022.xlsx"
 
 @pytest.fixture
 def old_values() -> dict[str, str]:
-    return read_csv_values(SAMPLE_2022_CSV)
+    return read_values(SAMPLE_2022_CSV)
 
 
 @pytest.fixture

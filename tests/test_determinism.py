@@ -12,9 +12,9 @@ from docxtpl import DocxTemplate
 from textdump import docx_lines
 
 from generator import load, render, validate
+from generator.jinja.environment import make_environment
+from generator.jinja.sets import find_template_set
 from generator.render.context import build_context
-from generator.render.environment import make_environment
-from generator.templates import find_template_set
 
 
 def run_once(tmp_path, name):

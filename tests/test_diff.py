@@ -12,9 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, SAMPLE_CSV, SAMPLE_XLSX
 
-from generator import load, schema
-from generator.compare import FigureChange, diff, format_diff, format_text, render_diff_html
-from generator.workbook import read_csv_values
+from generator import load
+from generator.compare.formats import format_diff, format_text, render_diff_html
+from generator.compare.model import FigureChange, diff
+from generator.format import schema
+from generator.readers.csv_long import read_values
 
 SAMPLE_2022_CSV = ROOT / "data_samples" / "mengzhou-2022.csv"
 SAMPLE_2022_XLSX = ROOT / "data_samples" / "mengzhou-2022.xlsx"
@@ -23,7 +25,7 @@ SAMPLE_2022_XLSX = ROOT / "data_samples" / "mengzhou-2022.xlsx"
 @pytest.fixture(scope="module")
 def expected() -> dict[str, tuple[Decimal, Decimal]]:
     """Straight from the two sample CSVs, without the loader: key -> (2022, 2023) for every figure that differs."""
-    old, new = read_csv_values(SAMPLE_2022_CSV), read_csv_values(SAMPLE_CSV)
+    old, new = read_values(SAMPLE_2022_CSV), read_values(SAMPLE_CSV)
     pairs = {key: (Decimal(old[key]), Decimal(new[key])) for key in schema.figures()}
     return {key: pair for key, pair in pairs.items() if pair[0] != pair[1]}
 
@@ -103,16 +105,37 @@ def test_json(samples, expected):
 
 
 def test_csv(samples, expected):
-    rows = list(csv.DictReader(io.StringIO(format_diff(diff(*samples), "csv"))))
-    assert {r["key"] for r in rows} == set(expected)
+    text = format_diff(diff(*samples), "csv")
+    assert text.splitlines()[0] == "表格,项目,上年,本年,变化,变化率,增减,说明,键"  # Chinese for Excel, the key last
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["键"] for r in rows} == set(expected)
     for row in rows:
-        old, new = expected[row["key"]]
-        assert (Decimal(row["old"]), Decimal(row["new"]), Decimal(row["change"])) == (old, new, new - old)
+        old, new = expected[row["键"]]
+        assert row["项目"] == schema.figures()[row["键"]].label
+        assert (Decimal(row["上年"]), Decimal(row["本年"]), Decimal(row["变化"])) == (old, new, new - old)
         want = percent(old, new)
-        assert row["percent"] == ("—" if want is None else str(want))
-        assert row["direction"] == ("增加" if new > old else "减少")
-    fee = next(r for r in rows if r["key"] == "t2.art20_8.admin_fees.amount_wan_yuan")
-    assert (fee["old"], fee["new"], fee["change"]) == ("3986.4521", "4351.7195", "365.2674")
+        assert row["变化率"] == ("—" if want is None else f"{want:+}%")
+        assert row["增减"] == ("▲增加" if new > old else "▼减少")
+    fee = next(r for r in rows if r["键"] == "t2.art20_8.admin_fees.amount_wan_yuan")
+    assert (fee["表格"], fee["上年"], fee["本年"], fee["变化"]) == (
+        "主动公开政府信息情况",
+        "3986.4521",
+        "4351.7195",
+        "+365.2674",
+    )
+
+
+def test_csv_lists_the_continuity_warnings_after_the_figures(samples, sample_values, write_data):
+    sample_values["t3.carried_over.total"] = "3"
+    sample_values["t3.carried_over.natural_person"] = "3"
+    sample_values["t3.new_received.total"] = "145"
+    sample_values["t3.new_received.natural_person"] = "90"
+    result = diff(samples[0], load(write_data(sample_values)))
+    rows = list(csv.DictReader(io.StringIO(format_diff(result, "csv"))))
+    warnings = [r for r in rows if r["表格"] == "衔接核对"]
+    assert [(r["项目"], r["键"]) for r in warnings] == [(f.code, f.key) for f in result.findings]
+    assert warnings and all(r["增减"] == "警告" and r["说明"] for r in warnings)
+    assert rows[-len(warnings) :] == warnings
 
 
 def test_text(samples, expected):

@@ -13,13 +13,14 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from generator import schema
+from generator.checks.rules import validate
 from generator.exceptions import TemplateError
+from generator.format import schema
+from generator.format.filters import num
+from generator.jinja.environment import make_environment
 from generator.readers import load
 from generator.render.context import build_context
 from generator.render.docx import render_docx
-from generator.render.environment import make_environment, num
-from generator.rules import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "default" / "report.docx"

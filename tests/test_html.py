@@ -9,8 +9,9 @@ from bs4 import BeautifulSoup
 from conftest import SAMPLE_XLSX
 from textdump import expand_html_table
 
-from generator import load, render, schema, validate
-from generator.render.environment import num
+from generator import load, render, validate
+from generator.format import schema
+from generator.format.filters import num
 
 
 @pytest.fixture(scope="module")

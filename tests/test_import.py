@@ -10,11 +10,11 @@ from bs4 import BeautifulSoup
 from conftest import SAMPLE_CSV
 from test_seed import SEED, seed_figures, seed_paragraphs
 
-from generator import load, render, schema, validate
-from generator.importers import import_report
+from generator import import_report, load, render, validate
+from generator.format import schema
 from generator.importers.tables import RowCells, place, t3_adds_up
 from generator.importers.text import body_kind
-from generator.workbook import write_csv
+from generator.workbook.csvfile import long_csv
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 FIGURE_KEYS = list(schema.figures())
@@ -85,7 +85,7 @@ def test_csv_output_has_a_row_for_every_figure_even_when_not_found(run, tmp_path
 def test_our_own_report_imports_back_to_its_data(tmp_path, sample_values, fmt):
     sample_values["meta.issue_date"] = "2024年1月20日"
     source = tmp_path / "source.csv"
-    source.write_bytes(write_csv(sample_values))
+    source.write_bytes(long_csv(sample_values))
     data = load(source)
     path = tmp_path / f"report.{fmt}"
     path.write_bytes(render(data, validate(data), [fmt])[fmt])
@@ -98,7 +98,7 @@ def test_our_own_report_imports_back_to_its_data(tmp_path, sample_values, fmt):
 def test_a_preface_of_our_own_is_kept(tmp_path, sample_values):
     sample_values["narrative.preface"] = "本报告由孟州市人民政府办公室编制。\n第二段前言。"
     source = tmp_path / "source.csv"
-    source.write_bytes(write_csv(sample_values))
+    source.write_bytes(long_csv(sample_values))
     data = load(source)
     path = tmp_path / "report.html"
     path.write_bytes(render(data, validate(data), ["html"])["html"])

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import schema, validate
-from generator.importers import import_report
-from generator.values import parse_figure
-from generator.workbook import read_csv_values
+from generator import import_report, validate
+from generator.format import schema
+from generator.format.cells import parse_figure
+from generator.readers.csv_long import read_values
 
 CASES_DIR = Path(__file__).resolve().parent / "import_cases"
 CASES = sorted(d.name for d in CASES_DIR.iterdir() if d.is_dir())
@@ -53,13 +53,13 @@ def report_path(case: str) -> Path:
 @pytest.fixture(scope="module", params=CASES)
 def case(request):
     name = request.param
-    return name, import_report(report_path(name)), read_csv_values(CASES_DIR / name / "expected.csv")
+    return name, import_report(report_path(name)), read_values(CASES_DIR / name / "expected.csv")
 
 
 def test_the_cases_are_whole():
     assert len(CASES) >= 6
     for name in CASES:
-        expected = read_csv_values(CASES_DIR / name / "expected.csv")
+        expected = read_values(CASES_DIR / name / "expected.csv")
         assert set(schema.figures()) <= set(expected), name
         assert {"meta.body", "meta.year", *SECTIONS} <= set(expected), name
 
@@ -180,7 +180,7 @@ def test_the_same_report_in_another_shape(tmp_path, variant):
     path = tmp_path / source.name
     path.write_text(change(text), encoding="utf-8")
     result = import_report(path)
-    expected = read_csv_values(CASES_DIR / name / "expected.csv") | meta
+    expected = read_values(CASES_DIR / name / "expected.csv") | meta
     assert wrong_figures(name, result, expected) == [], result.notes
     for key in ("meta.body", "meta.year", "meta.issue_date"):
         assert result.values.get(key) == expected.get(key), key

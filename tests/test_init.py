@@ -7,17 +7,11 @@ import openpyxl
 import pytest
 from conftest import SAMPLE_CSV, SAMPLE_XLSX, soffice_convert
 
-from generator import load, schema, validate
-from generator.fillin import (
-    BALANCED,
-    INCOMPLETE,
-    INSTRUCTIONS_SHEET,
-    UNBALANCED,
-    check_cells,
-    formula_cells,
-    new_workbook,
-)
-from generator.grid import sheet_address
+from generator import load, validate
+from generator.format import schema
+from generator.format.grid import sheet_address
+from generator.workbook.layout import BALANCED, INCOMPLETE, UNBALANCED, check_cells, formula_cells
+from generator.workbook.writer import INSTRUCTIONS_SHEET, new_workbook
 
 
 def fill(path, values: dict[str, str]) -> None:
@@ -57,16 +51,26 @@ def test_init_without_options_leaves_the_metadata_to_fill(run, tmp_path):
     assert ("E-meta", "meta.body") in report.flatten() and ("E-meta", "meta.year") in report.flatten()
 
 
-def test_init_never_overwrites_without_force(run, tmp_path):
+def test_init_never_overwrites_without_overwrite(run, tmp_path):
     target = tmp_path / "已填写.xlsx"
     target.write_bytes(b"filled in by staff")
     result = run("init", target)
     assert result.exit_code == 3
     assert (
-        result.stderr == f"错误：{target} 已存在；为免覆盖已填写的数据，未写入。请换一个文件名，或加 --force 覆盖。\n"
+        result.stderr
+        == f"错误：{target} 已存在；为免覆盖已填写的数据，未写入。请换一个文件名，或加 --overwrite 覆盖。\n"
     )
     assert target.read_bytes() == b"filled in by staff"
-    assert run("init", target, "--force").exit_code == 0
+    assert run("init", target, "--overwrite").exit_code == 0
+    assert load(target).figures == {}
+
+
+def test_init_still_takes_the_old_spelling_force_with_a_notice(run, tmp_path):
+    target = tmp_path / "旧写法.xlsx"
+    target.write_bytes(b"old")
+    result = run("init", target, "--force")
+    assert result.exit_code == 0
+    assert result.stderr == "提示：--force 在此命令中已改名为 --overwrite（覆盖已有文件），旧写法仍可使用。\n"
     assert load(target).figures == {}
 
 

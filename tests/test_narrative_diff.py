@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.narrative_diff import Segment, as_text, count_changes, diff_text, tokenize
+from generator.compare.narrative import Segment, as_text, count_changes, diff_text, tokenize
 
 
 def test_tokens_keep_numbers_and_words_whole():

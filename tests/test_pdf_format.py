@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from conftest import SAMPLE_XLSX
 from pypdf import PdfReader
 
-from generator import load, render, schema, validate
-from generator.cli import cli
+from generator import load, render, validate
+from generator.cli.main import cli
+from generator.format import schema
 from generator.render import pdf as pdf_module
 from generator.render.pdf import FONT_FALLBACKS, PdfConversionError, docx_to_pdf, fontconfig_aliases, has_chinese_font
 

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from conftest import SAMPLE_CSV, SAMPLE_XLSX, soffice_convert
 
-from generator import InputError, load, schema, validate
+from generator import InputError, load, validate
+from generator.format import schema
 
 
 def test_sample_workbook_and_csv_give_the_same_data():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import load, schema, validate
+from generator import load, validate
+from generator.format import schema
 
 
 @pytest.fixture
@@ -58,14 +59,21 @@ def test_a_bad_cell_does_not_cascade_into_arithmetic_findings(check):
 
 
 def test_e_int(check):
-    report = check({"t3.granted.natural_person": "53.5", "t2.art20_8.admin_fees.amount_wan_yuan": "4351.71951"})
+    report = check({"t3.granted.natural_person": "53.5", "t2.art20_8.admin_fees.amount_wan_yuan": "4351.7195123"})
     assert errors(report) == [
         ("E-int", "t2.art20_8.admin_fees.amount_wan_yuan"),
         ("E-int", "t3.granted.natural_person"),
     ]
     assert report.errors[0].message == (
-        "第 14 行「行政事业性收费·本年收费金额（单位：万元）」为 4351.71951：金额必须是不小于 0、至多 4 位小数的数（单位：万元）。"
+        "第 14 行「行政事业性收费·本年收费金额（单位：万元）」为 4351.7195123："
+        "金额必须是不小于 0、至多 6 位小数的数（单位：万元；0.000001 万元即 1 分）。"
     )
+
+
+def test_a_fee_to_the_fen_is_valid(check):
+    report = check({"t2.art20_8.admin_fees.amount_wan_yuan": "1036.204518"})
+    assert report.valid, report.errors
+    assert check({"t2.art20_8.admin_fees.amount_wan_yuan": "1036.2045180"}).valid  # a trailing zero is no 7th place
 
 
 def test_e_row_total_on_a_single_row(check):

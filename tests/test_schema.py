@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator import schema
-from generator.schema import Kind
+from generator.format import schema
+from generator.format.schema import Kind
 
 # FORMAT.md's data contract, spelled out independently of schema.py so a drift in either shows.
 T3_ROWS = [

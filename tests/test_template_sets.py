@@ -14,8 +14,8 @@ from docx import Document
 from textdump import docx_lines, html_lines
 
 from generator import TemplateError, load, render, validate
+from generator.jinja.sets import builtin_templates_dir, find_template_set, shipped_sets
 from generator.render.check import check_template_set, template_variables
-from generator.templates import builtin_templates_dir, find_template_set, shipped_sets
 
 sys.path.insert(0, str(ROOT / "tools"))
 from build_docx_template import PREFACE_DEFAULT, PREFACE_DEPARTMENT  # noqa: E402

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator.schema import Kind
-from generator.values import parse_date, parse_figure, parse_year, split_paragraphs
+from generator.format.cells import parse_date, parse_figure, parse_year, split_paragraphs
+from generator.format.schema import Kind
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,9 @@ from generator.values import parse_date, parse_figure, parse_year, split_paragra
         ("4,351.7195", Kind.WAN_YUAN, Decimal("4351.7195")),
         (0.1 + 0.2, Kind.WAN_YUAN, Decimal("0.3")),  # binary noise from a formula
         ("0.0001", Kind.WAN_YUAN, Decimal("0.0001")),
+        ("1036.204518", Kind.WAN_YUAN, Decimal("1036.204518")),  # to the 分, as published reports state fees
+        (1036.204518, Kind.WAN_YUAN, Decimal("1036.204518")),
+        ("0.000001", Kind.WAN_YUAN, Decimal("0.000001")),
     ],
 )
 def test_numbers_are_read_as_they_show(typed, kind, value):
@@ -50,8 +53,19 @@ def test_numbers_are_read_as_they_show(typed, kind, value):
         (True, Kind.COUNT, "text"),
         (-1, Kind.COUNT, "count"),
         ("2.5", Kind.COUNT, "count"),
-        ("1.00001", Kind.WAN_YUAN, "amount"),
+        ("1.0000001", Kind.WAN_YUAN, "amount"),
         ("-3", Kind.WAN_YUAN, "amount"),
+        ("1E309", Kind.WAN_YUAN, "text"),
+        ("1e3", Kind.COUNT, "text"),
+        (float("inf"), Kind.WAN_YUAN, "text"),  # a workbook cell holding 1E309 reads as infinity
+        (float("nan"), Kind.WAN_YUAN, "text"),
+        ("Infinity", Kind.WAN_YUAN, "text"),
+        ("NaN", Kind.COUNT, "text"),
+        (Decimal("Infinity"), Kind.WAN_YUAN, "text"),
+        ("١٢", Kind.COUNT, "text"),  # Arabic-Indic digits are no figure here
+        ("१२", Kind.COUNT, "text"),  # Devanagari
+        ("²", Kind.COUNT, "text"),  # a superscript NFKC would turn into 2
+        ("①", Kind.COUNT, "text"),
     ],
 )
 def test_what_is_not_a_valid_figure_is_named_never_zero(typed, kind, problem):

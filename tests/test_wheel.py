@@ -22,6 +22,7 @@ def test_installed_wheel_renders_with_its_own_templates(tmp_path: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "generator/templates/default/report.docx" in names
     assert "generator/templates/default/report.html.j2" in names
+    assert not [n for n in names if "synthetic" in n or n.startswith("tests/")]  # test support stays out
 
     site = tmp_path / "site"
     subprocess.run(
@@ -34,7 +35,7 @@ def test_installed_wheel_renders_with_its_own_templates(tmp_path: Path):
         [
             sys.executable,
             "-c",
-            "import generator, generator.templates as t; print(generator.__file__); print(t.builtin_templates_dir())",
+            "import generator, generator.jinja.sets as t; print(generator.__file__); print(t.builtin_templates_dir())",
         ],
         cwd=tmp_path,
         env=env,

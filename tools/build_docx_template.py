@@ -29,8 +29,8 @@ from docx.styles.style import BaseStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from generator import schema
-from generator.grid import Grid
+from generator.format import schema
+from generator.format.grid import Grid
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_OUT = TEMPLATES / "default" / "report.docx"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.workbook import read_csv_values, write_workbook
+from generator.readers.csv_long import read_values
+from generator.workbook.writer import write_workbook
 
 
 def main(paths: list[str]) -> None:
     for name in paths:
         csv_path = Path(name)
         xlsx_path = csv_path.with_suffix(".xlsx")
-        xlsx_path.write_bytes(write_workbook(read_csv_values(csv_path)))
+        xlsx_path.write_bytes(write_workbook(read_values(csv_path)))
         print(f"{csv_path} -> {xlsx_path}")
 
 

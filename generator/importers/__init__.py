@@ -6,10 +6,14 @@ sections and the three tables. Nothing is invented: a blank cell stays blank, a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.exceptions import InputError
 from generator.importers.base import ImportResult, Line
+from generator.importers.docx import read_docx
+from generator.importers.html import read_html
+from generator.importers.text import parse_lines, read_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
@@ -34,25 +38,21 @@ def read_lines(path: Path) -> list[Line]:
             f"{path.name}：暂不支持{UNSUPPORTED[suffix]}，请另存为 .docx，或把报告文字复制粘贴到 .txt 文件后再导入。"
         )
     if suffix in HTML_SUFFIXES:
-        from generator.importers.html import read_html
-
         return read_html(path)
     if suffix in DOCX_SUFFIXES:
-        from generator.importers.docx import read_docx
-
         return read_docx(path)
     if suffix in TEXT_SUFFIXES or not suffix:
-        from generator.importers.text import read_text
-
         return read_text(path)
     raise InputError(
         f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供粘贴的网页文字（.txt）、网页（.html）或 Word（.docx）。"
     )
 
 
-def import_report(path: str | Path) -> ImportResult:
-    """Read a published report into key → raw text; what could not be placed is in `unplaced` and `notes`."""
-    from generator.importers.text import parse_lines
+def import_report(path: str | Path, boilerplate: Sequence[str] = ()) -> ImportResult:
+    """Read a published report into key → raw text; what could not be placed is in `unplaced` and `notes`.
 
+    `boilerplate` is text a template prints by itself (with {{ … }} where it quotes values): a preface made of
+    it is not kept, since generating the report prints it again.
+    """
     path = Path(path)
-    return parse_lines(read_lines(path), path.name)
+    return parse_lines(read_lines(path), path.name, boilerplate)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from generator import schema
 from generator.exceptions import InputError
-from generator.model import RawValue, ReportData, assemble
+from generator.format import schema
+from generator.format.encoding import decode_text as decode
+from generator.format.model import Place, RawValue, ReportData, assemble
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ImportResult:
         return sum(len(self.values.get(f.key, "").splitlines()) for f in schema.NARRATIVE_FIELDS)
 
     def raws(self) -> dict[str, RawValue]:
-        return {key: RawValue(value, self.locations.get(key, "")) for key, value in self.values.items()}
+        return {key: RawValue(value, Place(text=self.locations.get(key, ""))) for key, value in self.values.items()}
 
     def to_data(self) -> ReportData:
         """Parsed through the schema like any input: blanks and text in figure cells become findings, never 0."""
@@ -72,16 +73,8 @@ class ImportResult:
         return lines
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
+    """A text file's or page's text in whatever encoding it was saved (see format.encoding)."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}：不是文本文件（请把网页上的报告文字复制粘贴到 .txt 文件，或提供 .html / .docx）。")
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as err:
-        raise InputError(f"{name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的文本。") from err
+    return decode(data, name, "请另存为 UTF-8 或 GBK 编码的文本", declared)

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.exceptions import InputError
-from generator.importers.base import Line
+from generator.importers.base import Line, decode_text
 
 VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "param", "embed"})
 SKIP = frozenset({"head", "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"})
@@ -153,17 +152,8 @@ class _Lines:
 
 def decode_html(data: bytes, name: str) -> str:
     """UTF-8 (BOM or not), else the charset the page declares, else GB18030 (GBK pages are common)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
     declared = CHARSET.search(data[:4096])
-    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["gb18030"]:
-        try:
-            return data.decode("gb18030" if encoding.lower() in ("gb2312", "gbk") else encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise InputError(f"{name}：无法识别网页的编码，请用浏览器另存为 UTF-8 网页后再导入。")
+    return decode_text(data, name, declared.group(1).decode("ascii") if declared else None)
 
 
 def html_lines(html: str) -> list[Line]:

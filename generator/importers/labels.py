@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from generator import schema
+from generator.format import schema
 
 QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "﹝": "(", "﹞": ")"})

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator import schema
+from generator.format import schema
+from generator.format.cells import ZERO_PLACEHOLDERS, parse_figure
 from generator.importers.base import Line
 from generator.importers.labels import GROUP, RowIndex, norm, t2_index, t3_header_words, t3_index
-from generator.values import ZERO_PLACEHOLDERS, parse_figure
 
 DATA_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:件|个|条|次|项|元|万元)?$")
 UNIT = re.compile(r"(?:件|个|条|次|项|元|万元)[。，,；;]?")  # a unit spaced off its number ("1 件") is no label

@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import schema
 from generator.exceptions import InputError
+from generator.format import schema
+from generator.format.cells import CHINESE_DIGITS, normalise_text, parse_date
 from generator.importers.base import ImportResult, Line, decode_text
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
 from generator.importers.tables import read_t2, read_t3, read_t4
-from generator.values import normalise_text, parse_date
 
 TITLE_WORDS = "政府信息公开工作年度报告"
 TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)$")
@@ -38,36 +38,18 @@ PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|—|
 # The year of a title: "2023年", "2023年度", "（2023年度）" after the title; a date the page prints after the title.
 TITLE_YEAR = re.compile(r"[(（]?(\d{4})年度?[)）]?")
 TITLE_DATE = re.compile(r"\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)$")
-# Years and dates spelt in Chinese numerals, as some documents print them ("二〇二三年", "二〇二四年一月二十六日").
-CHINESE_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
-CHINESE_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
-CHINESE_DATE = re.compile(
-    r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
-)
+CHINESE_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")  # "二〇二三年" in a title
 
 
 def _arabic_year(text: str) -> str:
     """ "二〇二三年" -> "2023年"."""
-    return CHINESE_YEAR.sub(lambda m: "".join(CHINESE_DIGITS[ch] for ch in m.group()), text)
-
-
-def _chinese_number(text: str) -> int:
-    """一 … 三十一: tens and units as dates write them."""
-    tens, _, units = text.rpartition("十")
-    value = int(CHINESE_DIGITS[units]) if units else 0
-    return value + (10 * (int(CHINESE_DIGITS[tens]) if tens else 1) if "十" in text else 0)
+    return CHINESE_YEAR.sub(lambda m: "".join(str(CHINESE_DIGITS[ch]) for ch in m.group()), text)
 
 
 def _is_date(text: str) -> bool:
-    """A line that is only a date, as a report's signature block prints it."""
+    """A line that is only a date, as a report's signature block prints it (2024年1月20日, 二〇二四年一月二十日)."""
     compact = normalise_text(text)
-    if len(compact) > 16:
-        return False
-    spelt = CHINESE_DATE.match(compact)
-    if spelt:
-        year, month, day = spelt.groups()
-        compact = f"{_arabic_year(year + '年')}{_chinese_number(month)}月{_chinese_number(day)}日"
-    return parse_date(compact) is not None
+    return len(compact) <= 16 and parse_date(compact) is not None
 
 
 def read_text(path: Path) -> list[Line]:
@@ -161,27 +143,22 @@ def _overview(lines: Sequence[Line], notes: list[str]) -> dict[str, list[str]]:
     return fields
 
 
-def _template_preface(values: dict[str, str], preface: list[str], source: str) -> bool:
-    """Whether the preface is what one of our own template sets prints when the data has none (as in a report
-    this tool generated): such a preface is not stored, since generating the report prints it again."""
-    from generator import render, validate
-    from generator.exceptions import GenerateReportError
-    from generator.importers.html import html_lines
-    from generator.templates import shipped_sets
+QUOTE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
-    data = ImportResult(source, values).to_data()
-    report = validate(data)
-    for name in shipped_sets():
-        try:
-            page = render(data, report, ["html"], name)["html"].decode("utf-8")
-        except GenerateReportError:
-            continue
-        lines = [line.text for line in html_lines(page)]
-        start = next((i + 1 for i, text in enumerate(lines) if TITLE_WORDS in norm(text)), len(lines))
-        end = next((i for i in range(start, len(lines)) if match_heading(lines[i], None)), start)
-        if lines[start:end] == preface:
-            return True
-    return False
+
+def _pattern_source(text: str) -> str:
+    """A boilerplate paragraph as a regex: its fixed words exactly, each quoted value any text."""
+    parts, last = [], 0
+    for match in QUOTE.finditer(text):
+        parts += [re.escape(text[last : match.start()]), ".+?"]
+        last = match.end()
+    return "".join([*parts, re.escape(text[last:])])
+
+
+def _is_boilerplate(preface: list[str], boilerplate: Sequence[str]) -> bool:
+    """Whether every paragraph of the preface is text a template prints by itself (as in a report this tool made)."""
+    patterns = [re.compile(_pattern_source(text)) for text in boilerplate]
+    return bool(patterns) and all(any(p.fullmatch(paragraph) for p in patterns) for paragraph in preface)
 
 
 def _no_title_note(values: dict[str, str], signer: str) -> str:
@@ -198,7 +175,7 @@ def _no_title_note(values: dict[str, str], signer: str) -> str:
     return note + "。"
 
 
-def parse_lines(lines: Sequence[Line], source: str) -> ImportResult:
+def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] = ()) -> ImportResult:
     """The long format of a report given as lines; raises InputError when no part of a report is recognised."""
     front: list[Line] = []
     sections: dict[str, list[Line]] = {}
@@ -233,7 +210,7 @@ def parse_lines(lines: Sequence[Line], source: str) -> ImportResult:
     ]
     dated = [p for p in preface if _is_date(p)]
     preface = [p for p in preface if p not in dated]
-    if preface and not _template_preface(values, preface, source):
+    if preface and not _is_boilerplate(preface, boilerplate):
         values["narrative.preface"] = "\n".join(preface)
     if "meta.year" not in values:
         period = PERIOD.search("".join(preface + [line.text for line in sections.get("overview", [])]))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.exceptions import InputError
-from generator.model import ReportData, assemble
+from generator.format.model import ReportData, assemble
+from generator.readers.csv_long import read_csv
+from generator.readers.xlsx import read_xlsx
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -25,12 +27,8 @@ def load(path: str | Path) -> ReportData:
     if suffix in OLD_FORMATS:
         raise InputError(f"{path.name}：暂不支持{OLD_FORMATS[suffix]}，请在 Excel 或 WPS 中“另存为” .xlsx 后再运行。")
     if suffix in EXCEL_SUFFIXES:
-        from generator.readers.xlsx import read_xlsx
-
         raws = read_xlsx(path)
     elif suffix in CSV_SUFFIXES:
-        from generator.readers.csv_long import read_csv
-
         raws = read_csv(path)
     else:
         raise InputError(f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供 .xlsx 工作簿或 .csv 文件。")

@@ -7,21 +7,11 @@ import difflib
 import io
 from pathlib import Path
 
-from generator import schema
 from generator.exceptions import InputError
-from generator.model import RawValue
-
-ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
-
-
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 first (strict, so GBK bytes fail it), then GB18030; the BOM is dropped when present."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{name}：无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+from generator.format import schema
+from generator.format.cells import unguard_formula
+from generator.format.encoding import decode_text
+from generator.format.model import Place, RawValue
 
 
 def _columns(header: list[str], name: str) -> tuple[int, int]:
@@ -32,7 +22,7 @@ def _columns(header: list[str], name: str) -> tuple[int, int]:
 
 
 def read_csv(path: Path) -> dict[str, RawValue]:
-    text = decode(path.read_bytes(), path.name)
+    text = decode_text(path.read_bytes(), path.name, "请另存为 UTF-8 或 GBK 编码的 CSV")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -54,7 +44,12 @@ def read_csv(path: Path) -> dict[str, RawValue]:
             raise InputError(f"{path.name} 第 {start} 行：未知的键“{key}”{hint}")
         if key in raws:
             raise InputError(f"{path.name} 第 {start} 行：键“{key}”重复（第 {first_line[key]} 行已出现）。")
-        value = row[value_col] if len(row) > value_col else None
-        raws[key] = RawValue(value, f"第 {start} 行")
+        value = unguard_formula(row[value_col]) if len(row) > value_col else None
+        raws[key] = RawValue(value, Place(line=start))
         first_line[key] = start
     return raws
+
+
+def read_values(path: Path) -> dict[str, str]:
+    """The raw key -> value text of a long-format CSV, before any parsing (the samples are derived from it)."""
+    return {key: raw.value for key, raw in read_csv(path).items() if isinstance(raw.value, str)}

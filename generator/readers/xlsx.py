@@ -6,11 +6,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from generator import schema
 from generator.exceptions import InputError
-from generator.model import RawValue
-
-KEY_COLUMN, VALUE_COLUMN = 2, 3  # 基本信息/正文: A label, B key, C value
+from generator.format import schema
+from generator.format.model import Place, RawValue
 
 
 def _open(path: Path, data_only: bool) -> Any:
@@ -42,14 +40,14 @@ def _text_fields(workbook: Any, raws: dict[str, RawValue]) -> None:
     ):
         sheet = workbook[sheet_name]
         rows = {}
-        for row in sheet.iter_rows(min_col=KEY_COLUMN, max_col=VALUE_COLUMN):
+        for row in sheet.iter_rows(min_col=schema.TEXT_KEY_COLUMN, max_col=schema.TEXT_VALUE_COLUMN):
             key = str(row[0].value or "").strip()
             if key:
-                rows[key] = row[1]
+                rows[key] = row[-1]
         for field in fields:
             if field.key in rows:
                 cell = rows[field.key]
-                raws[field.key] = RawValue(cell.value, f"{sheet_name}!{cell.coordinate}")
+                raws[field.key] = RawValue(cell.value, Place(sheet=sheet_name, cell=cell.coordinate))
 
 
 def read_xlsx(path: Path) -> dict[str, RawValue]:
@@ -59,7 +57,7 @@ def read_xlsx(path: Path) -> dict[str, RawValue]:
     blanks = []
     for key, fig in schema.figures().items():
         value = workbook[fig.sheet][fig.cell].value
-        raws[key] = RawValue(value, fig.location)
+        raws[key] = RawValue(value, Place(sheet=fig.sheet, cell=fig.cell))
         if value is None:
             blanks.append(key)
     if blanks:
@@ -69,6 +67,6 @@ def read_xlsx(path: Path) -> dict[str, RawValue]:
             fig = schema.figures()[key]
             formula = formulas[fig.sheet][fig.cell].value
             if isinstance(formula, str) and formula.startswith("="):
-                raws[key] = RawValue(None, fig.location, formula=formula)
+                raws[key] = RawValue(None, Place(sheet=fig.sheet, cell=fig.cell), formula=formula)
     _text_fields(workbook, raws)
     return raws

@@ -1,4 +1,4 @@
-"""Rendering a validated year as Word and HTML reports through one strict, sandboxed Jinja environment."""
+"""Rendering a validated year as Word, HTML and PDF reports through one strict, sandboxed Jinja environment."""
 
 from __future__ import annotations
 
@@ -7,10 +7,22 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.exceptions import GenerateReportError, TemplateError
-from generator.findings import ValidationReport
-from generator.model import ReportData
-from generator.templates import DOCX_TEMPLATE, TemplateSet, find_template_set, set_for_body_kind
+from generator.checks.findings import ValidationReport
+from generator.exceptions import GenerateReportError, InvalidDataError, TemplateError
+from generator.format.model import ReportData
+from generator.jinja.environment import make_environment
+from generator.jinja.sets import (
+    DOCX_TEMPLATE,
+    TemplateSet,
+    find_template_set,
+    load_template_set,
+    set_for_body_kind,
+)
+from generator.render.check import check_template_set
+from generator.render.context import build_context
+from generator.render.docx import render_docx
+from generator.render.html import render_html
+from generator.render.pdf import docx_to_pdf
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request
@@ -26,18 +38,20 @@ def ensure_template_ok(template_set: TemplateSet) -> None:
 @lru_cache(maxsize=16)
 def _blocking_problems(folders: tuple[Path, ...], signature: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     """Checked once per process for as long as the set's files are unchanged (`signature`)."""
-    from generator.render.check import check_template_set
-    from generator.templates import load_template_set
-
     return tuple(p.describe() for p in check_template_set(load_template_set(folders[0])) if p.blocking)
 
 
 @cache
 def document_environment() -> Any:
     """The one environment Word templates are compiled in, shared by every report of the process."""
-    from generator.render.environment import make_environment
-
     return make_environment()
+
+
+def choose_template(data: ReportData, template: str | TemplateSet | None) -> TemplateSet:
+    """The named set; with no choice made, the shipped set for this kind of body (政府 / 部门)."""
+    if isinstance(template, TemplateSet):
+        return template
+    return find_template_set(template or set_for_body_kind(data.meta.get("body_kind")))
 
 
 def render(
@@ -45,30 +59,27 @@ def render(
     report: ValidationReport,
     formats: Iterable[str] = DEFAULT_FORMATS,
     template: str | TemplateSet | None = None,
+    force: bool = False,
 ) -> dict[str, bytes]:
-    """Every requested format as finished bytes; nothing is written here, so a failure leaves no trace."""
-    from generator.render.context import build_context
+    """Every requested format as finished bytes; nothing is written here, so a failure leaves no trace.
 
+    Data that fails validation is never rendered unless `force` is set (the report then says so on its first
+    line): InvalidDataError carries the report.
+    """
     formats = list(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise GenerateReportError(f"不支持的输出格式“{'、'.join(unknown)}”（可选：{'、'.join(FORMATS)}）。")
-    if template is None:  # no choice made: the shipped set for this kind of body (政府 / 部门)
-        template = set_for_body_kind(data.meta.get("body_kind"))
-    template_set = template if isinstance(template, TemplateSet) else find_template_set(template)
+    if not report.valid and not force:
+        raise InvalidDataError(report)
+    template_set = choose_template(data, template)
     ensure_template_ok(template_set)
     context = build_context(data, report, template_set.standard_paragraphs)
     outputs: dict[str, bytes] = {}
     if "html" in formats:
-        from generator.render.html import render_html
-
         outputs["html"] = render_html(template_set, context)
     if "docx" in formats or "pdf" in formats:  # the PDF is the Word report converted
-        from generator.render.docx import render_docx
-
         outputs["docx"] = render_docx(template_set.file(DOCX_TEMPLATE), context, document_environment())
     if "pdf" in formats:
-        from generator.render.pdf import docx_to_pdf
-
         outputs["pdf"] = docx_to_pdf(outputs["docx"])
     return {fmt: outputs[fmt] for fmt in formats}

@@ -1,177 +1,44 @@
-"""Checking templates before they run: syntax, unknown names, unsafe attributes, Word-specific tag mistakes.
+"""Checking a template set before it runs: syntax, unknown names, unsafe attributes, Word-specific tag mistakes,
+and the manifest's standard paragraphs.
 
-The same check runs before every render, so a broken template never produces a half-right report.
+The same check runs before every render, so a broken template never produces a half-right report. Names are
+resolved against the context a blank year gives (probe_context), the same one every report gets.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import TemplateNotFound, TemplateSyntaxError
 
-from generator.templates import DOCX_TEMPLATE, HTML_TEMPLATE, MANIFEST, TemplateSet
+from generator.checks.findings import ValidationReport
+from generator.checks.quotes import quote_problems
+from generator.format import schema
+from generator.format.model import RawValue, ReportData, assemble
+from generator.jinja.names import TemplateProblem, check_source, used_variables
+from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, MANIFEST, TemplateSet
+from generator.render.context import build_context
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 BLOCK_TAG = re.compile(r"\{%-?\s*(tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
 
 
-@dataclass(frozen=True)
-class TemplateProblem:
-    """One problem in one template file; `blocking` problems stop rendering, the others are advice."""
-
-    file: str
-    where: str
-    message: str
-    blocking: bool = True
-
-    def describe(self) -> str:
-        place = f" {self.where}" if self.where else ""
-        return f"模板 {self.file}{place}：{self.message}"
-
-
-# --- What templates may use -------------------------------------------------------------------
-
-
 @cache
-def probe_data() -> Any:
+def probe_data() -> ReportData:
     """A blank year (every figure 0) of the real shape, to resolve template names against."""
-    from generator.model import RawValue, assemble
-    from generator.schema import all_keys
-
-    raws = {key: RawValue("0", "") for key in all_keys()}
-    raws["meta.year"] = RawValue("2000", "")
+    raws = {key: RawValue("0") for key in schema.all_keys()}
+    raws["meta.year"] = RawValue("2000")
     return assemble("probe", raws)
 
 
 @cache
 def probe_context() -> dict[str, Any]:
     """What report templates see, built from the blank year."""
-    from generator.findings import ValidationReport
-    from generator.render.context import build_context
-
     return build_context(probe_data(), ValidationReport("probe"), standard={})
-
-
-def known_names() -> list[str]:
-    """Every dotted name a template can use, for suggestions ("did you mean")."""
-    names: list[str] = []
-
-    def walk(prefix: str, value: Any) -> None:
-        names.append(prefix)
-        if isinstance(value, SimpleNamespace):
-            for attr, child in vars(value).items():
-                walk(f"{prefix}.{attr}", child)
-
-    for name, value in probe_context().items():
-        walk(name, value)
-    return names
-
-
-def _resolve(name: str, path: list[str], context: dict[str, Any]) -> str | None:
-    """The first part of name.path that does not exist in the probe context, or None when all do."""
-    value: Any = context[name]
-    walked = name
-    for part in path:
-        walked = f"{walked}.{part}"
-        if isinstance(value, SimpleNamespace):
-            if not hasattr(value, part):
-                return walked
-            value = getattr(value, part)
-        elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
-            if part not in value:
-                return walked
-            value = value[part]
-        else:
-            return None  # a list, a string or a number: methods and items are checked at render time
-    return None
-
-
-def _chains(node: nodes.Node) -> Iterator[tuple[str, list[str], int]]:
-    """(name, attribute path, line) for every variable use, e.g. ("t3", ["granted", "total"], 12)."""
-    if isinstance(node, nodes.Getattr | nodes.Getitem):
-        parts: list[str] = []
-        current: nodes.Node = node
-        while isinstance(current, nodes.Getattr | nodes.Getitem):
-            if isinstance(current, nodes.Getattr):
-                parts.append(current.attr)
-            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
-                parts.append(current.arg.value)
-            else:
-                yield from _chains(current.arg)
-                parts.clear()  # a computed index: only the part before it can be checked
-            current = current.node
-        if isinstance(current, nodes.Name):
-            yield current.name, parts[::-1], node.lineno
-        else:
-            yield from _chains(current)
-        return
-    if isinstance(node, nodes.Name) and node.ctx == "load":
-        yield node.name, [], node.lineno
-        return
-    for child in node.iter_child_nodes():
-        yield from _chains(child)
-
-
-def _declared(tree: nodes.Template) -> set[str]:
-    names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    names |= {m.name for m in tree.find_all(nodes.Macro)}
-    return names | {"loop", "caller", "varargs", "kwargs"}
-
-
-def used_variables(source: str) -> set[str]:
-    """Dotted names a Jinja source reads from the context (loop variables and macros left out)."""
-    from generator.render.environment import make_environment
-
-    env = make_environment()
-    tree = env.parse(source)
-    declared = _declared(tree) | set(env.globals)
-    return {".".join([name, *path]) for name, path, _ in _chains(tree) if name not in declared}
-
-
-def check_source(
-    source: str, file: str, locate: Any = None, context: dict[str, Any] | None = None
-) -> list[TemplateProblem]:
-    """Syntax, unknown names and unsafe attributes of one Jinja source. `locate(name, line)` names the place;
-    names resolve against `context` (default: what report templates see)."""
-    from jinja2 import TemplateSyntaxError
-
-    from generator.render.environment import make_environment
-
-    env = make_environment()
-    locate = locate or (lambda _name, line: f"第 {line} 行")
-    try:
-        tree = env.parse(source)
-    except TemplateSyntaxError as err:
-        return [TemplateProblem(file, locate("", err.lineno), f"语法错误：{err.message}")]
-    problems = []
-    for attr in tree.find_all(nodes.Getattr):
-        if attr.attr.startswith("_"):
-            problems.append(
-                TemplateProblem(
-                    file, locate(attr.attr, attr.lineno), f"不允许访问属性“{attr.attr}”（模板在沙箱中运行）"
-                )
-            )
-    declared = _declared(tree) | set(env.globals)
-    context = probe_context() if context is None else context
-    seen = set()
-    for name, path, line in _chains(tree):
-        if name in declared:
-            continue
-        unknown = _resolve(name, path, context) if name in context else name
-        if unknown and (unknown, line) not in seen:
-            seen.add((unknown, line))
-            full = ".".join([name, *path])
-            close = difflib.get_close_matches(full, known_names(), n=1, cutoff=0.8)
-            hint = f"，是否应为“{close[0]}”？" if close else "（可用的名称见 generate-report schema 与模板说明）"
-            problems.append(TemplateProblem(file, locate(full, line), f"未知的变量“{full}”{hint}"))
-    return problems
 
 
 # --- Word templates ---------------------------------------------------------------------------
@@ -273,7 +140,7 @@ def check_docx(path: Path) -> list[TemplateProblem]:
         return next((place for place, text in places if name and name in text.replace(" ", "")), "")
 
     for source in docx_sources(path):
-        for problem in check_source(source, file, locate):
+        for problem in check_source(source, file, probe_context(), locate):
             if problem not in problems:
                 problems.append(problem)
     return problems
@@ -293,8 +160,6 @@ def docx_sources(path: Path) -> list[str]:
 
 def html_sources(path: Path, template_set: TemplateSet) -> tuple[dict[str, str], list[TemplateProblem]]:
     """The HTML template and everything it includes or extends, by name, through the set's loader chain."""
-    from jinja2 import TemplateNotFound
-
     loader = template_set.html_loader()
     sources: dict[str, str] = {}
     problems: list[TemplateProblem] = []
@@ -304,7 +169,7 @@ def html_sources(path: Path, template_set: TemplateSet) -> tuple[dict[str, str],
         if name in sources or name.endswith(".css"):
             continue
         try:
-            sources[name] = loader.get_source(None, name)[0]
+            sources[name] = loader.get_source(None, name)[0]  # type: ignore[arg-type]  # loaders ignore it
         except TemplateNotFound:
             problems.append(TemplateProblem(path.name, "", f"找不到被引用的模板“{name}”"))
             continue
@@ -315,14 +180,12 @@ def html_sources(path: Path, template_set: TemplateSet) -> tuple[dict[str, str],
 def check_html(path: Path, template_set: TemplateSet) -> list[TemplateProblem]:
     sources, problems = html_sources(path, template_set)
     for name, source in sources.items():
-        problems += check_source(source, name)
+        problems += check_source(source, name, probe_context())
     return problems
 
 
 def template_variables(template_set: TemplateSet) -> dict[str, set[str]]:
     """Every variable each template of the set uses, by file name."""
-    from jinja2 import TemplateSyntaxError
-
     found: dict[str, set[str]] = {}
     sources, _ = html_sources(template_set.file(HTML_TEMPLATE), template_set)
     by_file = {name: [source] for name, source in sources.items()}
@@ -339,11 +202,7 @@ def template_variables(template_set: TemplateSet) -> dict[str, set[str]]:
 
 def check_manifest(template_set: TemplateSet) -> list[TemplateProblem]:
     """The standard paragraphs may quote figures and metadata only, like narrative in the data."""
-    from generator import schema
-    from generator.narrative import quote_context
-
     narrative_keys = {f.key for f in schema.NARRATIVE_FIELDS}
-    quotable = quote_context(probe_data())
     problems = []
     for key, text in template_set.standard_paragraphs.items():
         where = f"[standard_paragraphs] {key}"
@@ -352,7 +211,7 @@ def check_manifest(template_set: TemplateSet) -> list[TemplateProblem]:
                 TemplateProblem(MANIFEST, where, f"“{key}”不是正文的键（可用的键见 generate-report schema）")
             )
             continue
-        problems += check_source(str(text), MANIFEST, lambda _name, _line, where=where: where, quotable)
+        problems += [TemplateProblem(MANIFEST, where, message) for message in quote_problems(str(text))]
     return problems
 
 

@@ -6,14 +6,30 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from generator import schema
-from generator.findings import ValidationReport
-from generator.model import ReportData
-from generator.narrative import expand_narrative, nest, quote_context, report_figures
-from generator.render.environment import num
+from generator.checks.findings import ValidationReport
+from generator.checks.quotes import expand_narrative, quote_values
+from generator.format import schema
+from generator.format.filters import num
+from generator.format.model import ReportData
 
 PLACEHOLDER = "【本节未填写】"
 FAILED_BANNER = "【本报告未通过数据校验，共 {count} 个错误，不得发布】"
+
+
+def nest(flat: Mapping[str, Any]) -> SimpleNamespace:
+    """{"t3.granted.total": 5} -> namespace(t3=namespace(granted=namespace(total=5)))."""
+    root: dict[str, Any] = {}
+    for key, value in flat.items():
+        node = root
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+
+    def to_namespace(node: Any) -> Any:
+        return SimpleNamespace(**{k: to_namespace(v) for k, v in node.items()}) if isinstance(node, dict) else node
+
+    return to_namespace(root)
 
 
 def _table(grid_key: str, figures: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,19 +61,17 @@ def _table(grid_key: str, figures: Mapping[str, Any]) -> dict[str, Any]:
 
 def build_context(data: ReportData, report: ValidationReport, standard: Mapping[str, str]) -> dict[str, Any]:
     """`standard` holds the template set's paragraphs for narrative fields the data leaves empty."""
-    figures = report_figures(data)
-    expanded, _ = expand_narrative(data, standard)  # quote errors are validation findings already
+    values = quote_values(data)
+    expanded, _ = expand_narrative(data, standard)  # quote problems are validation findings already
     narrative: dict[str, list[str]] = {}
     for field in schema.NARRATIVE_FIELDS:
         placeholder = [] if field.key in schema.OPTIONAL_NARRATIVE else [PLACEHOLDER]
         narrative[field.key] = list(expanded.get(field.key, ())) or placeholder
-    quoted = quote_context(data)
-    meta = quoted["meta"]
-    meta.title = f"{data.body}{f'{data.year}年' if data.year else ''}政府信息公开工作年度报告"
     overview = [{"heading": f.heading, "key": f.key, "paragraphs": narrative[f.key]} for f in schema.OVERVIEW_FIELDS]
     errors = report.errors
+    figures = {key: values[key] for key in schema.figures()}
     return {
-        **quoted,
+        **vars(nest(values)),
         **vars(nest(narrative)),
         "headings": SimpleNamespace(**schema.HEADINGS),
         "overview": overview,

@@ -17,11 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, Template, TemplateSyntaxError
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+from generator.jinja.errors import describe_template_error
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
 TEMPLATE_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$")
@@ -30,32 +31,8 @@ LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip time: no generation time inside a report
 
 
-def _undefined(message: str) -> str:
-    """Name the missing thing: "'foo' is undefined" -> 变量 foo, "... has no attribute 'bar'" -> 属性 bar."""
-    if match := re.search(r"has no attribute '([^']+)'", message):
-        return f"属性 {match[1]}"
-    match = re.search(r"^'([^']+)' is undefined", message)
-    return f"变量 {match[1]}" if match else f"变量（{message}）"
-
-
-def _near(source: str, lineno: int | None) -> str:
-    """The text of the Word paragraph holding the error (each paragraph starts a line of the source)."""
-    lines = source.splitlines()
-    index = (lineno or 0) - 1
-    text = re.sub(r"<[^>]+>", "", lines[index]).strip() if 0 <= index < len(lines) else ""
-    return f"，「{text[:60]}」" if text else ""
-
-
 def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
-    if isinstance(err, SecurityError):
-        return TemplateError(f"模板 {name}：模板试图访问不安全的属性，已拒绝：{err.message}")
-    if isinstance(err, UndefinedError):
-        return TemplateError(f"模板 {name}：未定义的{_undefined(err.message or '')}")
-    if isinstance(err, TemplateSyntaxError):
-        return TemplateError(
-            f"模板 {name}：语法错误（第 {err.lineno} 行附近{_near(source, err.lineno)}）：{err.message}"
-        )
-    return TemplateError(f"模板 {name}：渲染出错：{err}")
+    return TemplateError(describe_template_error(name, err, source))
 
 
 def _zip(members: list[tuple[str, bytes]]) -> bytes:

@@ -1,0 +1,245 @@
+"""Validation findings as data: a stable code, severity, figure key(s), location fields, values and a Chinese message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from generator.format import schema
+from generator.format.model import NOWHERE, Place
+
+Severity = Literal["error", "warning"]
+
+# One Chinese message template per (code, variant). The code is the stable id of FORMAT.md's rules;
+# the variant only chooses the wording. Placeholders are filled from the finding's parameters.
+MESSAGES: dict[tuple[str, str], str] = {
+    ("E-cell", "blank"): "{where}「{label}」为空：空白不等于 0，没有发生请填写 0。",
+    ("E-cell", "placeholder"): "{where}「{label}」填写了「{raw}」：请改为数字，没有发生请填写 0。",
+    ("E-cell", "unit"): "{where}「{label}」填写了「{raw}」：单元格内只填数字，不要带单位。",
+    ("E-cell", "text"): "{where}「{label}」填写了「{raw}」，不是数字。",
+    ("E-cell", "formula"): (
+        "{where}「{label}」是公式（{raw}），但文件中没有保存计算结果（文件可能由程序生成、从未在 Excel 中打开）："
+        "请用 Excel 或 WPS 打开该文件、保存后再运行，或直接填写数字。"
+    ),
+    ("E-cell", "missing"): "{where}缺少「{label}」（{key}）。",
+    ("E-int", "count"): "{where}「{label}」为 {raw}：件数必须是不小于 0 的整数。",
+    (
+        "E-int",
+        "amount",
+    ): "{where}「{label}」为 {raw}：金额必须是不小于 0、至多 6 位小数的数（单位：万元；0.000001 万元即 1 分）。",
+    ("E-meta", "missing"): "{where}缺少「{label}」（{key}），这是必填项。",
+    ("E-meta", "year"): "{where}「{label}」为「{raw}」：请填写四位年份，如 2023。",
+    ("E-row-total", "sum"): ("{where}「{row}」行：总计为 {actual}，但六类申请人之和为 {expected}。{suspect}"),
+    (
+        "E-col-total",
+        "sum",
+    ): "{where}「{column}」列：（七）总计为 {actual}，但（一）至（六）各项之和为 {expected}。{suspect}",
+    ("E-balance", "sum"): (
+        "{where}「{column}」列不平衡：一（本年新收）加二（上年结转）为 {expected}，"
+        "（七）总计加四（结转下年度）为 {actual}，两者应相等。{suspect}"
+    ),
+    (
+        "E-t4-total",
+        "sum",
+    ): "{where}「{group}」：总计为 {actual}，但结果维持、结果纠正、其他结果、尚未审结之和为 {expected}。",
+    ("E-narrative", "quote"): "{where}「{label}」中引用的数字有误：{problem}",
+    (
+        "E-narrative",
+        "mismatch",
+    ): "{text_where}「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
+    ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
+    ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
+    ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
+    (
+        "W-text",
+        "missing",
+    ): "{where}「{label}」（{key}）未填写：报告中该处将使用模板的标准表述，没有标准表述的显示【本节未填写】。",
+    ("W-text", "review_results"): ("正文「总体情况」未写明工作考核、社会评议和责任追究结果（政府的年度报告须说明）。"),
+    ("W-text", "no_figures"): "正文「总体情况」没有引用任何数字（如发布信息条数、受理申请件数）。",
+    ("W-fee", "magnitude"): (
+        "{where}「{label}」为 {actual} 万元（即 {yuan} 元），数额异常大：是否把“元”当成了“万元”填写？"
+    ),
+    ("W-fee", "no_notice"): ("{where}「{label}」为 {actual}，但正文「其他需要报告的事项」称未发出收费通知，两者矛盾。"),
+    ("W-review", "exceeds"): (
+        "{where}复议后起诉总计为 {actual}，多于已审结的行政复议（维持+纠正+其他）{expected} 件，请核对。"
+    ),
+    ("W-stock", "regulations"): (
+        "{where}「{label}」为 {actual}：县级及以下机关（{body}）一般无权制定规章，请核对是否应为 0。"
+    ),
+    # Continuity between two consecutive years (continuity.py); `old_where` is the old file's name and cell.
+    ("W-carry", "mismatch"): (
+        "{where}「{label}」为 {actual}，但上年 {old_where}「{old_label}」为 {expected}："
+        "本年的“上年结转”应等于上年的“结转下年度继续办理”。"
+    ),
+    ("W-in-force", "mismatch"): (
+        "{where}「{label}」为 {actual}，但上年现行有效 {old_in_force} 件（上年 {old_where}）加本年制发 {issued} 件、"
+        "减本年废止 {repealed} 件应为 {expected} 件。文件也可能因有效期届满等原因失效：如属此类请在正文中说明，否则请核对。"
+    ),
+    ("W-stock", "repealed"): (
+        "{where}「{label}」为 {actual}，多于上年现行有效 {old_in_force} 件（上年 {old_where}）与本年制发 {issued} 件"
+        "之和 {expected}：废止的文件不可能多于可以废止的文件，请核对。"
+    ),
+    ("W-jump", "rise"): (
+        "{where}「{label}」由上年的 {expected}（上年 {old_where}）增至 {actual}，是上年的 {ratio} 倍（超过 5 倍）："
+        "请核对是否填错（如单位、位数）。"
+    ),
+    ("W-jump", "fall"): (
+        "{where}「{label}」由上年的 {expected}（上年 {old_where}）降至 {actual}，仅为上年的 {ratio}（不足五分之一）："
+        "请核对是否填错（如单位、位数）。"
+    ),
+    ("W-jump", "identical"): (
+        "三张统计表的全部 {count} 个数字与上年（{old_source}）完全相同：是否沿用了上年的表格而未填写本年数据？"
+    ),
+    ("W-meta", "previous_invalid"): (
+        "上年数据（{old_source}）本身有 {count} 个错误（如：{example}），以上与上年衔接的核对结果仅供参考。"
+    ),
+    ("W-meta", "previous_body"): (
+        "{where}「{label}」为「{body}」，但上年数据（{old_source}）为「{old_body}」：对比的应是同一机关的两年数据。"
+    ),
+    ("W-meta", "previous_year"): (
+        "{where}「{label}」为 {actual}，但上年数据（{old_source}）为 {old_year} 年，不是相邻的上一年（应为 {expected} 年）："
+        "上年结转、现行有效件数的衔接核对已跳过。"
+    ),
+}
+
+SUSPECT_NOTE = "与其他核对一并看，最可能出错的是 {location}「{label}」（现为 {value}），请先核对该格。"
+
+
+def to_json_number(value: Decimal | int | None) -> int | float | str | None:
+    """Counts as JSON integers; an amount as a number when a float holds it exactly, else as its exact text."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else format(value, "f")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing validation found. `key` is the figure to look at first; `keys` every figure involved.
+
+    The location is kept as fields (`sheet`/`cell` of a workbook, `line` of a CSV or text, `page` of a PDF;
+    `table`, `row_key`, `column_key` of the figure in the schema) beside `location`, its display text.
+    `variant` and `params` are what the message was rendered from.
+    """
+
+    code: str
+    severity: Severity
+    key: str
+    message: str
+    location: str = ""
+    keys: tuple[str, ...] = ()
+    expected: Decimal | int | None = None
+    actual: Decimal | int | None = None
+    variant: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+    sheet: str = ""
+    cell: str = ""
+    line: int = 0
+    page: int = 0
+    table: str = ""
+    row_key: str = ""
+    column_key: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "key": self.key,
+            "message": self.message,
+            "location": self.location,
+            "keys": list(self.keys or (self.key,)),
+            "expected": to_json_number(self.expected),
+            "actual": to_json_number(self.actual),
+            "variant": self.variant,
+            "params": dict(self.params),
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "line": self.line or None,
+            "page": self.page or None,
+            "table": self.table,
+            "row_key": self.row_key,
+            "column_key": self.column_key,
+        }
+
+    def describe(self) -> str:
+        """One line for the terminal: severity, code, message (which names the location)."""
+        return f"[{self.level} {self.code}] {self.message}"
+
+    @property
+    def level(self) -> str:
+        return "错误" if self.severity == "error" else "警告"
+
+
+def make_finding(code: str, variant: str, key: str, place: Place = NOWHERE, **params: Any) -> Finding:
+    """Build a finding from the catalogue; `where` (the place's display text) is filled in for the template."""
+    keys = tuple(params.pop("keys", ()) or (key,))
+    expected = params.get("expected")
+    actual = params.get("actual")
+    location = str(place)
+    params.setdefault("where", location)
+    params.setdefault("text_where", "")
+    params.setdefault("suspect", "")
+    params.setdefault("key", key)
+    message = MESSAGES[(code, variant)].format(**params).strip()
+    severity: Severity = "error" if code.startswith("E-") else "warning"
+    table, row_key, column_key = schema.split_key(key)
+    shown = tuple((name, str(value)) for name, value in params.items() if name not in ("where", "suspect", "key"))
+    return Finding(
+        code,
+        severity,
+        key,
+        message,
+        location,
+        keys,
+        expected,
+        actual,
+        variant,
+        shown,
+        place.sheet,
+        place.cell,
+        place.line,
+        place.page,
+        table,
+        row_key,
+        column_key,
+    )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All findings for one input; `valid` means no errors (warnings allowed)."""
+
+    source: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def flatten(self) -> list[tuple[str, str]]:
+        """(code, key) pairs: the compact form tests assert on."""
+        return [(f.code, f.key) for f in self.findings]
+
+    def summary(self) -> str:
+        verdict = "通过" if self.valid else "未通过"
+        return f"{self.source}：校验{verdict}，{len(self.errors)} 个错误，{len(self.warnings)} 个警告。"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "valid": self.valid,
+            "error_count": len(self.errors),
+            "warning_count": len(self.warnings),
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,36 @@
+"""Reading problems as findings: a figure that is blank, text or not a whole number (E-cell, E-int), metadata
+that is missing or unreadable (E-meta, W-meta)."""
+
+from __future__ import annotations
+
+from generator.checks.findings import Finding, make_finding
+from generator.format import schema
+from generator.format.model import ReadProblem, ReportData
+
+# What happens to a report when an optional metadata field is missing.
+CONSEQUENCES = {
+    "meta.issue_date": "报告末尾将不显示发布日期。",
+    "meta.body_kind": "按“政府”处理。",
+}
+REQUIRED_META = frozenset(f.key for f in schema.META_FIELDS if f.required)
+
+
+def _label(key: str) -> str:
+    if key in schema.figures():
+        return schema.figures()[key].label
+    return next(f.label for f in schema.text_fields() if f.key == key)
+
+
+def _finding(problem: ReadProblem) -> Finding:
+    key, variant = problem.key, problem.variant
+    if key in schema.figures():
+        code = "E-int" if variant in ("count", "amount") else "E-cell"
+    else:
+        code = "E-meta" if key in REQUIRED_META else "W-meta"
+    consequence = CONSEQUENCES.get(key, "")
+    return make_finding(code, variant, key, problem.place, label=_label(key), raw=problem.raw, consequence=consequence)
+
+
+def read_findings(data: ReportData) -> list[Finding]:
+    """One finding per value that could not be read, in reading order (figures, then metadata)."""
+    return [_finding(problem) for problem in data.problems]

@@ -1,0 +1,76 @@
+"""`batch`: one report per body for many inputs, in parallel, with a validation summary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+import generator
+from generator.bulk.batch import STATUS_TEXT, BatchResult
+from generator.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    force_option,
+    formats_option,
+    output_folder_option,
+    parse_formats,
+    run,
+    template_option,
+)
+from generator.cli.zh import ZhCommand
+
+
+@click.command(cls=ZhCommand, name="batch", short_help="批量校验并生成报告，汇总哪个单位未通过哪条规则。")
+@click.argument("inputs", nargs=-1, required=True)
+@output_folder_option("每个单位的报告与“校验汇总”.csv/.html 写在这里。", required=True)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：全部 CPU 核）。")
+@formats_option
+@template_option
+@force_option
+def batch_command(
+    inputs: tuple[str, ...], outdir: Path, jobs: int | None, formats: str, template: str | None, force: bool
+) -> None:
+    """批量处理 INPUTS（文件、文件夹或通配符如 "数据/*.xlsx"）：逐个校验并生成报告，汇总哪个单位未通过哪条规则。
+
+    任何一个单位未通过或无法读取时退出码为 1；其他单位照常处理。
+    """
+    chosen = parse_formats(formats)
+
+    def action() -> int:
+        results, summary = generator.batch(inputs, outdir, chosen, template, force, jobs, _progress())
+        failed = [r for r in results if r.failed]
+        for path in summary:
+            click.echo(f"已生成：{path}")
+        click.echo(f"共 {len(results)} 个单位：{len(results) - len(failed)} 个通过，{len(failed)} 个未通过或无法处理。")
+        for result in failed:
+            first_error = next((f.message for f in result.findings if f.severity == "error"), "")
+            reason = result.message or f"{result.errors} 个错误，如：{first_error}"
+            click.echo(f"  {STATUS_TEXT[result.status]}：{result.source}：{reason}")
+        return EXIT_FINDINGS if failed else EXIT_OK
+
+    run(action)
+
+
+def _progress() -> Callable[[BatchResult, int, int], None]:
+    """A tqdm bar on a terminal; plain lines in a pipe or log file."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bars: list[tqdm] = []
+
+        def update(result: BatchResult, done: int, total: int) -> None:
+            if not bars:
+                bars.append(tqdm(total=total, unit="份", file=sys.stderr))
+            bars[0].update(1)
+            if done == total:
+                bars[0].close()
+
+        return update
+
+    def line(result: BatchResult, done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] {STATUS_TEXT[result.status]} {result.stem}", err=True)
+
+    return line

@@ -1,0 +1,100 @@
+"""`generate-report init` (a blank fill-in workbook) and `generate-report import` (last year's published report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import generator
+from generator.cli.options import (
+    exit_code,
+    fail,
+    old_force_option,
+    output_file_option,
+    overwrite_option,
+    overwrite_wanted,
+    run,
+    strict_option,
+)
+from generator.cli.zh import ZhCommand
+from generator.format import schema
+from generator.render.output import write_atomically
+from generator.workbook.csvfile import long_csv
+from generator.workbook.writer import write_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx",)
+IMPORT_SUFFIXES = (".xlsx", ".csv")
+
+
+def _check_target(path: Path, suffixes: tuple[str, ...], param: str, overwrite: bool) -> None:
+    if path.suffix.lower() not in suffixes:
+        raise click.BadParameter(f"输出文件应以 {' 或 '.join(suffixes)} 结尾：{path}", param_hint=param)
+    if path.exists() and not overwrite:
+        fail(f"{path} 已存在；为免覆盖已填写的数据，未写入。请换一个文件名，或加 --overwrite 覆盖。")
+
+
+@click.command(
+    cls=ZhCommand, name="init", short_help="新建空白填报工作簿（.xlsx）：统计表、自动核对、基本信息、正文、填写说明。"
+)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度，如 2024（预填到“基本信息”）。")
+@click.option("--body", default=None, help="发布机关，如 孟州市人民政府（预填到“基本信息”）。")
+@click.option(
+    "--kind",
+    type=click.Choice(["government", "department", "政府", "部门"]),
+    default=None,
+    help="机关类型：政府 / 部门（或 government / department）。",
+)
+@overwrite_option
+@old_force_option
+def init_command(
+    out: Path, year: int | None, body: str | None, kind: str | None, overwrite: bool, old_force: bool
+) -> None:
+    """新建空白填报工作簿 OUT（一个 .xlsx 文件）：表二、表三、表四（与正式报告相同的合并表头、自动核对）、基本信息、正文、填写说明。"""
+    _check_target(out, WORKBOOK_SUFFIXES, "OUT", overwrite_wanted(overwrite, old_force))
+
+    def action() -> int:
+        write_atomically(out, generator.new_workbook(year, body, kind))  # 政府/部门 pass through unchanged
+        click.echo(f"已生成：{out}")
+        click.echo(f"在黄色格子中填写后运行：generate-report validate {out}")
+        return 0
+
+    run(action)
+
+
+@click.command(
+    cls=ZhCommand, name="import", short_help="导入已发布的年度报告（.txt / .html / .docx），写成工作簿或 CSV。"
+)
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@output_file_option("写入的工作簿（.xlsx）或长格式 CSV（.csv）。")
+@strict_option
+@overwrite_option
+@old_force_option
+def import_command(report: Path, output: Path, strict: bool, overwrite: bool, old_force: bool) -> None:
+    """导入已发布的年度报告 REPORT（网页复制的文字 .txt、网页 .html 或 Word .docx），写成可继续填写的工作簿。
+
+    找不到的数字逐项列出，空白格仍为空白（不会当成 0）；导入结果随即校验。退出码与 validate 相同。
+    """
+    _check_target(output, IMPORT_SUFFIXES, "-o", overwrite_wanted(overwrite, old_force))
+
+    def action() -> int:
+        result = generator.import_report(report)
+        values = result.output_values()
+        write_atomically(output, long_csv(values) if output.suffix.lower() == ".csv" else write_workbook(values))
+        click.echo(
+            f"{report.name}：导入 {result.figure_count()}/{len(schema.figures())} 个数字，"
+            f"{result.paragraph_count()} 段正文。"
+        )
+        for line in result.unplaced_lines():
+            click.echo(f"未找到：{line}")
+        for note in result.notes:
+            click.echo(f"注意：{note}")
+        findings = generator.validate(result.to_data())
+        for finding in findings.findings:
+            click.echo(finding.describe())
+        click.echo(findings.summary())
+        click.echo(f"已生成：{output}")
+        return exit_code(findings, strict)
+
+    run(action)

@@ -1,0 +1,150 @@
+"""The generate-report command: each subcommand parses options, calls the library, prints, sets the exit code.
+
+Exit codes are a contract (see options.py). `render` and `validate` live here; every other command in its own
+module under cli/ and is registered below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+import generator
+from generator.cli.commands.aggregate import aggregate_command
+from generator.cli.commands.batch import batch_command
+from generator.cli.commands.diff import diff_command
+from generator.cli.commands.templates import check_template_command, new_template_command
+from generator.cli.commands.workbook import import_command, init_command
+from generator.cli.options import (
+    data_argument,
+    exit_code,
+    force_option,
+    formats_option,
+    load_previous,
+    output_folder_option,
+    parse_formats,
+    previous_option,
+    print_findings,
+    run,
+    strict_option,
+    template_option,
+)
+from generator.cli.schema import schema_command
+from generator.cli.zh import VERSION_HELP, VERSION_MESSAGE, ZhGroup, mistyped_command
+from generator.exceptions import GenerateReportError, InvalidDataError
+from generator.render.output import write_outputs
+
+
+class DefaultCommandGroup(ZhGroup):
+    """`generate-report DATA …` means `generate-report render DATA …`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            if meant := mistyped_command(args[0], self.commands):
+                raise click.UsageError(f"没有名为“{args[0]}”的命令，是否应为“{meant}”？", ctx)
+            args.insert(0, "render")
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    version=generator.__version__, prog_name="generate-report", message=VERSION_MESSAGE, help=VERSION_HELP
+)
+def cli() -> None:
+    """政府信息公开工作年度报告生成工具。
+
+    \b
+    generate-report DATA             校验数据并生成 Word 和 HTML 报告（同 render）
+    generate-report validate DATA    只校验，列出全部错误和警告
+    generate-report diff OLD NEW     与上年对比：数字变化、正文变化、两年衔接核对
+    generate-report schema           列出全部数据键、名称和类型
+    generate-report batch 文件夹 -o 输出   批量生成，并汇总哪个单位未通过哪条规则
+    generate-report aggregate 文件… -o 汇总.xlsx   多个单位逐项相加，生成汇总工作簿
+    generate-report new-template 名称   复制一套模板，改成本地的前言、落款、版式
+    generate-report check-template 文件夹   检查模板：语法、拼错的变量、被 Word 拆开的标签
+    generate-report init 新表.xlsx    新建空白填报工作簿（带自动核对）
+    generate-report import 上年报告 -o 表.xlsx   从已发布的报告（网页、Word、文本）导入数据
+    """
+
+
+@cli.command(short_help="校验数据并生成 Word、网页（和 PDF）报告。")
+@data_argument
+@output_folder_option("报告写在这里，文件名为 <数据文件名>.docx、.html、.pdf。")
+@formats_option
+@template_option
+@force_option
+@strict_option
+@previous_option
+def render(
+    data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool, previous: Path | None
+) -> None:
+    """校验 DATA（.xlsx 或 .csv）并生成报告：输出文件夹（-o）中的 <数据文件名>.docx 与 .html（及 .pdf）。"""
+    chosen = parse_formats(formats)
+
+    def action() -> int:
+        report_data = generator.load(data)
+        report = generator.validate(report_data, load_previous(previous))
+        print_findings(report)
+        code = exit_code(report, strict)
+        try:
+            if code and report.valid and not force:  # --strict: warnings stop the report as errors do
+                raise InvalidDataError(report)
+            outputs = generator.render(report_data, report, chosen, template, force=force)
+        except InvalidDataError:
+            click.echo("未生成报告：请先改正以上错误（或用 --force 强制生成）。", err=True)
+            return code
+        for path in write_outputs(outdir, data.stem, outputs):
+            click.echo(f"已生成：{path}")
+        return code
+
+    run(action)
+
+
+@cli.command(name="validate", short_help="只校验，列出全部错误和警告（含工作表、单元格）。")
+@data_argument
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
+)
+@strict_option
+@previous_option
+def validate_command(data: Path, fmt: str, strict: bool, previous: Path | None) -> None:
+    """只校验 DATA，列出每个错误和警告（含工作表、单元格、期望值与实际值）。"""
+
+    def action() -> int:
+        try:
+            report = generator.validate(generator.load(data), load_previous(previous))
+        except GenerateReportError as err:
+            if fmt == "json":  # scripts get JSON on stdout even when the file cannot be read
+                click.echo(
+                    json.dumps(
+                        {"source": str(data), "valid": False, "cannot_run": str(err), "findings": []},
+                        ensure_ascii=False,
+                    )
+                )
+            raise
+        if fmt == "json":
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print_findings(report)
+        return exit_code(report, strict)
+
+    run(action)
+
+
+for command in (
+    schema_command,
+    diff_command,
+    batch_command,
+    aggregate_command,
+    new_template_command,
+    check_template_command,
+    init_command,
+    import_command,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="generate-report")

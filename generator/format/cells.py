@@ -1,0 +1,175 @@
+"""Turning what a person typed into a cell into a number, a year or a date — or saying why not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from generator.format.schema import Kind
+
+# What staff type for "nothing" instead of 0: each must be reported, never read as 0.
+ZERO_PLACEHOLDERS = frozenset({"—", "-", "－", "–", "——", "/", "／", "\\", "无", "空", "N/A", "NA", "n/a", "×", "*"})
+UNIT_SUFFIX = re.compile(r"^[+-]?[0-9.,]+\s*(件|个|条|次|项|元|万元|亿元|%|人)$")
+# ASCII digits only: after NFKC full-width digits are ASCII, while Arabic-Indic or Devanagari digits (which
+# Python's \d and Decimal would accept) stay what they are, text.
+PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+GROUPED_NUMBER = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+MAX_DECIMALS = 6  # 0.000001 万元 is one 分: published reports state fees to the 分
+# Characters NFKC turns into digits although nobody types them for a figure: superscripts, subscripts,
+# circled and parenthesised numbers ("²" would otherwise read as 2).
+DISGUISED_DIGITS = re.compile(r"[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u24ff\u2776-\u2793\u3251-\u32bf]")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A figure read from a cell: `value` when it is a valid number, else the problem variant and the raw text."""
+
+    value: int | Decimal | None = None
+    problem: str = ""  # "", blank, placeholder, unit, text, count, amount
+    raw: str = ""
+
+
+def normalise_text(text: str) -> str:
+    """Full-width digits and punctuation to ASCII (NFKC), stray spaces removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _number_from(value: object) -> Decimal | None | str:
+    """A finite Decimal, None for blank, or the problem variant for anything that is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):  # a cell holding 1E309 reads as infinity: never a figure
+            return "text"
+        # Excel keeps 15 significant digits; anything past that is binary noise (0.1+0.2).
+        return Decimal(format(value, ".15g"))
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else "text"
+    original = str(value)
+    if DISGUISED_DIGITS.search(original):
+        return "text"
+    text = normalise_text(original)
+    if not text:
+        return None
+    if text in ZERO_PLACEHOLDERS or original.strip() in ZERO_PLACEHOLDERS:
+        return "placeholder"
+    if GROUPED_NUMBER.match(text):
+        text = text.replace(",", "")
+    if PLAIN_NUMBER.match(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return "text"
+    return "unit" if UNIT_SUFFIX.match(text) else "text"
+
+
+def decimals(number: Decimal) -> int:
+    """How many decimal places a number is written with once trailing zeros are dropped (1.2500 -> 2)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def parse_figure(value: object, kind: Kind) -> Parsed:
+    raw = "" if value is None else str(value).strip()
+    number = _number_from(value)
+    if number is None:
+        return Parsed(problem="blank", raw=raw)
+    if isinstance(number, str):
+        return Parsed(problem=number, raw=raw)
+    if kind is Kind.COUNT:
+        if number < 0 or number != number.to_integral_value():
+            return Parsed(problem="count", raw=raw)
+        return Parsed(value=int(number), raw=raw)
+    if number < 0 or decimals(number) > MAX_DECIMALS:
+        return Parsed(problem="amount", raw=raw)
+    return Parsed(value=number, raw=raw)
+
+
+def parse_year(value: object) -> int | None:
+    """2023, "2023", "２０２３" or "2023年" / "2023年度" -> 2023."""
+    if isinstance(value, str):
+        value = re.sub(r"年度?$", "", value.strip())
+    number = _number_from(value)
+    if isinstance(number, Decimal) and number == number.to_integral_value() and 2000 <= number <= 2100:
+        return int(number)
+    return None
+
+
+DATE_PATTERNS = (
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$"),
+    re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$"),
+)
+# Dates as documents spell them in Chinese numerals: 二〇二五年一月二十日.
+CHINESE_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+CHINESE_DATE = re.compile(
+    r"^([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
+)
+
+
+def chinese_number(text: str) -> int:
+    """一 … 三十一, as dates write days and months: tens and units."""
+    tens, _, units = text.rpartition("十")
+    value = CHINESE_DIGITS[units] if units else 0
+    return value + (10 * (CHINESE_DIGITS[tens] if tens else 1) if "十" in text else 0)
+
+
+def _chinese_date(text: str) -> dt.date | None:
+    match = CHINESE_DATE.match(text)
+    if not match:
+        return None
+    year = int("".join(str(CHINESE_DIGITS[ch]) for ch in match.group(1)))
+    try:
+        return dt.date(year, chinese_number(match.group(2)), chinese_number(match.group(3)))
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date cell or text: 2024-01-20, 2024/1/20, 2024年1月20日 or 二〇二四年一月二十日."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = normalise_text(str(value or ""))
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    return _chinese_date(text)
+
+
+# A cell starting with one of these is a formula to Excel (=HYPERLINK(…), +1, -1, @SUM, or a tab/CR trick).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+SIGNED_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*%?$")  # "-4", "+365.2674", "-44.4%": Excel reads a number
+
+
+def guard_formula(value: object) -> str:
+    """The cell's text for a CSV file, with an apostrophe in front when Excel would run it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) and not SIGNED_NUMBER.match(text) else text
+
+
+def unguard_formula(text: str) -> str:
+    """A CSV cell as it was before guard_formula (the long-format reader reads back what this tool wrote)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def split_paragraphs(value: object) -> tuple[str, ...]:
+    """A narrative cell holds one paragraph per line (Alt+Enter in Excel); blank lines are dropped."""
+    if value is None:
+        return ()
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(line.strip() for line in lines if line.strip())

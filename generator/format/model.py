@@ -1,0 +1,187 @@
+"""The report's data once read: figures, metadata and narrative, immutable, with where each value came from.
+
+Reading never decides which rule a bad cell breaks: a value that does not parse is kept as a `ReadProblem`
+(what is wrong with it and where), and the checks turn problems into findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+from generator.format import schema
+from generator.format.cells import parse_date, parse_figure, parse_year, split_paragraphs
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value was found: a workbook cell, a CSV line, or a place in a published report.
+
+    `str(place)` is the display form messages use ("表三!D5", "第 12 行", "第 2 页 表三「（一）予以公开」·自然人").
+    """
+
+    sheet: str = ""
+    cell: str = ""
+    line: int = 0  # a CSV or text line, 1-based
+    page: int = 0  # a PDF page, 1-based
+    table: str = ""  # a published report's table, as the importer names it ("表三", "第 2 个表格")
+    row: str = ""  # the row's label as printed
+    column: str = ""  # the column's label as printed
+    text: str = ""  # any other description ("Word 第 3 段")
+
+    def __str__(self) -> str:
+        if self.sheet:
+            return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        parts = [f"第 {self.page} 页" if self.page else "", self.text, self.table]
+        if self.row or self.column:
+            parts.append("·".join(filter(None, (f"「{self.row}」" if self.row else "", self.column))))
+        if self.line and not self.text:
+            parts.append(f"第 {self.line} 行")
+        return " ".join(p for p in parts if p)
+
+    def to_dict(self) -> dict[str, object]:
+        """The non-empty fields, for JSON output."""
+        return {name: value for name, value in vars(self).items() if value}
+
+
+NOWHERE = Place()
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """A value exactly as a reader found it, with its place."""
+
+    value: object
+    place: Place = NOWHERE
+    formula: str = ""  # set when the cell holds a formula whose result was never saved
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """A value that could not be read as the schema asks: the key, what is wrong (`variant`), where, as typed."""
+
+    key: str
+    variant: (
+        str  # figures: missing formula blank placeholder unit text count amount; metadata: missing year date body_kind
+    )
+    place: Place = NOWHERE
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One body's year: every figure that parsed, the metadata, the narrative as paragraphs."""
+
+    source: str
+    figures: Mapping[str, Number]
+    meta: Mapping[str, object]
+    narrative: Mapping[str, tuple[str, ...]]
+    places: Mapping[str, Place]
+    problems: tuple[ReadProblem, ...] = field(default_factory=tuple)
+
+    @property
+    def body(self) -> str:
+        return str(self.meta.get("body") or "")
+
+    @property
+    def year(self) -> int | None:
+        year = self.meta.get("year")
+        return year if isinstance(year, int) else None
+
+    @property
+    def is_government(self) -> bool:
+        return self.meta.get("body_kind", "government") == "government"
+
+    @property
+    def issue_date(self) -> dt.date | None:
+        date = self.meta.get("issue_date")
+        return date if isinstance(date, dt.date) else None
+
+    def place(self, key: str) -> Place:
+        return self.places.get(key, NOWHERE)
+
+    def where(self, key: str) -> str:
+        """The display form of a key's place ("表三!J7", "第 4 行"), empty when unknown."""
+        return str(self.place(key))
+
+
+def _figures(raws: Mapping[str, RawValue], figures: dict[str, Number]) -> list[ReadProblem]:
+    problems = []
+    for key, fig in schema.figures().items():
+        raw = raws.get(key)
+        if raw is None:
+            problems.append(ReadProblem(key, "missing"))
+            continue
+        if raw.formula and raw.value is None:
+            problems.append(ReadProblem(key, "formula", raw.place, raw.formula))
+            continue
+        parsed = parse_figure(raw.value, fig.kind)
+        if parsed.value is not None:
+            figures[key] = parsed.value
+        else:
+            problems.append(ReadProblem(key, parsed.problem, raw.place, parsed.raw))
+    return problems
+
+
+def _text(raws: Mapping[str, RawValue], key: str) -> str:
+    raw = raws.get(key)
+    return "" if raw is None or raw.value is None else str(raw.value).strip()
+
+
+def _meta(raws: Mapping[str, RawValue], meta: dict[str, object]) -> list[ReadProblem]:
+    problems = []
+
+    def problem(key: str, variant: str) -> None:
+        raw = raws.get(key)
+        problems.append(ReadProblem(key, variant, raw.place if raw else NOWHERE, _text(raws, key)))
+
+    if _text(raws, "meta.body"):
+        meta["body"] = _text(raws, "meta.body")
+    else:
+        problem("meta.body", "missing")
+    year = parse_year(raws["meta.year"].value) if "meta.year" in raws else None
+    if year is not None:
+        meta["year"] = year
+    else:
+        problem("meta.year", "year" if _text(raws, "meta.year") else "missing")
+
+    issued = raws.get("meta.issue_date")
+    meta["issue_date"] = parse_date(issued.value) if issued else None
+    if not _text(raws, "meta.issue_date"):
+        problem("meta.issue_date", "missing")
+    elif meta["issue_date"] is None:
+        problem("meta.issue_date", "date")
+
+    meta["contact"] = _text(raws, "meta.contact")
+    kind = _text(raws, "meta.body_kind")
+    meta["body_kind"] = schema.BODY_KINDS.get(kind, "government")
+    if not kind:
+        problem("meta.body_kind", "missing")
+    elif kind not in schema.BODY_KINDS:
+        problem("meta.body_kind", "body_kind")
+    return problems
+
+
+def assemble(source: str, raws: Mapping[str, RawValue]) -> ReportData:
+    """Parse every raw value through the schema; what cannot be parsed becomes a problem, never a silent 0."""
+    figures: dict[str, Number] = {}
+    meta: dict[str, object] = {}
+    problems = _figures(raws, figures) + _meta(raws, meta)
+    narrative = {f.key: split_paragraphs(raws[f.key].value) for f in schema.NARRATIVE_FIELDS if f.key in raws}
+    return ReportData(
+        source=source,
+        figures=MappingProxyType(figures),
+        meta=MappingProxyType(meta),
+        narrative=MappingProxyType({k: v for k, v in narrative.items() if v}),
+        places=MappingProxyType({key: raw.place for key, raw in raws.items()}),
+        problems=tuple(problems),
+    )
+
+
+def issue_date_text(date: dt.date | None) -> str:
+    return f"{date.year}年{date.month}月{date.day}日" if date else ""

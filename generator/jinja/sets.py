@@ -1,0 +1,166 @@
+"""Template sets: a folder with report.docx, report.html.j2, style.css and manifest.toml.
+
+A user's set may hold only the files it changes: every file is looked up in the set's folder first, then in
+the shipped `default` set (a loader chain). Sets are found by folder path, by name in ./templates/, or by the
+name of a shipped set.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
+
+from generator.exceptions import TemplateError
+
+HTML_TEMPLATE = "report.html.j2"
+DOCX_TEMPLATE = "report.docx"
+STYLE_SHEET = "style.css"
+MANIFEST = "manifest.toml"
+BASE_SET = "default"
+
+
+def builtin_templates_dir() -> Path:
+    """The wheel carries templates/ as generator/templates; a source checkout keeps it at the top level."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+def shipped_sets() -> list[str]:
+    return sorted(p.name for p in builtin_templates_dir().iterdir() if (p / MANIFEST).is_file())
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    return dict(_parse_manifest(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _parse_manifest(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """Parsed once per process while the file is unchanged: a batch renders many reports with one set."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise TemplateError(f"模板清单 {path}：格式错误：{err}") from err
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """A set's own folder followed by the folders it falls back to (the shipped default last)."""
+
+    folders: tuple[Path, ...]
+    manifest: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def folder(self) -> Path:
+        return self.folders[0]
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("name") or self.folder.name)
+
+    @property
+    def display_name(self) -> str:
+        return str(self.manifest.get("display_name") or self.name)
+
+    @property
+    def standard_paragraphs(self) -> dict[str, str]:
+        """Narrative used when the data gives none for a field: text that may quote figures by key."""
+        return dict(self.manifest.get("standard_paragraphs", {}))
+
+    def file(self, name: str) -> Path:
+        for folder in self.folders:
+            if (folder / name).is_file():
+                return folder / name
+        raise TemplateError(f"模板集“{self.name}”（{self.folder}）及其后备模板中都没有文件 {name}。")
+
+    def signature(self) -> tuple[tuple[str, int], ...]:
+        """Every file of the set's folders with its modification time: compiled templates are reused until it changes."""
+        return tuple(
+            (str(path), path.stat().st_mtime_ns)
+            for folder in self.folders
+            for path in sorted(folder.iterdir())
+            if path.is_file()
+        )
+
+    def fixed_paragraphs(self) -> tuple[str, ...]:
+        """The Word template's paragraphs of fixed text that quote values ("…统计期限为{{ meta.period }}。"): the
+        words a report of this set prints whatever its data, as written in report.docx (read, not rendered)."""
+        return _fixed_paragraphs(self.file(DOCX_TEMPLATE))
+
+    def boilerplate(self) -> tuple[str, ...]:
+        """Every text this set prints by itself: the Word template's fixed paragraphs and the standard paragraphs."""
+        return self.fixed_paragraphs() + tuple(str(text) for text in self.standard_paragraphs.values())
+
+    def html_loader(self) -> BaseLoader:
+        """The set's folders in order; the shipped default is also reachable as "default/…" for {% extends %}."""
+        base = builtin_templates_dir() / BASE_SET
+        return ChoiceLoader(
+            [
+                FileSystemLoader([str(f) for f in self.folders]),
+                PrefixLoader({BASE_SET: FileSystemLoader(str(base))}),
+            ]
+        )
+
+
+WORD_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+WORD_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+
+
+def _fixed_paragraphs(path: Path) -> tuple[str, ...]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError, OSError, UnicodeDecodeError):
+        return ()  # the template check reports a broken Word file
+    texts = (html.unescape("".join(WORD_TEXT.findall(p))) for p in WORD_PARAGRAPH.findall(xml))
+    return tuple(t for t in texts if "{{" in t and "{%" not in t and QUOTES_AND_SPACES.sub("", t))
+
+
+QUOTES_AND_SPACES = re.compile(r"\{\{[^}]*\}\}|\s")
+
+
+@cache
+def shipped_boilerplate() -> tuple[str, ...]:
+    """What the shipped sets print by themselves (a report generated by this tool carries it)."""
+    return tuple(text for name in shipped_sets() for text in find_template_set(name).boilerplate())
+
+
+def load_template_set(folder: Path) -> TemplateSet:
+    own = _read_manifest(folder)
+    base_folder = builtin_templates_dir() / BASE_SET
+    if folder.resolve() == base_folder.resolve():
+        return TemplateSet((folder,), {"name": BASE_SET, **own})
+    base = _read_manifest(base_folder)
+    # The shipped manifest's entries apply unless the set overrides them; standard paragraphs one by one.
+    paragraphs = {**base.get("standard_paragraphs", {}), **own.get("standard_paragraphs", {})}
+    manifest = {**base, "name": folder.name, "display_name": folder.name, **own, "standard_paragraphs": paragraphs}
+    return TemplateSet((folder, base_folder), manifest)
+
+
+def set_for_body_kind(body_kind: object) -> str:
+    """The shipped set whose manifest is for this kind of body (a department gets `department`), else default."""
+    for name in shipped_sets():
+        if name != BASE_SET and _read_manifest(builtin_templates_dir() / name).get("body_kind") == body_kind:
+            return name
+    return BASE_SET
+
+
+def find_template_set(name: str | Path | None = None) -> TemplateSet:
+    """By folder path, by name under ./templates/, or by the name of a shipped set; `default` when none is given."""
+    name = str(name or BASE_SET)
+    for candidate in (Path(name), Path("templates") / name, builtin_templates_dir() / name):
+        if candidate.is_dir():
+            return load_template_set(candidate)
+    available = "、".join(shipped_sets())
+    raise TemplateError(f"找不到模板集“{name}”：既不是文件夹，也不是内置模板名（内置：{available}）。")

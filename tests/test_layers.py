@@ -1,0 +1,130 @@
+"""The package's layers, declared once here: every import (function-level ones too) flows from a higher layer to a
+lower one, never in a cycle; imports between the package's own modules sit at the top of their files."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "generator"
+
+# Lowest first. A package may import from its own modules and from any package in an earlier entry; packages that
+# share an entry (readers and importers) may not import each other. "api" is generator/__init__.py.
+LAYERS: tuple[frozenset[str], ...] = tuple(
+    frozenset(names.split())
+    for names in (
+        "exceptions",
+        "format",
+        "readers importers",
+        "checks",
+        "jinja",
+        "workbook",
+        "render",
+        "compare",
+        "bulk",
+        "api",
+        "cli",
+        "__main__",
+    )
+)
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+HEAVY = ("pandas", "numpy", "openpyxl", "docx", "docxtpl", "lxml", "tqdm", "python_redlines", "pdfplumber")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    return "api" if len(parts) == 1 else parts[1]
+
+
+def package_imports(path: Path) -> list[tuple[str, int, bool]]:
+    """(imported generator module, line, inside a function) for every import statement of a file."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nested = {
+        id(sub)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for sub in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from generator.format import schema` imports the module generator.format.schema
+            targets = [
+                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in MODULES else node.module
+                for alias in node.names
+            ]
+        for target in targets:
+            if target == "generator" or target.startswith("generator."):
+                found.append((target, node.lineno, id(node) in nested))
+    return found
+
+
+GRAPH = {name: package_imports(path) for name, path in MODULES.items()}
+
+
+def test_every_package_is_in_a_declared_layer():
+    assert {layer(m) for m in MODULES} <= set(RANK), "a new package needs its place in LAYERS"
+
+
+def test_imports_flow_from_higher_layers_to_lower_ones():
+    wrong = []
+    for module, imports in GRAPH.items():
+        for target, line, _ in imports:
+            source_layer, target_layer = layer(module), layer(target)
+            if source_layer != target_layer and RANK[target_layer] >= RANK[source_layer]:
+                wrong.append(f"{MODULES[module].relative_to(ROOT)}:{line} {module} -> {target}")
+    assert wrong == []
+
+
+def test_no_import_cycle_between_modules():
+    edges = {m: sorted({t for t, _, _ in imports if t in MODULES and t != m}) for m, imports in GRAPH.items()}
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in edges[node]:
+            if state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+def test_package_imports_are_at_the_top_of_each_file():
+    inside = [
+        f"{MODULES[m].relative_to(ROOT)}:{line} {target}"
+        for m, imports in GRAPH.items()
+        for target, line, nested in imports
+        if nested
+    ]
+    assert inside == []
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """Only work that needs pandas, openpyxl or python-docx loads them: `--help` and `validate x.csv` stay quick."""
+    code = "import sys, generator.cli.main; print(' '.join(sorted(m for m in sys.modules if '.' not in m)))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
