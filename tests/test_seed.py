@@ -1,4 +1,4 @@
-"""The bundled sample reproduces the real report it came from (../shared/seeds: 孟州市人民政府 2023)."""
+"""The bundled sample reproduces the real report it came from (tests/fixtures: 孟州市人民政府 2023, pasted)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textdump import docx_lines
 
 from generator import load, render, validate
 
-SEED = ROOT.parent / "shared" / "seeds" / "000_57935d37ad0b2f69.txt"
+SEED = ROOT / "tests" / "fixtures" / "mengzhou-2023-pasted.txt"
 
 
 @pytest.fixture(scope="module")
