@@ -44,6 +44,19 @@ def test_breaking_a_figure_exits_1_naming_its_key(run, sample_values, write_data
     assert all({"code", "severity", "key", "message"} <= f.keys() for f in findings)
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_findings_in_json_carry_their_location_as_fields(run, sample_values, write_data, suffix):
+    sample_values["t3.granted.org_legal_service"] = "无"
+    result = run("validate", write_data(sample_values, f"d.{suffix}"), "--format", "json")
+    finding = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "E-cell")
+    where = {"sheet": "表三", "cell": "H7", "line": None} if suffix == "xlsx" else {"sheet": "", "cell": ""}
+    assert finding | where == finding
+    assert suffix == "xlsx" or finding["line"] == list(sample_values).index("t3.granted.org_legal_service") + 2
+    assert (finding["table"], finding["row_key"], finding["column_key"]) == ("t3", "granted", "org_legal_service")
+    assert (finding["variant"], finding["params"]["raw"]) == ("placeholder", "无")
+    assert finding["location"] in finding["message"]
+
+
 def test_text_in_a_figure_cell_fails_with_a_chinese_message(run, sample_values, write_data):
     sample_values["t3.granted.org_legal_service"] = "无"
     result = run("validate", write_data(sample_values, "d.xlsx"))
