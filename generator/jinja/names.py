@@ -38,6 +38,7 @@ CONTEXT_NAMES: dict[str, str] = {
     "tables.t3": "表格布局（网页模板用）：caption、head、body，每格有 tag、text、rowspan、colspan、scope",
     "validation.failed": "数据未通过校验时为真（仅在 --force 时出现）；validation.banner 为提示语",
     "placeholder": "未填写的部分显示的文字【本节未填写】",
+    "document.body": "网页模板用：由 Word 模板 report.docx 生成的整篇正文（标题、各部分、三张统计表）",
 }
 
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.checks.findings import ValidationReport
 from generator.checks.quotes import expand_narrative, quote_values
 from generator.format import schema
@@ -83,4 +85,5 @@ def build_context(data: ReportData, report: ValidationReport, standard: Mapping[
             warnings=[f.message for f in report.warnings],
         ),
         "placeholder": PLACEHOLDER,
+        "document": SimpleNamespace(body=Markup("")),  # the page body, made from the Word report (render.html)
     }

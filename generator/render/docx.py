@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
@@ -31,11 +32,18 @@ LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip time: no generation time inside a report
 
 
+@cache
+def document_environment() -> Environment:
+    """The one environment Word templates are compiled in, shared by every report of the process."""
+    return make_environment()
+
+
 def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
     return TemplateError(describe_template_error(name, err, source))
 
 
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
+def zip_members(members: list[tuple[str, bytes]]) -> bytes:
+    """A .docx from its members: fixed order and timestamps, so the same input gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
@@ -57,7 +65,8 @@ class CompiledDocx:
     needs_tree: bool = False
     helper: Any = None  # a DocxTemplate, for its post-render clean-up (resolve_listing)
 
-    def render(self, context: dict[str, Any], env: Environment) -> bytes:
+    def render(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
+        """The filled document's zip members, in order (the web page is made from them too)."""
         try:
             if self.needs_tree:
                 return self._render_with_docxtpl(context, env)
@@ -65,7 +74,7 @@ class CompiledDocx:
             for name, data in self.members:
                 template = self.parts.get(name)
                 members.append((name, self._fill(template, context) if template else data))
-            return _zip(members)
+            return members
         except (JinjaTemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as err:
             raise _template_error(self.name, err) from err
 
@@ -77,7 +86,7 @@ class CompiledDocx:
             xml = str(self.helper.resolve_listing(xml))
         return xml.encode("utf-8")
 
-    def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> bytes:
+    def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
         from docxtpl import DocxTemplate
 
         template = DocxTemplate(io.BytesIO(self.blob))
@@ -85,7 +94,7 @@ class CompiledDocx:
         saved = io.BytesIO()
         template.save(saved)
         with zipfile.ZipFile(saved) as archive:
-            return _zip([(info.filename, archive.read(info)) for info in archive.infolist()])
+            return [(info.filename, archive.read(info)) for info in archive.infolist()]
 
 
 @lru_cache(maxsize=16)
@@ -127,6 +136,7 @@ def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:
     return _compile(str(path.resolve()), stat.st_mtime_ns, stat.st_size, env)
 
 
-def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> bytes:
-    """Fill the Word template with `context`; any template problem becomes a one-line TemplateError."""
+def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
+    """Fill the Word template with `context`: the document's members (zip them with zip_members); any template
+    problem becomes a one-line TemplateError."""
     return compile_docx(template_path, env).render(context, env)
