@@ -9,10 +9,13 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 
-def template(*paragraphs: str) -> DocxTemplate:
+def template(*paragraphs: str | tuple[str, ...]) -> DocxTemplate:
+    """A template of paragraphs; a tuple is one paragraph whose text Word keeps in several runs."""
     document = Document()
     for text in paragraphs:
-        document.add_paragraph(text)
+        paragraph = document.add_paragraph()
+        for piece in (text,) if isinstance(text, str) else text:
+            paragraph.add_run(piece)
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
@@ -30,15 +33,7 @@ def test_patch_xml_turns_paragraph_tags_into_plain_jinja_around_the_paragraphs()
 
 
 def test_patch_xml_rejoins_a_tag_that_word_split_across_runs():
-    document = Document()
-    paragraph = document.add_paragraph()
-    for piece in ("{{ va", "lue }}"):
-        paragraph.add_run(piece)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    buffer.seek(0)
-    compiled = DocxTemplate(buffer)
-    compiled.init_docx()
+    compiled = template(("{{ va", "lue }}"))
     assert "{{ value }}" in compiled.patch_xml(compiled.get_xml())
 
 
