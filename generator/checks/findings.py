@@ -23,6 +23,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "请用 Excel 或 WPS 打开该文件、保存后再运行，或直接填写数字。"
     ),
     ("E-cell", "missing"): "{where}缺少「{label}」（{key}）。",
+    ("E-cell", "absent"): "{where}报告没有列出「{label}」（只印了上一级的合计行）：该格缺失，不等于 0。",
     ("E-int", "count"): "{where}「{label}」为 {raw}：件数必须是不小于 0 的整数。",
     (
         "E-int",

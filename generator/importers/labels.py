@@ -105,7 +105,7 @@ class TableRow:
 class RowIndex:
     """Finds the row a label names: exact, alias, then containment and close matches that are unambiguous."""
 
-    def __init__(self, rows: list[TableRow], groups: list[str]) -> None:
+    def __init__(self, rows: list[TableRow], groups: list[tuple[str, str]]) -> None:
         self.rows = {row.prefix: row for row in rows}
         self.forms: list[tuple[str, str]] = []
         for row in rows:
@@ -115,18 +115,34 @@ class RowIndex:
         prefixes = set(self.rows)
         self.aliases = {norm(alias): p for alias, p in schema.IMPORT_ALIASES.items() if p in prefixes}
         self.exact.update(self.aliases)
-        group_forms = {form for g in groups for form in (norm(g), strip_numbering(norm(g)))}
-        self.groups = sorted(group_forms, key=len, reverse=True)
+        # Group labels by their forms, with the figure-key prefix of the rows they hold ("t3.other" for （六）;
+        # "" for 三、本年度办理结果, whose rows are not one kind).
+        self.group_prefixes = {form: prefix for g, prefix in groups for form in (norm(g), strip_numbering(norm(g)))}
+        self.groups = sorted(self.group_prefixes, key=len, reverse=True)
 
     def _strip_groups(self, text: str) -> tuple[str, bool]:
-        found = False
+        text, last = self._strip(text)
+        return text, last is not None
+
+    def _strip(self, text: str) -> tuple[str, str | None]:
+        last = None
         while True:
             for form in self.groups:
                 if form and text.startswith(form) and text not in self.exact:
-                    text, found = text[len(form) :], True
+                    text, last = text[len(form) :], form
                     break
             else:
-                return text, found
+                return text, last
+
+    def group(self, label: str) -> str:
+        """The figure-key prefix of the group a label names alone ("（六）其他处理" -> "t3.other"), else ""."""
+        text, last = self._strip(norm(label))
+        return self.group_prefixes[last] if last is not None and not text else ""
+
+    def is_group_part(self, text: str) -> bool:
+        """Whether `text` is a piece of a group label, as a layout extraction prints a tall cell's wrapped text."""
+        compact = norm(text)
+        return bool(compact) and any(compact in form for form in self.groups)
 
     def match(self, label: str) -> str | None:
         """The row prefix, GROUP for a group label, or None."""
@@ -171,11 +187,12 @@ def t2_index() -> RowIndex:
 def t3_index() -> RowIndex:
     columns = tuple(key for key, _ in schema.T3_COLUMNS)
     rows: list[TableRow] = []
-    groups: list[str] = []
+    groups: list[tuple[str, str]] = []
 
     def walk(node: schema.T3Node) -> None:
         if node.children:
-            groups.append(node.label)
+            leaves = {leaf.key.rpartition(".")[0] for leaf in node.leaves()}
+            groups.append((node.label, f"t3.{leaves.pop()}" if len(leaves) == 1 else ""))
             for child in node.children:
                 walk(child)
         else:

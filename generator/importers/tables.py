@@ -11,13 +11,22 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from generator.format import schema
-from generator.format.cells import ZERO_PLACEHOLDERS, parse_figure
-from generator.importers.base import Line
-from generator.importers.labels import GROUP, RowIndex, norm, t2_index, t3_header_words, t3_index
+from generator.format.cells import ZERO_PLACEHOLDERS, parse_figure, semantic
+from generator.format.model import NOWHERE, Place
+from generator.importers.base import Evidence, LeftOut, Line
+from generator.importers.labels import (
+    GROUP,
+    RowIndex,
+    norm,
+    strip_numbering,
+    t2_index,
+    t3_header_words,
+    t3_index,
+)
 
 DATA_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:件|个|条|次|项|元|万元)?$")
 UNIT = re.compile(r"(?:件|个|条|次|项|元|万元)[。，,；;]?")  # a unit spaced off its number ("1 件") is no label
@@ -59,7 +68,12 @@ def _numbering(cells: Sequence[str], token: str) -> bool:
 
 @dataclass
 class RowCells:
-    """The cells that follow one row label (or a whole table 四 data line), with where they were found."""
+    """The cells that follow one row label (or a whole table 四 data line), with where they were found.
+
+    `places` runs beside `cells`: each cell's place in the report (line or page, table, row and cell number).
+    `label` is the official label (for messages), `printed` the label as the report printed it, `text` the
+    row's own lines as printed (shown for a row that is left out).
+    """
 
     prefix: str
     cells: list[str]
@@ -67,9 +81,26 @@ class RowCells:
     where: str
     signature: tuple[int, int] = (-1, -1)  # (label's cell index, cells after it): rows of one shape align alike
     label: str = ""
+    places: list[Place] = field(default_factory=list)
+    printed: str = ""
+    text: str = ""
+    place: Place = NOWHERE
+    group: bool = False  # a group's own row (（六）其他处理 printed as one row, without its three sub-rows)
+
+    def __post_init__(self) -> None:
+        self.places = self.places or [NOWHERE] * len(self.cells)
 
     def data_count(self) -> int:
         return sum(1 for c in self.cells if c and is_data(c))
+
+    def extend(self, cells: Sequence[str], places: Sequence[Place], text: str) -> None:
+        self.cells += cells
+        self.places += places
+        self.text = f"{self.text} / {text}" if self.text else text
+
+    def reset(self, cells: Sequence[str], places: Sequence[Place], text: str) -> None:
+        self.cells, self.places, self.signature = list(cells), list(places), (-1, len(cells))
+        self.text = f"{self.text} / {text}" if self.text else text
 
 
 def _number(cell: str) -> Decimal:
@@ -92,6 +123,10 @@ def t4_adds_up(cells: Sequence[str]) -> bool:
 class Placement:
     cells: Sequence[str | None]  # None: this column could not be placed
     note: str = ""
+    origins: Sequence[int | None] = ()  # for each column, the index of its cell in the row (None: not printed)
+
+    def __post_init__(self) -> None:
+        self.origins = self.origins or [None] * len(self.cells)
 
 
 def place(
@@ -102,14 +137,14 @@ def place(
     cells = [c if c and is_data(c) else "" for c in row.cells]
     filled = [i for i, c in enumerate(cells) if c]
     if not filled:
-        return Placement([""] * width)
+        return Placement([""] * width, origins=[i if i < len(cells) else None for i in range(width)])
     if len(filled) > width:
         return Placement(
             [None] * width, f"{row.where}「{row.label}」有 {len(filled)} 个数字，应为 {width} 个，未导入。"
         )
     if not row.positional:
         if len(filled) == width:
-            return Placement(cells[:width])
+            return Placement([cells[i] for i in filled], origins=filled)
         return Placement(
             [None] * width,
             f"{row.where}「{row.label}」只有 {len(filled)} 个数字（应为 {width} 个）：用空格分隔时无法确定空白格的位置，未导入。",
@@ -128,10 +163,12 @@ def place(
             starts = fitting
     options = [padded[s : s + width] for s in starts]
     agreed: list[str | None] = [c if all(o[i] == c for o in options) else None for i, c in enumerate(options[0])]
+    # With one alignment each figure has its cell; a figure every alignment agrees on has a value but no one cell.
+    origins = [starts[0] + i if len(starts) == 1 and starts[0] + i < len(cells) else None for i in range(width)]
     note = ""
     if None in agreed:
         note = f"{row.where}「{row.label}」有空白单元格，无法确定部分数字所在的列，这些格未导入。"
-    return Placement(agreed, note)
+    return Placement(agreed, note, origins)
 
 
 def _leads(rows: Sequence[RowCells], width: int) -> dict[tuple[int, int], int]:
@@ -149,18 +186,83 @@ def _leads(rows: Sequence[RowCells], width: int) -> dict[tuple[int, int], int]:
 
 @dataclass
 class TableResult:
+    """A table's figures as printed (key -> raw text), their evidence, group rows kept as given, what was left out."""
+
     values: dict[str, str] = field(default_factory=dict)
-    locations: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    groups: dict[str, Evidence] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+
+    def put(self, row: RowCells, placement: Placement, keys: Sequence[str], labels: Sequence[str]) -> None:
+        """The placed figures of a row with their cells; the columns that could not be placed are left out."""
+        target = self.groups if row.group else self.evidence
+        for key, label, value, origin in zip(keys, labels, placement.cells, placement.origins, strict=True):
+            if value is None:
+                continue
+            where = row.places[origin] if origin is not None else row.place
+            place = replace(where, row=row.printed, column=label)
+            if not row.group:
+                self.values[key] = value
+            target[key] = Evidence(key, value, semantic(value, _kind(key)), place)
+        if placement.note:
+            self.notes.append(placement.note)
+            missing = tuple(k for k, v in zip(keys, placement.cells, strict=True) if v is None)
+            self.left_out.append(LeftOut(missing, row.text, placement.note, replace(row.place, row=row.printed)))
 
 
-def _continues(row: RowCells, text: str) -> bool:
-    """Whether `text` can be the rest of the row's label, broken across lines: short, or a part of that label."""
-    compact = norm(text)
-    return len(compact) <= 12 or compact in norm(row.label)
+def _kind(key: str) -> schema.Kind:
+    figure = schema.figures().get(key)
+    return figure.kind if figure else schema.Kind.COUNT
+
+
+def _cut_group_piece(compact: str, index: RowIndex) -> str:
+    """The text without a leading piece of a group label ("理缴纳费用…" -> "缴纳费用…"): a layout extraction prints a
+    tall group cell's wrapped text on the lines of the rows beside it."""
+    for cut in range(min(4, len(compact) - 1), 0, -1):
+        if index.is_group_part(compact[:cut]):
+            return compact[cut:]
+    return compact
+
+
+def _continues(row: RowCells, text: str, index: RowIndex) -> bool:
+    """Whether `text` is the rest of the row's label, broken across lines: a part of that label (maybe after a
+    piece of a group label printed beside it)."""
+    label = norm(row.label)
+    compact = strip_numbering(norm(text))
+    return bool(compact) and (compact in label or _cut_group_piece(compact, index) in label)
+
+
+def _row_columns(index: RowIndex, prefix: str) -> tuple[str, ...]:
+    if prefix in index.rows:
+        return index.rows[prefix].columns
+    return next(row.columns for key, row in index.rows.items() if key.startswith(prefix + "."))
+
+
+def _new_row(
+    prefix: str, line: Line, cells: Sequence[str], start: int, positional: bool, label: str, printed: str
+) -> RowCells:
+    """The row a label opens, with the cells after the label (only the non-empty ones when spaces separate them)."""
+    at = [i for i in range(start, len(cells)) if positional or cells[i]]
+    after = [cells[i] for i in at]
+    row = RowCells(prefix, after, positional, line.where, (start - 1, len(after)), label)
+    row.places, row.printed, row.text = [line.cell_place(i) for i in at], printed, line.text.strip()
+    row.place = line.place
+    return row
+
+
+def _tail(line: Line, cells: Sequence[str], positional: bool, start: int = 0) -> tuple[list[str], list[Place]]:
+    at = [i for i in range(start, len(cells)) if positional or cells[i]]
+    return [cells[i] for i in at], [line.cell_place(i) for i in at]
 
 
 def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str]) -> tuple[list[RowCells], list[str]]:
+    """The rows of a table, each with the cells printed after its label.
+
+    Numbers alone on a line continue the row whose label came just before them (a row broken across lines, a
+    cell per line); once anything else came between — another label, a header, a caption — they belong to no
+    row that can be known (an extraction that prints all labels first, then all numbers) and are noted.
+    """
     rows: list[RowCells] = []
     notes: list[str] = []
     current: RowCells | None = None
@@ -172,13 +274,14 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
         if not labels_at and not data_at:
             continue
         if not labels_at:  # numbers only: the rest of a row broken across lines
-            width = len(index.rows[current.prefix].columns) if current else 0
+            width = len(_row_columns(index, current.prefix)) if current else 0
             if current is not None and current.data_count() < width:
-                more = cells if positional else [c for c in cells if c]
+                more, places = _tail(line, cells, positional)
                 if current.data_count() == 0:
-                    current.cells, current.signature = more, (-1, len(more))
+                    current.reset(more, places, line.text.strip())
                 else:
-                    current.cells += more[next((i for i, c in enumerate(more) if c), 0) :]
+                    first = next((i for i, c in enumerate(more) if c), 0)
+                    current.extend(more[first:], places[first:], line.text.strip())
             else:
                 notes.append(f"{line.where}：无法归入任何一行的数字「{line.text.strip()}」，未导入。")
             continue
@@ -191,23 +294,30 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
         if prefix is None and fragment:
             prefix = index.match(fragment + joined)
         if prefix == GROUP:
-            if data_at:
+            group = index.group(joined) if data_at else ""
+            if group:  # a group printed as one row of its own (（六）其他处理 without its sub-rows): kept as given
+                current = _new_row(group, line, cells, last + 1, positional, joined, joined)
+                current.group = True
+                rows.append(current)
+            elif data_at:
                 notes.append(f"{line.where}：分组标题「{joined}」后的数字无法归入任何一行，未导入。")
-            current, fragment = None, ""
+            else:
+                current = None
+            fragment = ""
             continue
-        after = cells[last + 1 :]
         if prefix is None:
-            if data_at and current is not None and current.data_count() == 0 and _continues(current, joined):
-                current.cells, current.signature = after, (-1, len(after))  # the label ran on to this line
+            if current is not None and current.data_count() == 0 and _continues(current, joined, index):
+                current.printed += joined  # the label ran on to this line
+                if data_at:
+                    current.reset(*_tail(line, cells, positional, last + 1), line.text.strip())
             elif data_at:
                 notes.append(f"{line.where}：未识别的行「{joined}」，其中的数字未导入。")
-            else:
+            elif not (current is not None and _continues(current, joined, index)) and not index.is_group_part(joined):
                 fragment = joined if not fragment else fragment + joined
+                current = None
             continue
         fragment = ""
-        if not positional:
-            after = [c for c in after if c]
-        current = RowCells(prefix, after, positional, line.where, (last, len(after)), index.rows[prefix].label)
+        current = _new_row(prefix, line, cells, last + 1, positional, index.rows[prefix].label, joined)
         rows.append(current)
     return rows, notes
 
@@ -225,16 +335,40 @@ def read_rows(
         elif row.data_count() > 0:
             result.notes.append(f"{row.where}「{row.label}」重复出现，已采用{chosen.where}的数字。")
     for prefix, row in by_prefix.items():
-        columns = index.rows[prefix].columns
-        same_width = [r for r in rows if len(index.rows[r.prefix].columns) == len(columns)]
-        placement = place(row, len(columns), _leads(same_width, len(columns)), adds_up)
-        if placement.note:
-            result.notes.append(placement.note)
-        for column, value in zip(columns, placement.cells, strict=True):
-            if value is not None:
-                result.values[f"{prefix}.{column}"] = value
-                result.locations[f"{prefix}.{column}"] = row.where
+        columns = _row_columns(index, prefix)
+        width = len(columns)
+        same_width = [r for r in rows if len(_row_columns(index, r.prefix)) == width]
+        placement = place(row, width, _leads(same_width, width), adds_up)
+        labels = [_column_label(index, prefix, column) for column in columns]
+        result.put(row, placement, [f"{prefix}.{column}" for column in columns], labels)
+    for prefix, row in by_prefix.items():
+        if row.group:
+            _absent_children(result, index, prefix, row)
     return result
+
+
+def _column_label(index: RowIndex, prefix: str, column: str) -> str:
+    key = f"{prefix}.{column}"
+    if key in schema.figures():
+        return schema.figures()[key].label.rpartition("·")[2]
+    return dict(schema.T3_COLUMNS).get(column, column)
+
+
+def _absent_children(result: TableResult, index: RowIndex, group: str, row: RowCells) -> None:
+    """A group printed only as its own row: the rows under it are not in the report — absent, never 0."""
+    children = [p for p in index.rows if p.startswith(group + ".")]
+    if any(f"{child}.{column}" in result.values for child in children for column in index.rows[child].columns):
+        return  # the report prints the group's total and its rows: the rows stand
+    for child in children:
+        for column in index.rows[child].columns:
+            key = f"{child}.{column}"
+            place = replace(row.place, row=row.printed, column=_column_label(index, child, column))
+            result.evidence[key] = Evidence(key, "", "absent", place)
+    labels = "、".join(index.rows[child].label for child in children)
+    result.notes.append(
+        f"{row.where}「{row.printed}」只印了一行，没有分列其下各项（{labels}）：这一行按原样保留，"
+        "各项作缺失处理（不是 0），请补填。"
+    )
 
 
 def _t2_columns_note(lines: Sequence[Line]) -> list[str]:
@@ -276,20 +410,14 @@ def read_t4(lines: Sequence[Line]) -> TableResult:
             continue  # no figures, or words after them: a note under the table ("注：行政复议 0 件。")
         labels_before = [i for i in range(data_at[0]) if cells[i] and not is_data(cells[i])]
         start = labels_before[-1] + 1 if labels_before else 0
-        after = cells[start:] if positional else [c for c in cells[start:] if c]
         if row is None:
-            row = RowCells("t4", after, positional, line.where, (start - 1, len(after)), "表四")
+            row = _new_row("t4", line, cells, start, positional, "表四", "")
         else:
-            row.cells += after
+            row.extend(*_tail(line, cells, positional, start), line.text.strip())
             row.positional = row.positional and positional
     keys = t4_keys()
     if row is None:
         return result
-    placement = place(row, len(keys), {}, t4_adds_up)
-    if placement.note:
-        result.notes.append(placement.note)
-    for key, value in zip(keys, placement.cells, strict=True):
-        if value is not None:
-            result.values[key] = value
-            result.locations[key] = row.where
+    labels = [schema.figures()[key].label for key in keys]
+    result.put(row, place(row, len(keys), {}, t4_adds_up), keys, labels)
     return result

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import CHINESE_DIGITS, normalise_text, parse_date
-from generator.importers.base import ImportResult, Line, decode_text
+from generator.format.model import Place
+from generator.importers.base import Evidence, ImportResult, LeftOut, Line, decode_text
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
 from generator.importers.tables import read_t2, read_t3, read_t4
@@ -56,7 +58,7 @@ def read_text(path: Path) -> list[Line]:
     """The lines of pasted text; text a page-to-Markdown converter wrote comes without its marks."""
     text = decode_text(path.read_bytes(), path.name)
     lines = join_drawn_rows(list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)))
-    return [Line(unmark(line), f"第 {n} 行") for n, line in lines if not is_furniture(line)]
+    return [Line(unmark(line), f"第 {n} 行", Place(line=n)) for n, line in lines if not is_furniture(line)]
 
 
 def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
@@ -180,14 +182,14 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     front: list[Line] = []
     sections: dict[str, list[Line]] = {}
     current: str | None = None
-    for line in (Line(CONTROL.sub(" ", line.text), line.where) for line in lines):
+    for line in (replace(line, text=CONTROL.sub(" ", line.text)) for line in lines):
         text = line.text.strip()
         if not text or text.startswith(SKIPPED_PREFIXES):
             continue
         heading = match_heading(line.text, current) if "\t" not in text else None
         if heading:
             current = heading.section
-            sections[current] = [Line(heading.rest, line.where)] if heading.rest else []
+            sections[current] = [replace(line, text=heading.rest)] if heading.rest else []
             continue
         (sections[current] if current else front).append(line)
     if not sections:
@@ -197,7 +199,9 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
         )
     notes: list[str] = []
     values: dict[str, str] = {}
-    locations: dict[str, str] = {}
+    evidence: dict[str, Evidence] = {}
+    groups: dict[str, Evidence] = {}
+    left_out: list[LeftOut] = []
 
     title_at, meta = _title(front)
     values.update(meta)
@@ -243,9 +247,11 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     for section, reader in (("t2", read_t2), ("t3", read_t3), ("t4", read_t4)):
         table = reader(sections.get(section, []))
         values.update(table.values)
-        locations.update(table.locations)
+        evidence.update(table.evidence)
+        groups.update(table.groups)
         notes += table.notes
+        left_out += table.left_out
     missing = [schema.HEADINGS[s] for s in SECTION_ORDER if s not in sections]
     if missing:
         notes.insert(0, f"没有找到：{'、'.join(missing)}。")
-    return ImportResult(source, values, locations, tuple(notes))
+    return ImportResult(source, values, evidence, tuple(notes), tuple(left_out), groups)
