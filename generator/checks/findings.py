@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from generator.format import schema
+from generator.format.cells import to_json_number
 from generator.format.model import NOWHERE, Place
 
 Severity = Literal["error", "warning"]
@@ -105,16 +106,6 @@ MESSAGES: dict[tuple[str, str], str] = {
 }
 
 SUSPECT_NOTE = "与其他核对一并看，最可能出错的是 {location}「{label}」（现为 {value}），请先核对该格。"
-
-
-def to_json_number(value: Decimal | int | None) -> int | float | str | None:
-    """Counts as JSON integers; an amount as a number when a float holds it exactly, else as its exact text."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal) and value != value.to_integral_value():
-        as_float = float(value)
-        return as_float if Decimal(repr(as_float)) == value else format(value, "f")
-    return int(value)
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,16 @@ def semantic(raw: str, kind: Kind) -> str:
     return {"blank": "blank", "placeholder": "not_applicable"}.get(parsed.problem, "text")
 
 
+def to_json_number(value: Decimal | int | None) -> int | float | str | None:
+    """Counts as JSON integers; an amount as a number when a float holds it exactly, else as its exact text."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else format(value, "f")
+    return int(value)
+
+
 def parse_year(value: object) -> int | None:
     """2023, "2023", "２０２３" or "2023年" / "2023年度" -> 2023."""
     if isinstance(value, str):

@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.exceptions import InputError
 from generator.format import schema
-from generator.format.cells import parse_figure
+from generator.format.cells import parse_figure, to_json_number
 from generator.format.encoding import decode_text as decode
 from generator.format.model import NOWHERE, Place, RawValue, ReportData, assemble
 
@@ -55,9 +55,9 @@ class Evidence:
         return parse_figure(self.raw, kind).value if self.semantic != "absent" else None
 
     def to_dict(self) -> dict[str, Any]:
-        value = self.value
-        number = str(value) if isinstance(value, Decimal) else value  # every decimal kept, as printed
-        return {"value": number, "raw": self.raw, "semantic": self.semantic, "source": self.place.to_dict()}
+        # A fee to the 分 stays exact: a JSON number when a float holds it exactly, else its text.
+        value = to_json_number(self.value)
+        return {"value": value, "raw": self.raw, "semantic": self.semantic, "source": self.place.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,24 @@ class ImportResult:
                 entry["reason"] = "报告中没有找到。"
             entries.append(entry)
         return entries
+
+    def to_dict(self) -> dict[str, Any]:
+        """The import as data (what `import --format json` prints, less the findings, which validation adds):
+        every figure found with its evidence, in table order; every figure not imported and why; a group's own
+        row kept as printed; the metadata, the narrative and the notes."""
+        figures = {key: self.evidence[key].to_dict() for key in schema.figures() if key in self.evidence}
+        text_keys = [f.key for f in schema.text_fields()]
+        return {
+            "source": self.source,
+            "figures": figures,
+            "unplaced": self.unplaced_entries(),
+            "groups": {key: found.to_dict() for key, found in self.groups.items()},
+            "meta": {key: self.values[key] for key in text_keys if key.startswith("meta.") and key in self.values},
+            "narrative": {
+                key: self.values[key] for key in text_keys if key.startswith("narrative.") and key in self.values
+            },
+            "notes": list(self.notes),
+        }
 
     def unplaced_lines(self) -> list[str]:
         """The figures not found, by label: a whole row on one line, else each missing cell."""
