@@ -22,13 +22,15 @@ class Line:
     """One line of a report: a paragraph, or a table row with its cells separated by tabs.
 
     `where` names it in messages ("第 12 行"); `place` is the same as data (line, page, table, row number);
-    `boxes` holds, for a PDF table row, each tab-separated cell's box on the page.
+    `boxes` holds, for a PDF table row, each tab-separated cell's box on the page; `run_together` marks a row
+    whose cells the page may have run together ("640020470", an article crawled as one line).
     """
 
     text: str
     where: str
     place: Place = NOWHERE
     boxes: tuple[Box | None, ...] = ()
+    run_together: bool = False
 
     def cell_place(self, index: int) -> Place:
         """The place of the line's cell `index` (0-based): its position and, on a PDF page, its box."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -77,13 +78,26 @@ def match_heading(line: str, after: str | None) -> Heading | None:
         # Without its numeral a heading must stand alone: "主动公开政府信息情况良好，……" is a paragraph.
         if match and (match.group("numeral") or not match.group("rest").strip()):
             return Heading(section, match.group("rest").strip())
-        numeral = schema.HEADINGS[section][0]
-        if (
-            len(compact) <= 40
-            and "。" not in compact
-            and re.match(rf"^{numeral}[、.,]", compact)
-            and any(word in compact for word in SECTION_WORDS[section])
-        ):
+    return _own_heading(compact, SECTION_ORDER[start:])
+
+
+# A report's own numbering of its sections or tables: 一、 1. 1、 第一部分 表一 表1 (a sub-heading's （一） is not one).
+OWN_NUMBERING = re.compile(
+    rf"^(?:第[{NUMERALS}\d]+(?:部分|章|节)|表[{NUMERALS}\d]+|[{NUMERALS}]+[、.,]|\d{{1,2}}[、.,]?)(?=\D)"
+)
+
+
+def _own_heading(compact: str, sections: Sequence[str]) -> Heading | None:
+    """A short numbered line that names one of the sections by its words or nearly its heading, whatever number
+    the report gives it ("五、政府信息公开行政法复议、行政诉讼情况", "表1 主动公开政府信息情况")."""
+    numbering = OWN_NUMBERING.match(compact)
+    if not numbering or len(compact) > 40 or "。" in compact:
+        return None
+    body = compact[numbering.end() :].lstrip(":")
+    for section in sections:
+        core = norm(schema.HEADINGS[section][2:])
+        close = difflib.SequenceMatcher(None, body, core).ratio() >= 0.8
+        if close or any(word in body for word in SECTION_WORDS[section]):
             return Heading(section, "")
     return None
 

@@ -27,6 +27,7 @@ from generator.importers.labels import (
     t3_header_words,
     t3_index,
 )
+from generator.importers.runs import RowRule, resolve_t3, splits, t3_row_holds, t4_row_holds
 
 DATA_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:件|个|条|次|项|元|万元)?$")
 UNIT = re.compile(r"(?:件|个|条|次|项|元|万元)[。，,；;]?")  # a unit spaced off its number ("1 件") is no label
@@ -86,6 +87,7 @@ class RowCells:
     text: str = ""
     place: Place = NOWHERE
     group: bool = False  # a group's own row (（六）其他处理 printed as one row, without its three sub-rows)
+    run_together: bool = False  # the page may have run the row's cells together ("640020470")
 
     def __post_init__(self) -> None:
         self.places = self.places or [NOWHERE] * len(self.cells)
@@ -124,18 +126,47 @@ class Placement:
     cells: Sequence[str | None]  # None: this column could not be placed
     note: str = ""
     origins: Sequence[int | None] = ()  # for each column, the index of its cell in the row (None: not printed)
+    run: str = ""  # figures split out of this run of digits printed together
+    derived: bool = False  # the split was chosen by the table's arithmetic, not by the row's structure alone
+    options: Sequence[Sequence[str]] = ()  # several splits fit the row: table 三's column rules may choose
 
     def __post_init__(self) -> None:
         self.origins = self.origins or [None] * len(self.cells)
 
 
+def _split_run(row: RowCells, filled: Sequence[int], width: int, holds: RowRule | None) -> Placement:
+    """A row whose cells ran together: its figures only where one split alone fits (runs.py); else left out."""
+    run = " ".join(row.cells[i] for i in filled)
+    options = splits(run, width)
+    said = f"{row.where}「{row.label}」的数字连在一起（「{run}」）"
+    if options is None:
+        return Placement([None] * width, f"{said}，可能的拆分过多，未导入。")
+    forced = len(options) == 1  # as many digits as cells: the structure alone splits it
+    if not forced and holds is not None:
+        options = [o for o in options if holds(o)]
+    origins = [filled[0] if len(filled) == 1 else None] * width
+    if len(options) == 1:
+        return Placement(options[0], "", origins, run, derived=not forced)
+    if not options:
+        return Placement([None] * width, f"{said}，没有一种拆分符合本表的结构和勾稽关系，未导入。", run=run)
+    note = f"{said}，有 {len(options)} 种拆分都符合本表的结构和勾稽关系，无法确定，未导入。"
+    return Placement([None] * width, note, origins, run, options=options)
+
+
 def place(
-    row: RowCells, width: int, leads: dict[tuple[int, int], int], adds_up: Callable[[Sequence[str]], bool] | None
+    row: RowCells,
+    width: int,
+    leads: dict[tuple[int, int], int],
+    adds_up: Callable[[Sequence[str]], bool] | None,
+    holds: RowRule | None = None,
 ) -> Placement:
     """Which `width` consecutive cells of the row are its figures: the only fit, else the alignment of rows of the
-    same shape, else the only alignment that adds up; what stays ambiguous is left unplaced and said so."""
+    same shape, else the only alignment that adds up; what stays ambiguous is left unplaced and said so.
+    A row whose cells the page ran together is split only where one split alone fits (`holds`: the row's rule)."""
     cells = [c if c and is_data(c) else "" for c in row.cells]
     filled = [i for i, c in enumerate(cells) if c]
+    if row.run_together and not row.positional and 0 < len(filled) < width:
+        return _split_run(row, filled, width, holds)
     if not filled:
         return Placement([""] * width, origins=[i if i < len(cells) else None for i in range(width)])
     if len(filled) > width:
@@ -202,6 +233,8 @@ class TableResult:
                 continue
             where = row.places[origin] if origin is not None else row.place
             place = replace(where, row=row.printed, column=label)
+            if placement.run:  # the cell was not printed apart: say which run it was split from
+                place = replace(place, text=f"连写的「{placement.run}」拆分所得")
             if not row.group:
                 self.values[key] = value
             target[key] = Evidence(key, value, semantic(value, _kind(key)), place)
@@ -247,7 +280,7 @@ def _new_row(
     after = [cells[i] for i in at]
     row = RowCells(prefix, after, positional, line.where, (start - 1, len(after)), label)
     row.places, row.printed, row.text = [line.cell_place(i) for i in at], printed, line.text.strip()
-    row.place = line.place
+    row.place, row.run_together = line.place, line.run_together
     return row
 
 
@@ -322,8 +355,35 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
     return rows, notes
 
 
+def _resolve_runs(placements: dict[str, Placement], rows: dict[str, RowCells]) -> None:
+    """Table 三's rows whose cells ran together, settled by the column rules where the rows' own could not."""
+    open_rows = {p: [list(o) for o in pl.options] for p, pl in placements.items() if pl.options}
+    derived = {p for p, pl in placements.items() if pl.derived}
+    if not open_rows and not derived:
+        return
+    known = {
+        p: [c or "" for c in pl.cells] for p, pl in placements.items() if None not in pl.cells and not rows[p].group
+    }
+    placed, dropped = resolve_t3(known, open_rows, derived)
+    for prefix in open_rows:
+        if prefix in placed:
+            before = placements[prefix]
+            placements[prefix] = Placement(list(placed[prefix]), "", before.origins, before.run, derived=True)
+    for prefix in dropped:
+        before, row = placements[prefix], rows[prefix]
+        note = (
+            f"{row.where}「{row.label}」的数字连在一起（「{before.run}」），拆分后与本表其他行的勾稽关系不符，"
+            "无法确定，未导入。"
+        )
+        placements[prefix] = Placement([None] * len(before.cells), note, run=before.run)
+
+
 def read_rows(
-    lines: Sequence[Line], index: RowIndex, header: frozenset[str], adds_up: Callable[[Sequence[str]], bool] | None
+    lines: Sequence[Line],
+    index: RowIndex,
+    header: frozenset[str],
+    adds_up: Callable[[Sequence[str]], bool] | None,
+    holds: RowRule | None = None,
 ) -> TableResult:
     rows, notes = _labelled_rows(lines, index, header)
     result = TableResult(notes=notes)
@@ -334,13 +394,17 @@ def read_rows(
             by_prefix[row.prefix] = row
         elif row.data_count() > 0:
             result.notes.append(f"{row.where}「{row.label}」重复出现，已采用{chosen.where}的数字。")
+    placements: dict[str, Placement] = {}
+    for prefix, row in by_prefix.items():
+        width = len(_row_columns(index, prefix))
+        same_width = [r for r in rows if len(_row_columns(index, r.prefix)) == width]
+        placements[prefix] = place(row, width, _leads(same_width, width), adds_up, holds)
+    if holds is t3_row_holds:
+        _resolve_runs(placements, by_prefix)
     for prefix, row in by_prefix.items():
         columns = _row_columns(index, prefix)
-        width = len(columns)
-        same_width = [r for r in rows if len(_row_columns(index, r.prefix)) == width]
-        placement = place(row, width, _leads(same_width, width), adds_up)
         labels = [_column_label(index, prefix, column) for column in columns]
-        result.put(row, placement, [f"{prefix}.{column}" for column in columns], labels)
+        result.put(row, placements[prefix], [f"{prefix}.{column}" for column in columns], labels)
     for prefix, row in by_prefix.items():
         if row.group:
             _absent_children(result, index, prefix, row)
@@ -392,7 +456,7 @@ def read_t2(lines: Sequence[Line]) -> TableResult:
 
 
 def read_t3(lines: Sequence[Line]) -> TableResult:
-    return read_rows(lines, t3_index(), t3_header_words(), t3_adds_up)
+    return read_rows(lines, t3_index(), t3_header_words(), t3_adds_up, t3_row_holds)
 
 
 def t4_keys() -> list[str]:
@@ -419,5 +483,5 @@ def read_t4(lines: Sequence[Line]) -> TableResult:
     if row is None:
         return result
     labels = [schema.figures()[key].label for key in keys]
-    result.put(row, place(row, len(keys), {}, t4_adds_up), keys, labels)
+    result.put(row, place(row, len(keys), {}, t4_adds_up, t4_row_holds), keys, labels)
     return result

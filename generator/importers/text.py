@@ -19,6 +19,7 @@ from generator.format.model import Place
 from generator.importers.base import Evidence, ImportResult, LeftOut, Line, decode_text
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
+from generator.importers.oneline import is_whole_article, split_article
 from generator.importers.tables import read_t2, read_t3, read_t4
 
 TITLE_WORDS = "政府信息公开工作年度报告"
@@ -57,15 +58,35 @@ def _is_date(text: str) -> bool:
 def read_text(path: Path) -> list[Line]:
     """The lines of pasted text; text a page-to-Markdown converter wrote comes without its marks."""
     text = decode_text(path.read_bytes(), path.name)
-    lines = join_drawn_rows(list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)))
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if is_whole_article(raw):  # a crawler's text: the whole article on one line
+        return [
+            Line(piece, f"第 {n} 行", Place(line=n), run_together=run)
+            for n, line in enumerate(raw, 1)
+            for piece, run in split_article(unmark(line))
+            if piece.strip()
+        ]
+    lines = join_drawn_rows(list(enumerate(raw, 1)))
     return [Line(unmark(line), f"第 {n} 行", Place(line=n)) for n, line in lines if not is_furniture(line)]
+
+
+def _title_text(text: str) -> str:
+    return TITLE_DATE.sub("", _arabic_year(re.sub(r"\s+", "", text.strip())))
+
+
+def _names_report(title: str) -> bool:
+    year = TITLE_YEAR.search(title)
+    return bool(TITLE.search(norm(title[: year.start()] + title[year.end() :] if year else title)))
 
 
 def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
     """Index of the title line and the body and year it names ("孟州市人民政府 2023 年政府信息公开工作年度报告");
     a body printed on the line above the title ("高平市人民政府办公室" / "2023年政府信息公开工作年度报告") counts."""
     for i, line in enumerate(front):
-        title = TITLE_DATE.sub("", _arabic_year(re.sub(r"\s+", "", line.text.strip())))
+        title = _title_text(line.text)
+        if not _names_report(title) and i + 1 < len(front) and len(norm(front[i + 1].text)) <= 12:
+            joined = _title_text(line.text + front[i + 1].text)  # wrapped at the page width ("…工作年" / "度报告")
+            title = joined if _names_report(joined) else title
         year = TITLE_YEAR.search(title)
         rest = title[: year.start()] + title[year.end() :] if year else title
         if len(title) > 60 or re.search(r"[。:|]", norm(title)) or "\t" in line.text or not TITLE.search(norm(rest)):
