@@ -168,7 +168,9 @@ def place(
     if row.run_together and not row.positional and 0 < len(filled) < width:
         return _split_run(row, filled, width, holds)
     if not filled:
-        return Placement([""] * width, origins=[i if i < len(cells) else None for i in range(width)])
+        if row.positional and len(cells) >= width:  # the row's cells are there, each one empty
+            return Placement([""] * width, origins=[i if i < len(cells) else None for i in range(width)])
+        return Placement([None] * width, f"{row.where}「{row.label}」这一行没有找到数字，未导入。")
     if len(filled) > width:
         return Placement(
             [None] * width, f"{row.where}「{row.label}」有 {len(filled)} 个数字，应为 {width} 个，未导入。"
@@ -299,6 +301,7 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
     rows: list[RowCells] = []
     notes: list[str] = []
     current: RowCells | None = None
+    held: Line | None = None  # a line of numbers only, after a row already complete
     fragment = ""
     for line in lines:
         cells, positional = split_cells(line.text)
@@ -306,6 +309,8 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
         labels_at = [i for i, c in enumerate(cells) if c and not is_data(c) and (not data_at or i < data_at[0])]
         if not labels_at and not data_at:
             continue
+        if labels_at and data_at and index.is_group_part("".join(cells[i] for i in labels_at)):
+            labels_at = []  # a piece of a group's tall cell beside a row's figures ("（三）  2  0 …")
         if not labels_at:  # numbers only: the rest of a row broken across lines
             width = len(_row_columns(index, current.prefix)) if current else 0
             if current is not None and current.data_count() < width:
@@ -315,17 +320,22 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
                 else:
                     first = next((i for i, c in enumerate(more) if c), 0)
                     current.extend(more[first:], places[first:], line.text.strip())
+            elif held is None:
+                held = line  # maybe the figures of the label on the next line (printed a little higher)
             else:
-                notes.append(f"{line.where}：无法归入任何一行的数字「{line.text.strip()}」，未导入。")
-            continue
-        if not data_at and any(norm(cells[i]) in header for i in labels_at):
-            current, fragment = None, ""
+                notes.append(f"{held.where}：无法归入任何一行的数字「{held.text.strip()}」，未导入。")
+                held = line
             continue
         last = labels_at[-1]
         joined = "".join(cells[i] for i in labels_at)
         prefix = index.match(cells[last]) or index.match(joined)
         if prefix is None and fragment:
             prefix = index.match(fragment + joined)
+        if prefix in (None, GROUP) and not (not data_at and index.is_group_part(joined)):
+            held = _release(held, notes)  # held numbers go only to the row label right after them
+        if not data_at and any(norm(cells[i]) in header for i in labels_at):
+            current, fragment = None, ""
+            continue
         if prefix == GROUP:
             group = index.group(joined) if data_at else ""
             if group:  # a group printed as one row of its own (（六）其他处理 without its sub-rows): kept as given
@@ -352,7 +362,20 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
         fragment = ""
         current = _new_row(prefix, line, cells, last + 1, positional, index.rows[prefix].label, joined)
         rows.append(current)
+        if held is not None and current.data_count() == 0:
+            held_cells, held_positional = split_cells(held.text)
+            current.reset(*_tail(held, held_cells, held_positional), held.text.strip())
+            held = None
+        held = _release(held, notes)
+    _release(held, notes)
     return rows, notes
+
+
+def _release(held: Line | None, notes: list[str]) -> Line | None:
+    """Numbers held for a label that did not come next: they belong to no row that can be known (none is held)."""
+    if held is not None:
+        notes.append(f"{held.where}：无法归入任何一行的数字「{held.text.strip()}」，未导入。")
+    return None
 
 
 def _resolve_runs(placements: dict[str, Placement], rows: dict[str, RowCells]) -> None:
