@@ -101,7 +101,7 @@ class ImportResult:
         raws = {}
         for key, found in self.evidence.items():
             if found.semantic == "absent":
-                raws[key] = RawValue(None, replace(found.place, column=""), absent=True)
+                raws[key] = RawValue(None, replace(found.place, row="", column=""), absent=True)
         for key, value in self.values.items():
             cell = self.evidence.get(key)
             raws[key] = RawValue(value, replace(cell.place, row="", column="") if cell else NOWHERE)

@@ -22,6 +22,7 @@ SKIPPED = "[\\s“”‘’\"'「」『』]*"  # what may stand between a label'
 FIGURES = re.compile(r"[\d\s/／—–\-.,，]*\d[\d\s/／—–\-.,，]*$|[\s/／—–\-]*[/／—–\-][\s/／—–\-]*$")
 TRAILING_DATE = re.compile(r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 TITLE_END = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:\s*\(\d{4}年?度?\))?")
+TITLE_TAIL = re.compile(r"(?:政府信息)?(?:公开)?(?:工作)?(?:情况)?")
 SUBTOPIC_MARK = re.compile(rf"\([{NUMERALS[:5]}]\)")
 
 
@@ -122,29 +123,32 @@ def _section_starts(text: str) -> list[tuple[int, int, str]]:
 
 
 def split_article(line: str) -> Iterator[tuple[str, bool]]:
-    """The lines of an article that arrived as one line: (text, whether a table row's cells may run together)."""
-    text = unicodedata.normalize("NFKC", line)
+    """The lines of an article that arrived as one line: (text, whether a table row's cells may run together).
+
+    Headings and rows are found in the line with its widths normalised character by character (so positions stay
+    those of the line); paragraphs keep the page's own characters, table rows come out normalised."""
+    text = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in line)
     starts = _section_starts(text)
     if not starts:
         yield line, False
         return
     front = text[: starts[0][0]]
     title = TITLE_END.search(front)
-    yield from ((piece, False) for piece in _cut(front, [title.end()] if title else []))
+    yield from ((piece, False) for piece in _cut(line[: starts[0][0]], [title.end()] if title else []))
     for i, (start, end, section) in enumerate(starts):
         stop = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        yield text[start:end], False
-        body = text[end:stop]
+        yield line[start:end].strip(), False
+        body, own = text[end:stop], line[end:stop]
         if section == "overview":
-            yield from ((piece, False) for piece in _cut(body, _subtopic_breaks(body)))
+            yield from ((piece, False) for piece in _cut(own, _subtopic_breaks(body)))
         elif section in ("t2", "t3"):
             yield from ((_spaced_row(piece), True) for piece in _cut(body, _row_breaks(body, _table_labels()[section])))
         elif section == "t4":
             yield _spaced_row(body.strip()), True
         elif i + 1 == len(starts):
-            yield from ((piece, False) for piece in _signature_cut(body))
+            yield from ((piece, False) for piece in _cut(own, _signature_breaks(body)))
         else:
-            yield body.strip(), False
+            yield own.strip(), False
 
 
 def _subtopic_breaks(body: str) -> list[int]:
@@ -156,15 +160,15 @@ def _subtopic_breaks(body: str) -> list[int]:
         rest = body[mark.end() :].lstrip()
         title = next((t for t in titles if rest.startswith(t)), "")
         if title and not rest[len(title) :].lstrip().startswith((":", "。", ".")):
-            breaks.append(len(body) - len(rest) + len(title))
+            tail = TITLE_TAIL.match(rest, len(title))  # "主动公开政府信息情况" names the same sub-topic
+            breaks.append(len(body) - len(rest) + (tail.end() if tail else len(title)))
     return breaks
 
 
-def _signature_cut(body: str) -> list[str]:
-    """The last section, with its trailing issuing body and date on lines of their own."""
+def _signature_breaks(body: str) -> list[int]:
+    """Where the last section's trailing issuing body and date start, to stand on lines of their own."""
     date = TRAILING_DATE.search(body)
     if date is None:
-        return [body.strip()]
+        return []
     rest = body[: date.start()]
-    stop = max(rest.rfind("。"), rest.rfind("."))
-    return _cut(body, [stop + 1, date.start()])
+    return [max(rest.rfind("。"), rest.rfind(".")) + 1, date.start()]

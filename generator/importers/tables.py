@@ -309,7 +309,8 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
         labels_at = [i for i, c in enumerate(cells) if c and not is_data(c) and (not data_at or i < data_at[0])]
         if not labels_at and not data_at:
             continue
-        if labels_at and data_at and index.is_group_part("".join(cells[i] for i in labels_at)):
+        piece = "".join(cells[i] for i in labels_at)
+        if labels_at and data_at and index.is_group_part(piece) and index.match(piece) != GROUP:
             labels_at = []  # a piece of a group's tall cell beside a row's figures ("（三）  2  0 …")
         if not labels_at:  # numbers only: the rest of a row broken across lines
             width = len(_row_columns(index, current.prefix)) if current else 0

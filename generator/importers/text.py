@@ -83,10 +83,11 @@ def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
     """Index of the title line and the body and year it names ("孟州市人民政府 2023 年政府信息公开工作年度报告");
     a body printed on the line above the title ("高平市人民政府办公室" / "2023年政府信息公开工作年度报告") counts."""
     for i, line in enumerate(front):
-        title = _title_text(line.text)
+        title, wrapped = _title_text(line.text), 0
         if not _names_report(title) and i + 1 < len(front) and len(norm(front[i + 1].text)) <= 12:
             joined = _title_text(line.text + front[i + 1].text)  # wrapped at the page width ("…工作年" / "度报告")
-            title = joined if _names_report(joined) else title
+            if _names_report(joined):
+                title, wrapped = joined, 1
         year = TITLE_YEAR.search(title)
         rest = title[: year.start()] + title[year.end() :] if year else title
         if len(title) > 60 or re.search(r"[。:|]", norm(title)) or "\t" in line.text or not TITLE.search(norm(rest)):
@@ -100,7 +101,7 @@ def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
             body = above
         if body:
             meta["meta.body"] = body
-        return i, meta
+        return i + wrapped, meta  # the last line of the title
     return -1, {}
 
 
@@ -226,10 +227,12 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
 
     title_at, meta = _title(front)
     values.update(meta)
+    title = norm(front[title_at].text) if title_at >= 0 else ""
     preface = [
         line.text.strip()
         for line in front[title_at + 1 :]
         if "\t" not in line.text.strip()
+        and norm(line.text) != title  # a page that prints its title again above the article
         and not PAGE_FURNITURE.match(norm(line.text))
         and (title_at >= 0 or "。" in line.text)  # with no title to start from, only prose: no menus or page heads
     ]
