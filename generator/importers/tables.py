@@ -361,7 +361,8 @@ def _labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str
                 current = None
             continue
         fragment = ""
-        current = _new_row(prefix, line, cells, last + 1, positional, index.rows[prefix].label, joined)
+        printed = cells[last] if index.match(cells[last]) == prefix else joined  # the row's own cell, not its group's
+        current = _new_row(prefix, line, cells, last + 1, positional, index.rows[prefix].label, printed)
         rows.append(current)
         if held is not None and current.data_count() == 0:
             held_cells, held_positional = split_cells(held.text)

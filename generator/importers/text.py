@@ -181,8 +181,10 @@ def _pattern_source(text: str) -> str:
 
 def _is_boilerplate(preface: list[str], boilerplate: Sequence[str]) -> bool:
     """Whether every paragraph of the preface is text a template prints by itself (as in a report this tool made)."""
-    patterns = [re.compile(_pattern_source(text)) for text in boilerplate]
-    return bool(patterns) and all(any(p.fullmatch(paragraph) for p in patterns) for paragraph in preface)
+    # Spaces do not count: a PDF's text has them where the page spaced digits from Chinese ("30 号").
+    patterns = [re.compile(_pattern_source(re.sub(r"\s+", "", text))) for text in boilerplate]
+    compact = [re.sub(r"\s+", "", paragraph) for paragraph in preface]
+    return bool(patterns) and all(any(p.fullmatch(paragraph) for p in patterns) for paragraph in compact)
 
 
 def _no_title_note(values: dict[str, str], signer: str) -> str:
