@@ -219,9 +219,10 @@ def t3_index() -> RowIndex:
 
 @cache
 def t3_header_words() -> frozenset[str]:
-    """Column headings of table 三 that, alone in a cell, mark a header line (其他/总计 are row labels too)."""
+    """Column headings of table 三 that, alone in a cell of a line without figures, mark a header line; 其他 and
+    总计 name rows too, but only with their numbering (3.其他, （七）总计) or with figures beside them."""
     words = {schema.T3_APPLICANTS, schema.T3_ORGS, *(label for _, label in schema.T3_COLUMNS)}
-    return frozenset(norm(w) for w in words) - {norm(schema.T3_TOTAL[1]), norm(schema.T3_ORG_COLUMNS[-1][1])}
+    return frozenset(norm(w) for w in words)
 
 
 # --- Sub-topics of 一、总体情况 ----------------------------------------------------------------

@@ -134,14 +134,18 @@ def tail(line: Line, cells: Sequence[str], positional: bool, start: int = 0) -> 
     return [cells[i] for i in at], [line.cell_place(i) for i in at]
 
 
-def labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str]) -> tuple[list[RowCells], list[str]]:
+def labelled_rows(
+    lines: Sequence[Line], index: RowIndex, header: frozenset[str]
+) -> tuple[list[RowCells], list[str], list[Line]]:
     """The rows of a table, each with the cells printed after its label.
 
     Numbers alone on a line continue the row whose label came just before them (a row broken across lines, a
-    cell per line); once anything else came between — another label, a header, a caption — they belong to no
-    row that can be known (an extraction that prints all labels first, then all numbers) and are noted.
+    cell per line), or, printed a little higher, the label just after them; once anything else came between —
+    another label, a header, a caption — they belong to no row that can be known (an extraction that prints all
+    labels first, then all numbers) and are returned apart, in order (`stray`).
     """
     rows: list[RowCells] = []
+    stray: list[Line] = []  # lines of numbers that belong to no row that can be known
     notes: list[str] = []
     current: RowCells | None = None
     held: Line | None = None  # a line of numbers only, after a row already complete
@@ -167,7 +171,7 @@ def labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str]
             elif held is None:
                 held = line  # maybe the figures of the label on the next line (printed a little higher)
             else:
-                notes.append(f"{held.where}：无法归入任何一行的数字「{held.text.strip()}」，未导入。")
+                stray.append(held)
                 held = line
             continue
         last = labels_at[-1]
@@ -176,7 +180,7 @@ def labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str]
         if prefix is None and fragment:
             prefix = index.match(fragment + joined)
         if prefix in (None, GROUP) and not (not data_at and index.is_group_part(joined)):
-            held = _release(held, notes)  # held numbers go only to the row label right after them
+            held = _release(held, stray)  # held numbers go only to the row label right after them
         if not data_at and any(norm(cells[i]) in header for i in labels_at):
             current, fragment = None, ""
             continue
@@ -209,15 +213,16 @@ def labelled_rows(lines: Sequence[Line], index: RowIndex, header: frozenset[str]
         rows.append(current)
         if held is not None and current.data_count() == 0:
             held_cells, held_positional = split_cells(held.text)
-            current.reset(*tail(held, held_cells, held_positional), held.text.strip())
-            held = None
-        held = _release(held, notes)
-    _release(held, notes)
-    return rows, notes
+            if sum(1 for c in held_cells if c and is_data(c)) == len(row_columns(index, current.prefix)):
+                current.reset(*tail(held, held_cells, held_positional), held.text.strip())  # a whole row, no less
+                held = None
+        held = _release(held, stray)
+    _release(held, stray)
+    return rows, notes, stray
 
 
-def _release(held: Line | None, notes: list[str]) -> Line | None:
+def _release(held: Line | None, stray: list[Line]) -> Line | None:
     """Numbers held for a label that did not come next: they belong to no row that can be known (none is held)."""
     if held is not None:
-        notes.append(f"{held.where}：无法归入任何一行的数字「{held.text.strip()}」，未导入。")
+        stray.append(held)
     return None

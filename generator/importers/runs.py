@@ -146,3 +146,55 @@ def resolve_t3(
 
 
 RowRule = Callable[[Sequence[str]], bool]
+
+
+def _block(tokens: Sequence[str], start: int, rows: int, width: int, by_column: bool) -> list[list[int]]:
+    """The token indexes of each row of a block of `rows` rows starting at token `start`, read row by row or
+    column by column (as an extraction prints a block of equal rows)."""
+    if by_column:
+        return [[start + c * rows + i for c in range(width)] for i in range(rows)]
+    return [[start + i * width + c for c in range(width)] for i in range(rows)]
+
+
+Decoded = tuple[list[str], list[int] | None]  # a row's figures, and the index of each among the tokens if known
+
+
+def decode_detached(tokens: Sequence[str], count: int, width: int, holds: RowRule) -> list[Decoded | None]:
+    """The figures of `count` rows whose labels were printed apart from their numbers, from the numbers in the
+    order an extraction printed them: read as consecutive blocks of rows, each block row by row or column by
+    column. A row gets its figures only when every reading in which every row holds its rule gives it the same
+    ones (with the tokens they come from, when the readings agree on those too); None for the others, and for
+    all when the count does not fit."""
+    if count == 0 or len(tokens) != count * width:
+        return [None] * count
+    edges: dict[int, list[tuple[int, list[list[int]]]]] = {r: [] for r in range(count)}
+    for first in range(count):
+        for rows in range(1, count - first + 1):
+            for by_column in (False, True) if rows > 1 else (False,):
+                block = _block(tokens, first * width, rows, width, by_column)
+                if all(holds([tokens[i] for i in row]) for row in block):
+                    edges[first].append((first + rows, block))
+    reach = {0}
+    for first in range(count):
+        if first in reach:
+            reach |= {end for end, _ in edges[first]}
+    finish = {count}
+    for first in range(count - 1, -1, -1):
+        if any(end in finish for end, _ in edges[first]):
+            finish.add(first)
+    readings: dict[int, set[tuple[str, ...]]] = {r: set() for r in range(count)}
+    places: dict[int, set[tuple[int, ...]]] = {r: set() for r in range(count)}
+    for first in range(count):
+        for end, block in edges[first] if first in reach else ():
+            if end in finish:
+                for offset, row in enumerate(block):
+                    readings[first + offset].add(tuple(tokens[i] for i in row))
+                    places[first + offset].add(tuple(row))
+    result: list[Decoded | None] = []
+    for r in range(count):
+        if len(readings[r]) != 1:
+            result.append(None)
+        else:
+            origin = list(next(iter(places[r]))) if len(places[r]) == 1 else None
+            result.append((list(next(iter(readings[r]))), origin))
+    return result

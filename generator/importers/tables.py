@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from generator.format import schema
 from generator.format.cells import parse_figure, semantic
+from generator.format.model import Place
 from generator.importers.base import Evidence, LeftOut, Line
 from generator.importers.labels import RowIndex, norm, t2_index, t3_header_words, t3_index
 from generator.importers.rows import RowCells, is_data, labelled_rows, new_row, row_columns, split_cells, tail
-from generator.importers.runs import RowRule, resolve_t3, splits, t3_row_holds, t4_row_holds
+from generator.importers.runs import RowRule, decode_detached, resolve_t3, splits, t3_row_holds, t4_row_holds
 
 __all__ = ["RowCells", "TableResult", "place", "read_t2", "read_t3", "read_t4"]
 
@@ -44,6 +45,7 @@ class Placement:
     note: str = ""
     origins: Sequence[int | None] = ()  # for each column, the index of its cell in the row (None: not printed)
     run: str = ""  # figures split out of this run of digits printed together
+    how: str = ""  # how figures not printed in a cell of their own were found (shown with their place)
     derived: bool = False  # the split was chosen by the table's arithmetic, not by the row's structure alone
     options: Sequence[Sequence[str]] = ()  # several splits fit the row: table 三's column rules may choose
 
@@ -62,8 +64,9 @@ def _split_run(row: RowCells, filled: Sequence[int], width: int, holds: RowRule 
     if not forced and holds is not None:
         options = [o for o in options if holds(o)]
     origins = [filled[0] if len(filled) == 1 else None] * width
+    how = f"连写的「{run}」拆分所得"
     if len(options) == 1:
-        return Placement(options[0], "", origins, run, derived=not forced)
+        return Placement(options[0], "", origins, run, derived=not forced, how=how)
     if not options:
         return Placement([None] * width, f"{said}，没有一种拆分符合本表的结构和勾稽关系，未导入。", run=run)
     note = f"{said}，有 {len(options)} 种拆分都符合本表的结构和勾稽关系，无法确定，未导入。"
@@ -152,8 +155,8 @@ class TableResult:
                 continue
             where = row.places[origin] if origin is not None else row.place
             place = replace(where, row=row.printed, column=label)
-            if placement.run:  # the cell was not printed apart: say which run it was split from
-                place = replace(place, text=f"连写的「{placement.run}」拆分所得")
+            if placement.how:  # the cell was not printed as a cell of its row: say how the figure was found
+                place = replace(place, text=placement.how)
             if not row.group:
                 self.values[key] = value
             target[key] = Evidence(key, value, semantic(value, _kind(key)), place)
@@ -181,7 +184,14 @@ def _resolve_runs(placements: dict[str, Placement], rows: dict[str, RowCells]) -
     for prefix in open_rows:
         if prefix in placed:
             before = placements[prefix]
-            placements[prefix] = Placement(list(placed[prefix]), "", before.origins, before.run, derived=True)
+            placements[prefix] = Placement(
+                list(placed[prefix]),
+                "",
+                before.origins,
+                before.run,
+                derived=True,
+                how=f"连写的「{before.run}」拆分所得",
+            )
     for prefix in dropped:
         before, row = placements[prefix], rows[prefix]
         note = (
@@ -191,6 +201,35 @@ def _resolve_runs(placements: dict[str, Placement], rows: dict[str, RowCells]) -
         placements[prefix] = Placement([None] * len(before.cells), note, run=before.run)
 
 
+def _detached(
+    rows: dict[str, RowCells], stray: list[Line], placements: dict[str, Placement], holds: RowRule, index: RowIndex
+) -> list[Line]:
+    """Rows whose labels were printed without figures and numbers printed apart from any label (an extraction that
+    prints a table's labels first, then its numbers): matched only where every reading of the numbers that keeps
+    each row's rule gives a row the same figures (runs.decode_detached); what is left stays unplaced."""
+    waiting = [p for p, row in rows.items() if row.data_count() == 0 and not row.group]
+    tokens: list[tuple[str, Place]] = []
+    for line in stray:
+        cells, positional = split_cells(line.text)
+        tokens += [(cell, line.cell_place(i)) for i, cell in enumerate(cells) if cell and is_data(cell)]
+    widths = {len(row_columns(index, p)) for p in waiting}
+    if not waiting or len(widths) != 1:
+        return stray
+    width = widths.pop()
+    decoded = decode_detached([text for text, _ in tokens], len(waiting), width, holds)
+    if not any(decoded):
+        return stray
+    how = "标签与数字分开印出，按行序和勾稽关系对应"
+    for prefix, found in zip(waiting, decoded, strict=True):
+        if found is not None:
+            values, origin = found
+            row = rows[prefix]
+            row.cells = values
+            row.places = [tokens[i][1] for i in origin] if origin else [row.place] * width
+            placements[prefix] = Placement(values, "", list(range(width)), derived=True, how=how)
+    return [] if all(decoded) else stray
+
+
 def read_rows(
     lines: Sequence[Line],
     index: RowIndex,
@@ -198,7 +237,7 @@ def read_rows(
     adds_up: Callable[[Sequence[str]], bool] | None,
     holds: RowRule | None = None,
 ) -> TableResult:
-    rows, notes = labelled_rows(lines, index, header)
+    rows, notes, stray = labelled_rows(lines, index, header)
     result = TableResult(notes=notes)
     by_prefix: dict[str, RowCells] = {}
     for row in rows:
@@ -212,6 +251,9 @@ def read_rows(
         width = len(row_columns(index, prefix))
         same_width = [r for r in rows if len(row_columns(index, r.prefix)) == width]
         placements[prefix] = place(row, width, _leads(same_width, width), adds_up, holds)
+    if holds is not None:
+        stray = _detached(by_prefix, stray, placements, holds, index)
+    result.notes += [f"{line.where}：无法归入任何一行的数字「{line.text.strip()}」，未导入。" for line in stray]
     if holds is t3_row_holds:
         _resolve_runs(placements, by_prefix)
     for prefix, row in by_prefix.items():
