@@ -61,10 +61,15 @@ UNPLACEABLE: dict[str, list[str]] = {
     "pdf_text_layout": ["t3.unable.still_unclear"],
     "crawled_one_line": ["t2.art20_1.normative_docs"],
 }
+# How many figures a partial case places at least (the others: every figure printed, less a left-out row).
+MINIMUM = {"pdf_text_raw": 170, "markdown_renumbered_six_as_one": 179}
 # A text browser's dump breaks paragraphs at the screen width.
 HARD_WRAPPED = frozenset({"text_browser_boxes"})
 # Text extracted from a PDF: lines broken at the page width, spaces where the page spaced digits from words.
-EXTRACTED = frozenset({"pdf_text_layout"})
+EXTRACTED = frozenset({"pdf_text_layout", "pdf_text_raw"})
+# Text that prints a table's labels first and its numbers after (pdftotext without -layout): a figure missing is
+# acceptable when its row is left out and said so; a wrong one never.
+PARTIAL = frozenset({"pdf_text_raw"})
 # The notes each case must give, in order (a part of each); every other case imports without a note.
 NOTES: dict[str, list[str]] = {
     "township_single_space": ["「1.本机关不掌握相关政府信息」只有 6 个数字（应为 7 个）"],
@@ -129,6 +134,8 @@ def wrong_figures(name: str, result, expected: dict[str, str]) -> list[str]:
         elif printed == "":
             if got:  # a blank stays blank (or unplaced), never 0
                 wrong.append(f"{key}: 空白，导入为 {got!r}")
+        elif got is None and name in PARTIAL:
+            continue
         elif got is None or parse_figure(got, figure.kind) != parse_figure(printed, figure.kind):
             wrong.append(f"{key}: 应为 {printed!r}，导入为 {got!r}")
     return wrong
@@ -138,6 +145,7 @@ def test_every_figure_as_published(case):
     name, result, expected = case
     placed = sum(1 for key in schema.figures() if result.values.get(key, "") != "")
     assert wrong_figures(name, result, expected) == [], f"{name}: {placed}/200 placed; notes: {result.notes}"
+    assert placed >= MINIMUM.get(name, sum(1 for key in schema.figures() if expected[key] != "") - 7), placed
 
 
 def test_body_year_and_every_section(case):
@@ -158,6 +166,11 @@ def test_body_year_and_every_section(case):
 
 def test_nothing_is_left_unexplained(case):
     name, result, expected = case
+    if name in PARTIAL:  # every figure not imported is in a row left out with its reason
+        left_out = {key for item in result.left_out for key in item.keys}
+        assert set(result.unplaced) <= left_out | {key for key in schema.figures() if expected[key] == ""}
+        assert all(item.reason and item.text for item in result.left_out)
+        return
     assert len(result.notes) == len(NOTES.get(name, [])), result.notes
     for note, part in zip(result.notes, NOTES.get(name, []), strict=True):
         assert part in note
@@ -168,6 +181,9 @@ def test_nothing_is_left_unexplained(case):
 
 def test_validation_reports_what_the_report_printed(case):
     name, result, expected = case
+    if name in PARTIAL:  # the figures left out are missing (E-cell); no other error
+        assert {f.code for f in validate(result.to_data()).errors} == {"E-cell"}
+        return
     errors = [(f.code, f.key) for f in validate(result.to_data()).errors]
     assert errors == PLANTED.get(name, [])
     for code, key in PLANTED.get(name, []):

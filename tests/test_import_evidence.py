@@ -5,6 +5,8 @@ split only where one split alone fits."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 from conftest import SAMPLE_CSV, SAMPLE_XLSX
@@ -13,6 +15,7 @@ from test_seed import SEED
 
 from generator import import_report, load, render, validate
 from generator.format import schema
+from generator.format.cells import parse_figure
 from generator.importers.runs import resolve_t3, splits, t3_row_holds
 from generator.importers.tables import RowCells, place, t3_adds_up
 from generator.workbook.csvfile import long_csv
@@ -55,6 +58,25 @@ def test_the_pdf_round_trip_through_the_workbook(run, tmp_path, sample_pdf):
     assert result.stdout.splitlines()[0] == "mengzhou-2023.pdf：导入 200/200 个数字，9 段正文。"
     data = load(tmp_path / "from-pdf.xlsx")
     assert dict(data.figures) == dict(load(SAMPLE_CSV).figures)
+
+
+@pytest.mark.parametrize(("mode", "at_least"), [(["-layout"], 200), ([], 170)], ids=["layout", "raw"])
+def test_the_samples_pdf_as_pdftotext_extracts_it(tmp_path, sample_pdf, mode, at_least):
+    """Both of pdftotext's modes: with -layout rows keep their lines; without it the labels come first and the
+    numbers after, in blocks. Every figure placed is right; what cannot be matched is left out, never guessed."""
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required: bash tools/install-test-deps.sh"
+    text = tmp_path / "extracted.txt"
+    subprocess.run(["pdftotext", *mode, str(sample_pdf), str(text)], check=True, timeout=60)
+    result = import_report(text)
+    sample = load(SAMPLE_CSV)
+    placed = {key: value for key, value in result.values.items() if key in schema.figures() and value != ""}
+    wrong = [
+        key
+        for key, value in placed.items()
+        if parse_figure(value, schema.figures()[key].kind).value != sample.figures[key]
+    ]
+    assert wrong == [] and len(placed) >= at_least, (len(placed), wrong, result.notes)
+    assert set(result.unplaced) <= {key for item in result.left_out for key in item.keys}
 
 
 def test_a_scan_and_a_broken_pdf_exit_3_with_one_line(run, tmp_path):

@@ -26,6 +26,8 @@ TITLE_WORDS = "政府信息公开工作年度报告"
 TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)$")
 # Lines our own reports print that are not content: the --force banner and the placeholder of an empty section.
 SKIPPED_PREFIXES = ("【本报告未通过数据校验", "【本节未填写】")
+TABLE_SECTIONS = frozenset({"t2", "t3", "t4"})
+LONE_NUMBER = re.compile(r"\d{1,3}")
 # Page furniture pasted along with a report (date and source lines, font-size links, print/close buttons, the
 # site's footer), compared in norm() form: "【字体：大 中 小】" is "(字体:大中小)".
 PAGE_FURNITURE = re.compile(
@@ -210,6 +212,8 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
         text = line.text.strip()
         if not text or text.startswith(SKIPPED_PREFIXES):
             continue
+        if current not in TABLE_SECTIONS and LONE_NUMBER.fullmatch(text):
+            continue  # a page number without its dashes, or a table's number an extraction printed out of place
         heading = match_heading(line.text, current) if "\t" not in text else None
         if heading:
             current = heading.section
