@@ -159,14 +159,16 @@ def _block(tokens: Sequence[str], start: int, rows: int, width: int, by_column: 
 Decoded = tuple[list[str], list[int] | None]  # a row's figures, and the index of each among the tokens if known
 
 
-def decode_detached(tokens: Sequence[str], count: int, width: int, holds: RowRule) -> list[Decoded | None]:
+def decode_detached(
+    tokens: Sequence[str], count: int, width: int, holds: RowRule
+) -> list[Decoded | list[list[str]] | None]:
     """The figures of `count` rows whose labels were printed apart from their numbers, from the numbers in the
     order an extraction printed them: read as consecutive blocks of rows, each block row by row or column by
     column. A row gets its figures only when every reading in which every row holds its rule gives it the same
-    ones (with the tokens they come from, when the readings agree on those too); None for the others, and for
-    all when the count does not fit."""
+    ones (with the tokens they come from, when the readings agree on those too); for a row the readings differ
+    on, its readings; None when no reading fits, and for all when the count does not fit."""
     if count == 0 or len(tokens) != count * width:
-        return [None] * count
+        return [None for _ in range(count)]
     edges: dict[int, list[tuple[int, list[list[int]]]]] = {r: [] for r in range(count)}
     for first in range(count):
         for rows in range(1, count - first + 1):
@@ -190,9 +192,11 @@ def decode_detached(tokens: Sequence[str], count: int, width: int, holds: RowRul
                 for offset, row in enumerate(block):
                     readings[first + offset].add(tuple(tokens[i] for i in row))
                     places[first + offset].add(tuple(row))
-    result: list[Decoded | None] = []
+    result: list[Decoded | list[list[str]] | None] = []
     for r in range(count):
-        if len(readings[r]) != 1:
+        if len(readings[r]) > 1:  # several readings: table 三's column rules may still choose (resolve_t3)
+            result.append(sorted(list(reading) for reading in readings[r]))
+        elif not readings[r]:
             result.append(None)
         else:
             origin = list(next(iter(places[r]))) if len(places[r]) == 1 else None

@@ -70,7 +70,7 @@ def _split_run(row: RowCells, filled: Sequence[int], width: int, holds: RowRule 
     if not options:
         return Placement([None] * width, f"{said}，没有一种拆分符合本表的结构和勾稽关系，未导入。", run=run)
     note = f"{said}，有 {len(options)} 种拆分都符合本表的结构和勾稽关系，无法确定，未导入。"
-    return Placement([None] * width, note, origins, run, options=options)
+    return Placement([None] * width, note, origins, run, options=options, how=how)
 
 
 def place(
@@ -185,12 +185,7 @@ def _resolve_runs(placements: dict[str, Placement], rows: dict[str, RowCells]) -
         if prefix in placed:
             before = placements[prefix]
             placements[prefix] = Placement(
-                list(placed[prefix]),
-                "",
-                before.origins,
-                before.run,
-                derived=True,
-                how=f"连写的「{before.run}」拆分所得",
+                list(placed[prefix]), "", before.origins, before.run, how=before.how, derived=True
             )
     for prefix in dropped:
         before, row = placements[prefix], rows[prefix]
@@ -221,13 +216,17 @@ def _detached(
         return stray
     how = "标签与数字分开印出，按行序和勾稽关系对应"
     for prefix, found in zip(waiting, decoded, strict=True):
-        if found is not None:
+        row = rows[prefix]
+        if isinstance(found, tuple):
             values, origin = found
-            row = rows[prefix]
             row.cells = values
             row.places = [tokens[i][1] for i in origin] if origin else [row.place] * width
             placements[prefix] = Placement(values, "", list(range(width)), derived=True, how=how)
-    return [] if all(decoded) else stray
+        elif found:  # several readings: the column rules may choose among them
+            row.places = [row.place] * width
+            note = f"{row.where}「{row.label}」的数字与标签分开印出，有 {len(found)} 种读法都符合勾稽关系，无法确定，未导入。"
+            placements[prefix] = Placement([None] * width, note, [None] * width, options=found, how=how)
+    return []  # the numbers of the rows not matched: those rows are left out, each with its note
 
 
 def read_rows(
@@ -253,7 +252,9 @@ def read_rows(
         placements[prefix] = place(row, width, _leads(same_width, width), adds_up, holds)
     if holds is not None:
         stray = _detached(by_prefix, stray, placements, holds, index)
-    result.notes += [f"{line.where}：无法归入任何一行的数字「{line.text.strip()}」，未导入。" for line in stray]
+    if stray:  # one note for them all: an extraction that prints numbers apart prints many
+        shown = " ".join(line.text.strip() for line in stray[:12]) + (" …" if len(stray) > 12 else "")
+        result.notes.append(f"{stray[0].where}起：{len(stray)} 行数字无法归入任何一行（{shown}），未导入。")
     if holds is t3_row_holds:
         _resolve_runs(placements, by_prefix)
     for prefix, row in by_prefix.items():
@@ -306,8 +307,73 @@ def _t2_columns_note(lines: Sequence[Line]) -> list[str]:
 
 def read_t2(lines: Sequence[Line]) -> TableResult:
     result = read_rows(lines, t2_index(), frozenset(), None)
+    if result.left_out:
+        _t2_columns_apart(lines, result)
     result.notes[:0] = _t2_columns_note(lines)
     return result
+
+
+def _t2_columns_apart(lines: Sequence[Line], result: TableResult) -> None:
+    """Table 二 printed with its labels first and each column's numbers after its heading (pdftotext without
+    -layout): a heading that alone names one column of one block, followed by exactly as many numbers as that
+    block has rows, gives those rows' figures in that column, in order. Two headings in a row say nothing."""
+    columns: dict[str, list[tuple[schema.T2Block, str, str]]] = {}
+    for block in schema.T2_BLOCKS:
+        for key, label in block.columns:
+            columns.setdefault(norm(label), []).append((block, key, label))
+    captions = {norm(block.caption): block for block in schema.T2_BLOCKS}
+    caption: schema.T2Block | None = None
+    heading: list[tuple[schema.T2Block, str, str]] = []
+    headings = 0
+    numbers: list[tuple[str, Place]] = []
+    filled: set[str] = set()
+
+    def settle() -> None:
+        found = [c for c in heading if caption is None or len(heading) == 1 or c[0] is caption]
+        if headings == 1 and len(found) == 1 and len(numbers) == len(found[0][0].rows):
+            block, key, label = found[0]
+            for (row, row_label), (value, place) in zip(block.rows, numbers, strict=True):
+                figure = f"{block.prefix}.{row}.{key}"
+                if figure not in result.values:
+                    where = replace(place, row=row_label, column=label, text="标签与数字分开印出，按栏目标题对应")
+                    result.values[figure] = value
+                    result.evidence[figure] = Evidence(figure, value, semantic(value, _kind(figure)), where)
+                    filled.add(figure)
+        numbers.clear()
+
+    for line in lines:
+        cells = [c for c in split_cells(line.text)[0] if c]
+        if cells and all(is_data(c) for c in cells):
+            numbers += [(c, line.cell_place(i)) for i, c in enumerate(cells)]
+            continue
+        if numbers:
+            settle()
+            heading, headings = [], 0
+        if norm(line.text) in captions:
+            caption, heading, headings = captions[norm(line.text)], [], 0
+        elif len(cells) == 1 and norm(cells[0]) in columns:
+            heading, headings = columns[norm(cells[0])], headings + 1
+        else:
+            heading, headings = [], 0
+    if numbers:
+        settle()
+    if filled:  # the rows still without figures have their own notes
+        result.notes = [note for note in result.notes if "行数字无法归入任何一行" not in note]
+    _forget_left_out(result, filled)
+
+
+def _forget_left_out(result: TableResult, filled: set[str]) -> None:
+    """Rows left out whose figures were found after all: what is still missing stays left out, with its note."""
+    kept = []
+    for item in result.left_out:
+        keys = tuple(k for k in item.keys if k not in filled)
+        if keys != item.keys and item.reason in result.notes:
+            result.notes.remove(item.reason)
+        if keys:
+            kept.append(replace(item, keys=keys))
+            if keys != item.keys:
+                result.notes.append(item.reason.replace("这一行没有找到数字", "这一行有的数字没有找到"))
+    result.left_out = kept
 
 
 def read_t3(lines: Sequence[Line]) -> TableResult:
