@@ -8,6 +8,7 @@ cells joined by tabs), so one parser serves all three.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -147,6 +148,36 @@ def _signature(lines: list[Line], body: str) -> tuple[list[Line], str, str]:
     return lines, date, re.sub(r"\s+", "", signer)
 
 
+def _width(text: str) -> int:
+    """Columns a line takes in a fixed-width extraction: a Chinese character two, anything else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.rstrip())
+
+
+def wrap_width(lines: Sequence[Line]) -> int:
+    """The width at which text extracted from a PDF breaks its lines (most long lines end within two characters
+    of it); 0 for pasted text, whose lines are whole paragraphs of every length."""
+    widths = sorted(_width(line.text) for line in lines if len(line.text.strip()) >= 10 and "\t" not in line.text)
+    if len(widths) < 5:
+        return 0
+    full = widths[int(len(widths) * 0.8)]
+    return full if sum(1 for w in widths if full - 4 <= w <= full) >= 0.5 * len(widths) else 0
+
+
+def unwrap(lines: Sequence[Line], width: int) -> list[Line]:
+    """Paragraphs whose lines broke at the page width joined back: a line that fills the width goes on with the
+    next, unless that one is a heading or indented."""
+    joined: list[Line] = []
+    for line in lines:
+        before = joined[-1] if joined else None
+        heading = match_subtopic(line.text) or match_heading(line.text, None)
+        indented = line.text.startswith(("  ", "\u3000"))  # a layout extraction indents a paragraph's first line
+        if width and before is not None and _width(before.text) >= width - 4 and not heading and not indented:
+            joined[-1] = replace(before, text=before.text.rstrip() + line.text.strip())
+        else:
+            joined.append(line)
+    return joined
+
+
 def _overview(lines: Sequence[Line], notes: list[str]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     current = ""
@@ -234,9 +265,10 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     title_at, meta = _title(front)
     values.update(meta)
     title = norm(front[title_at].text) if title_at >= 0 else ""
+    width = wrap_width([line for s in ("overview", "problems", "other") for line in sections.get(s, [])])
     preface = [
         line.text.strip()
-        for line in front[title_at + 1 :]
+        for line in unwrap(front[title_at + 1 :], width)
         if "\t" not in line.text.strip()
         and norm(line.text) != title  # a page that prints its title again above the article
         and not PAGE_FURNITURE.match(norm(line.text))
@@ -267,10 +299,10 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     if body and body_kind(body):
         values["meta.body_kind"] = body_kind(body)
 
-    for key, paragraphs in _overview(sections.get("overview", []), notes).items():
+    for key, paragraphs in _overview(unwrap(sections.get("overview", []), width), notes).items():
         values[key] = "\n".join(paragraphs)
     for section in ("problems", "other"):
-        paragraphs = [line.text.strip() for line in sections.get(section, []) if line.text.strip()]
+        paragraphs = [line.text.strip() for line in unwrap(sections.get(section, []), width) if line.text.strip()]
         if paragraphs:
             values[f"narrative.{section}"] = "\n".join(paragraphs)
 
