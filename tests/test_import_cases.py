@@ -41,6 +41,11 @@ PLANTED: dict[str, list[tuple[str, str]]] = {
         *[("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
         ("E-cell", "t3.unable.still_unclear.org_research"),
     ],
+    # The same PDF with tables drawn without rules: the figures are words of text lines; as below.
+    "pdf_unruled": [
+        *[("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
+        *[("E-cell", f"t3.unable.still_unclear.{column}") for column, _ in schema.T3_COLUMNS],
+    ],
     # The same, as `pdftotext -layout` prints it: the row with the blank cell has six numbers, left out whole.
     "pdf_text_layout": [
         *[("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
@@ -59,6 +64,7 @@ PLANTED: dict[str, list[tuple[str, str]]] = {
 UNPLACEABLE: dict[str, list[str]] = {
     "township_single_space": ["t3.unable.not_held"],
     "pdf_text_layout": ["t3.unable.still_unclear"],
+    "pdf_unruled": ["t3.unable.still_unclear"],
     "crawled_one_line": ["t2.art20_1.normative_docs"],
 }
 # How many figures a partial case places at least (the others: every figure printed, less a left-out row).
@@ -77,6 +83,7 @@ NOTES: dict[str, list[str]] = {
         "没有找到报告标题，发布机关取自落款“南溪市人力资源和社会保障局”，报告年度取自统计期限，请核对。"
     ],
     "pdf_text_layout": ["「3.补正后申请内容仍不明确」只有 6 个数字（应为 7 个）"],
+    "pdf_unruled": ["「3.补正后申请内容仍不明确」只有 6 个数字（应为 7 个）"],
     "crawled_one_line": [
         "「行政规范性文件」的数字连在一起（「21137」），有 6 种拆分都符合本表的结构和勾稽关系，无法确定，未导入。"
     ],

@@ -9,6 +9,7 @@ of font size or a gap start a new one. A PDF without any text (a scan) cannot be
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from generator.importers.base import Box, Line
 from generator.importers.marks import is_furniture
 
 MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around text, not a table
+ROW_END = re.compile(r"(?:(?:^|\s)(?:\d[\d,.]*|[/／—–-])){2,}\s*$")  # "… 15 3 0 0 1 0 19": a row's figures
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ def _page_blocks(page: Any) -> Iterator[TextLine | TableRows]:
     return iter(sorted(blocks, key=lambda b: b.top))
 
 
+def _row_like(text: str) -> bool:
+    """A line of a table drawn without rules (ending in two or more figures): never part of a paragraph."""
+    return bool(ROW_END.search(text))
+
+
 class _Layout:
     """The body text's geometry, to tell a paragraph's first or last line from a line in between."""
 
@@ -94,7 +101,7 @@ class _Layout:
     def continues(self, before: TextLine, line: TextLine) -> bool:
         """Whether `line` goes on with the paragraph `before` ended: same size, `before` full to the right margin
         (or both a title's larger lines), `line` not indented, no gap between them."""
-        if abs(before.size - line.size) > 0.5:
+        if abs(before.size - line.size) > 0.5 or _row_like(before.text) or _row_like(line.text):
             return False
         if line.page == before.page and line.top - before.bottom > 1.2 * line.size:
             return False
