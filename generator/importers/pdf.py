@@ -90,6 +90,7 @@ class _Layout:
     """The body text's geometry, to tell a paragraph's first or last line from a line in between."""
 
     def __init__(self, lines: Sequence[TextLine]) -> None:
+        lines = [line for line in lines if not _row_like(line.text)]  # rows of a table drawn without rules
         sizes = Counter(round(line.size) for line in lines)
         self.size = float(sizes.most_common(1)[0][0]) if sizes else 12.0
         body = [line for line in lines if round(line.size) == round(self.size)]
@@ -106,7 +107,7 @@ class _Layout:
         if line.page == before.page and line.top - before.bottom > 1.2 * line.size:
             return False
         if line.size > self.size + 1:  # a title over several lines, centred
-            return True
+            return line.page == before.page
         return before.x1 >= self.right - 1.5 * self.size and line.x0 <= self.left + 0.5 * self.size
 
 

@@ -19,6 +19,9 @@ from generator.importers.base import Line
 from generator.importers.labels import GROUP, RowIndex, norm, strip_numbering
 
 DATA_TOKEN = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:件|个|条|次|项|元|万元)?$")
+# A label whose text ran into the figure after it ("行政规范性文件4 1 23": a narrow label column in a PDF drawn
+# without rules); labels end in words, never in figures.
+GLUED = re.compile(r"(?<=[\u4e00-\u9fff）)][\u4e00-\u9fff）)])(\d[\d,]*(?:\.\d+)?)(?=\s|$)")  # not "表3"
 UNIT = re.compile(r"(?:件|个|条|次|项|元|万元)[。，,；;]?")  # a unit spaced off its number ("1 件") is no label
 
 
@@ -39,7 +42,7 @@ def split_cells(text: str) -> tuple[list[str], bool]:
         bars = [cell.strip() for cell in text.strip().split("|")]
         return bars[1 if text.strip().startswith("|") else 0 : -1 if text.strip().endswith("|") else None], True
     cells: list[str] = []
-    for token in text.split():
+    for token in GLUED.sub(r" \1", text).split():
         if not is_data(token) and cells and (not is_data(cells[-1]) or _numbering(cells, token)):
             cells[-1] += " " + token
         else:
