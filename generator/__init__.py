@@ -23,7 +23,7 @@ from generator.compare.model import YearDiff
 from generator.compare.model import diff as compare_years
 from generator.exceptions import GenerateReportError, InputError, InvalidDataError, OutputError, TemplateError
 from generator.format.model import ReportData
-from generator.importers import ImportResult
+from generator.importers import Evidence, ImportResult, LeftOut
 from generator.importers import import_report as read_published_report
 from generator.jinja.names import TemplateProblem
 from generator.jinja.scaffold import new_template
@@ -42,8 +42,10 @@ def diff(old: ReportData, new: ReportData, include_unchanged: bool = False) -> Y
 
 
 def import_report(path: str | Path) -> ImportResult:
-    """Read a published report (.txt, .html, .docx) into the long format; a preface that one of the shipped
-    template sets prints by itself is not kept, since generating the report prints it again."""
+    """Read a published report (.txt, .md, .html, .docx, a text-based .pdf) into the long format, each figure with
+    its evidence (`ImportResult.evidence`: key -> `Evidence`, what the cell printed and where) and each row left
+    out with its own text (`ImportResult.left_out`); a preface that one of the shipped template sets prints by
+    itself is not kept, since generating the report prints it again."""
     return read_published_report(path, shipped_boilerplate())
 
 
@@ -86,11 +88,13 @@ def batch(
 __all__ = [
     "FORMATS",
     "BatchResult",
+    "Evidence",
     "Finding",
     "GenerateReportError",
     "ImportResult",
     "InputError",
     "InvalidDataError",
+    "LeftOut",
     "OutputError",
     "ReportData",
     "TemplateError",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from generator.format import schema
+from generator.format.cells import to_json_number
 from generator.format.model import NOWHERE, Place
 
 Severity = Literal["error", "warning"]
@@ -23,6 +24,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "请用 Excel 或 WPS 打开该文件、保存后再运行，或直接填写数字。"
     ),
     ("E-cell", "missing"): "{where}缺少「{label}」（{key}）。",
+    ("E-cell", "absent"): "{where}报告没有列出「{label}」（只印了上一级的合计行）：该格缺失，不等于 0。",
     ("E-int", "count"): "{where}「{label}」为 {raw}：件数必须是不小于 0 的整数。",
     (
         "E-int",
@@ -104,16 +106,6 @@ MESSAGES: dict[tuple[str, str], str] = {
 }
 
 SUSPECT_NOTE = "与其他核对一并看，最可能出错的是 {location}「{label}」（现为 {value}），请先核对该格。"
-
-
-def to_json_number(value: Decimal | int | None) -> int | float | str | None:
-    """Counts as JSON integers; an amount as a number when a float holds it exactly, else as its exact text."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal) and value != value.to_integral_value():
-        as_float = float(value)
-        return as_float if Decimal(repr(as_float)) == value else format(value, "f")
-    return int(value)
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def cli() -> None:
     generate-report new-template 名称   复制一套模板，改成本地的前言、落款、版式
     generate-report check-template 文件夹   检查模板：语法、拼错的变量、被 Word 拆开的标签
     generate-report init 新表.xlsx    新建空白填报工作簿（带自动核对）
-    generate-report import 上年报告 -o 表.xlsx   从已发布的报告（网页、Word、文本）导入数据
+    generate-report import 上年报告 -o 表.xlsx   从已发布的报告（PDF、网页、Word、文字）导入数据
     """
 
 

@@ -12,7 +12,9 @@ from decimal import Decimal, InvalidOperation
 from generator.format.schema import Kind
 
 # What staff type for "nothing" instead of 0: each must be reported, never read as 0.
-ZERO_PLACEHOLDERS = frozenset({"—", "-", "－", "–", "——", "/", "／", "\\", "无", "空", "N/A", "NA", "n/a", "×", "*"})
+ZERO_PLACEHOLDERS = frozenset(
+    {"—", "-", "－", "–", "——", "/", "／", "\\", "无", "空", "不适用", "N/A", "NA", "n/a", "×", "*"}
+)
 UNIT_SUFFIX = re.compile(r"^[+-]?[0-9.,]+\s*(件|个|条|次|项|元|万元|亿元|%|人)$")
 # ASCII digits only: after NFKC full-width digits are ASCII, while Arabic-Indic or Devanagari digits (which
 # Python's \d and Decimal would accept) stay what they are, text.
@@ -91,6 +93,36 @@ def parse_figure(value: object, kind: Kind) -> Parsed:
     if number < 0 or decimals(number) > MAX_DECIMALS:
         return Parsed(problem="amount", raw=raw)
     return Parsed(value=number, raw=raw)
+
+
+# What a printed cell said, beyond its value: imported figures keep it, so 0, a blank and 不适用 stay apart.
+SEMANTICS: dict[str, str] = {
+    "value": "数字",
+    "zero": "0",
+    "blank": "空白",
+    "not_applicable": "不适用（/、—、无等）",
+    "absent": "报告未列出此项",
+    "text": "其他文字",
+}
+
+
+def semantic(raw: str, kind: Kind) -> str:
+    """What a cell as printed says: value, zero, blank, not_applicable (a stand-in such as "/" or "—") or text
+    (anything else, such as a number with its unit); "absent" is for cells a report does not print at all."""
+    parsed = parse_figure(raw, kind)
+    if parsed.value is not None:
+        return "zero" if parsed.value == 0 else "value"
+    return {"blank": "blank", "placeholder": "not_applicable"}.get(parsed.problem, "text")
+
+
+def to_json_number(value: Decimal | int | None) -> int | float | str | None:
+    """Counts as JSON integers; an amount as a number when a float holds it exactly, else as its exact text."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else format(value, "f")
+    return int(value)
 
 
 def parse_year(value: object) -> int | None:

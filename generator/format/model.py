@@ -22,31 +22,39 @@ Number = int | Decimal
 class Place:
     """Where a value was found: a workbook cell, a CSV line, or a place in a published report.
 
-    `str(place)` is the display form messages use ("表三!D5", "第 12 行", "第 2 页 表三「（一）予以公开」·自然人").
+    `str(place)` is the display form messages use ("表三!D5", "第 12 行", "第 2 页 第 3 个表格「（一）予以公开」·自然人").
+    A published report's figure keeps its cell: the table as the document numbers it, the row's label as printed,
+    the column's official label, the row's and the cell's position in that printed table (1-based: the row of
+    the table, the cell of the row), and on a PDF page the cell's box in points (x0, top, x1, bottom).
     """
 
     sheet: str = ""
     cell: str = ""
     line: int = 0  # a CSV or text line, 1-based
     page: int = 0  # a PDF page, 1-based
-    table: str = ""  # a published report's table, as the importer names it ("表三", "第 2 个表格")
+    table: str = ""  # a published report's table, as the importer names it ("第 2 个表格")
     row: str = ""  # the row's label as printed
-    column: str = ""  # the column's label as printed
+    column: str = ""  # the column's label
     text: str = ""  # any other description ("Word 第 3 段")
+    row_number: int = 0  # the row within the printed table, 1-based
+    column_number: int = 0  # the cell within the printed row (or text line), 1-based
+    bbox: tuple[float, float, float, float] | None = None  # a PDF cell's box: x0, top, x1, bottom (points)
 
     def __str__(self) -> str:
         if self.sheet:
             return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-        parts = [f"第 {self.page} 页" if self.page else "", self.text, self.table]
+        parts = [f"第 {self.page} 页" if self.page else "", f"第 {self.line} 行" if self.line else "", self.text]
+        parts.append(self.table)
         if self.row or self.column:
             parts.append("·".join(filter(None, (f"「{self.row}」" if self.row else "", self.column))))
-        if self.line and not self.text:
-            parts.append(f"第 {self.line} 行")
         return " ".join(p for p in parts if p)
 
     def to_dict(self) -> dict[str, object]:
         """The non-empty fields, for JSON output."""
-        return {name: value for name, value in vars(self).items() if value}
+        fields = {name: value for name, value in vars(self).items() if value}
+        if self.bbox:
+            fields["bbox"] = [round(v, 2) for v in self.bbox]
+        return fields
 
 
 NOWHERE = Place()
@@ -59,6 +67,7 @@ class RawValue:
     value: object
     place: Place = NOWHERE
     formula: str = ""  # set when the cell holds a formula whose result was never saved
+    absent: bool = False  # a published report does not print this figure (its row only as a group's total)
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ class ReadProblem:
 
     key: str
     variant: (
-        str  # figures: missing formula blank placeholder unit text count amount; metadata: missing year date body_kind
+        str  # figures: missing absent formula blank placeholder unit text count amount; metadata: missing year date …
     )
     place: Place = NOWHERE
     raw: str = ""
@@ -116,6 +125,9 @@ def _figures(raws: Mapping[str, RawValue], figures: dict[str, Number]) -> list[R
         raw = raws.get(key)
         if raw is None:
             problems.append(ReadProblem(key, "missing"))
+            continue
+        if raw.absent:
+            problems.append(ReadProblem(key, "absent", raw.place))
             continue
         if raw.formula and raw.value is None:
             problems.append(ReadProblem(key, "formula", raw.place, raw.formula))

@@ -1,7 +1,9 @@
-"""Importing a published report — pasted web-page text, an .html page or a .docx — into the long format.
+"""Importing a published report — pasted or extracted text, an .html page, a .docx or a text-based PDF — into
+the long format, each figure with its evidence (what its cell printed, and where).
 
-Every importer turns its file into lines (a table row: cells joined by tabs); text.parse_lines finds the six
-sections and the three tables. Nothing is invented: a blank cell stays blank, a figure not found is listed.
+Every importer turns its file into lines (a table row: cells joined by tabs, each cell with its place);
+text.parse_lines finds the six sections and the three tables. Nothing is invented: a blank cell stays blank,
+a figure not found is listed, a row whose cells cannot be told apart is left out with its own text.
 """
 
 from __future__ import annotations
@@ -10,22 +12,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.exceptions import InputError
-from generator.importers.base import ImportResult, Line
+from generator.importers.base import Evidence, ImportResult, LeftOut, Line
 from generator.importers.docx import read_docx
 from generator.importers.html import read_html
+from generator.importers.pdf import read_pdf
 from generator.importers.text import parse_lines, read_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 DOCX_SUFFIXES = frozenset({".docx"})
+PDF_SUFFIXES = frozenset({".pdf"})
 UNSUPPORTED = {
     ".doc": "Word 97-2003 文档（.doc）",
     ".wps": "WPS 文字文件（.wps）",
-    ".pdf": "PDF 文件",
     ".mht": "网页存档（.mht）",
 }
 
-__all__ = ["ImportResult", "Line", "import_report", "read_lines"]
+__all__ = ["Evidence", "ImportResult", "LeftOut", "Line", "import_report", "read_lines"]
 
 
 def read_lines(path: Path) -> list[Line]:
@@ -41,10 +44,12 @@ def read_lines(path: Path) -> list[Line]:
         return read_html(path)
     if suffix in DOCX_SUFFIXES:
         return read_docx(path)
+    if suffix in PDF_SUFFIXES:
+        return read_pdf(path)
     if suffix in TEXT_SUFFIXES or not suffix:
         return read_text(path)
     raise InputError(
-        f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供粘贴的网页文字（.txt）、网页（.html）或 Word（.docx）。"
+        f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供粘贴的网页文字（.txt）、网页（.html）、Word（.docx）或 PDF（.pdf）。"
     )
 
 

@@ -1,32 +1,88 @@
-"""What every importer produces: the report's lines, then the long format (key → raw text) and what was left out."""
+"""What every importer produces: the report's lines, then the long format (key → raw text), each figure's
+evidence (what its cell said and where) and what was left out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
 
 from generator.exceptions import InputError
 from generator.format import schema
+from generator.format.cells import parse_figure, to_json_number
 from generator.format.encoding import decode_text as decode
-from generator.format.model import Place, RawValue, ReportData, assemble
+from generator.format.model import NOWHERE, Place, RawValue, ReportData, assemble
+
+Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a report: a paragraph, or a table row with its cells separated by tabs; `where` for messages."""
+    """One line of a report: a paragraph, or a table row with its cells separated by tabs.
+
+    `where` names it in messages ("第 12 行"); `place` is the same as data (line, page, table, row number);
+    `boxes` holds, for a PDF table row, each tab-separated cell's box on the page; `run_together` marks a row
+    whose cells the page may have run together ("640020470", an article crawled as one line).
+    """
 
     text: str
     where: str
+    place: Place = NOWHERE
+    boxes: tuple[Box | None, ...] = ()
+    run_together: bool = False
+
+    def cell_place(self, index: int) -> Place:
+        """The place of the line's cell `index` (0-based): its position and, on a PDF page, its box."""
+        box = self.boxes[index] if index < len(self.boxes) else None
+        return replace(self.place, column_number=index + 1, bbox=box)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One imported figure as its report printed it: the cell's text exactly (`raw`, "" for a blank cell), what
+    it says (`semantic`: value, zero, blank, not_applicable, absent or text; see format.cells.SEMANTICS) and
+    its cell (`place`: page, line, table, printed row label, column, row and cell number, PDF box)."""
+
+    key: str
+    raw: str
+    semantic: str
+    place: Place
+
+    @property
+    def value(self) -> int | Decimal | None:
+        """The number the cell holds; None for a blank, a stand-in such as "/", text or an absent cell."""
+        figure = schema.figures().get(self.key)  # a group's own row ("t3.other.total") holds counts
+        kind = figure.kind if figure else schema.Kind.COUNT
+        return parse_figure(self.raw, kind).value if self.semantic != "absent" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        # A fee to the 分 stays exact: a JSON number when a float holds it exactly, else its text.
+        value = to_json_number(self.value)
+        return {"value": value, "raw": self.raw, "semantic": self.semantic, "source": self.place.to_dict()}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A printed row whose figures were not imported: its figure keys, the row's own text, why, and where."""
+
+    keys: tuple[str, ...]
+    text: str
+    reason: str
+    place: Place = NOWHERE
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """A published report read back: raw values by key ("" is a blank cell), and every figure it could not place."""
+    """A published report read back: raw values by key ("" is a blank cell), each figure's evidence, the rows
+    left out with their own text, and every note (what could not be placed, what to check)."""
 
     source: str
     values: Mapping[str, str]
-    locations: Mapping[str, str] = field(default_factory=dict)
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+    groups: Mapping[str, Evidence] = field(default_factory=dict)  # a group's own row, kept as printed
 
     @property
     def unplaced(self) -> tuple[str, ...]:
@@ -40,15 +96,60 @@ class ImportResult:
         return sum(len(self.values.get(f.key, "").splitlines()) for f in schema.NARRATIVE_FIELDS)
 
     def raws(self) -> dict[str, RawValue]:
-        return {key: RawValue(value, Place(text=self.locations.get(key, ""))) for key, value in self.values.items()}
+        """Each value with the place messages name: the line or the page's table, without the cell's labels
+        (the messages print the figure's own label)."""
+        raws = {}
+        for key, found in self.evidence.items():
+            if found.semantic == "absent":
+                raws[key] = RawValue(None, replace(found.place, row="", column=""), absent=True)
+        for key, value in self.values.items():
+            cell = self.evidence.get(key)
+            raws[key] = RawValue(value, replace(cell.place, row="", column="") if cell else NOWHERE)
+        return raws
 
     def to_data(self) -> ReportData:
-        """Parsed through the schema like any input: blanks and text in figure cells become findings, never 0."""
+        """Parsed through the schema like any input: blanks and text in figure cells become findings, never 0;
+        a figure the report does not print (its row given only as a group's total) stays missing."""
         return assemble(self.source, self.raws())
 
     def output_values(self) -> dict[str, str]:
         """The values to write out; every figure not found is written as an empty cell to fill in."""
         return {**{key: "" for key in self.unplaced}, **self.values}
+
+    def unplaced_entries(self) -> list[dict[str, Any]]:
+        """Every figure not imported, in table order: its label, why, and the text of the row it was printed in."""
+        why = {key: item for item in self.left_out for key in item.keys}
+        entries = []
+        for key in self.unplaced:
+            item = why.get(key)
+            entry: dict[str, Any] = {"key": key, "label": schema.figures()[key].label}
+            if key in self.evidence:  # printed only as a group's total
+                entry["reason"] = "报告未列出此项（只印了上一级的合计行）。"
+                entry["source"] = self.evidence[key].place.to_dict()
+            elif item:
+                entry |= {"reason": item.reason, "text": item.text, "source": item.place.to_dict()}
+            else:
+                entry["reason"] = "报告中没有找到。"
+            entries.append(entry)
+        return entries
+
+    def to_dict(self) -> dict[str, Any]:
+        """The import as data (what `import --format json` prints, less the findings, which validation adds):
+        every figure found with its evidence, in table order; every figure not imported and why; a group's own
+        row kept as printed; the metadata, the narrative and the notes."""
+        figures = {key: self.evidence[key].to_dict() for key in schema.figures() if key in self.evidence}
+        text_keys = [f.key for f in schema.text_fields()]
+        return {
+            "source": self.source,
+            "figures": figures,
+            "unplaced": self.unplaced_entries(),
+            "groups": {key: found.to_dict() for key, found in self.groups.items()},
+            "meta": {key: self.values[key] for key in text_keys if key.startswith("meta.") and key in self.values},
+            "narrative": {
+                key: self.values[key] for key in text_keys if key.startswith("narrative.") and key in self.values
+            },
+            "notes": list(self.notes),
+        }
 
     def unplaced_lines(self) -> list[str]:
         """The figures not found, by label: a whole row on one line, else each missing cell."""
@@ -76,5 +177,7 @@ class ImportResult:
 def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
     """A text file's or page's text in whatever encoding it was saved (see format.encoding)."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name}：不是文本文件（请把网页上的报告文字复制粘贴到 .txt 文件，或提供 .html / .docx）。")
+        raise InputError(
+            f"{name}：不是文本文件（请把网页上的报告文字复制粘贴到 .txt 文件，或提供 .html / .docx / .pdf）。"
+        )
     return decode(data, name, "请另存为 UTF-8 或 GBK 编码的文本", declared)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -77,13 +78,26 @@ def match_heading(line: str, after: str | None) -> Heading | None:
         # Without its numeral a heading must stand alone: "主动公开政府信息情况良好，……" is a paragraph.
         if match and (match.group("numeral") or not match.group("rest").strip()):
             return Heading(section, match.group("rest").strip())
-        numeral = schema.HEADINGS[section][0]
-        if (
-            len(compact) <= 40
-            and "。" not in compact
-            and re.match(rf"^{numeral}[、.,]", compact)
-            and any(word in compact for word in SECTION_WORDS[section])
-        ):
+    return _own_heading(compact, SECTION_ORDER[start:])
+
+
+# A report's own numbering of its sections or tables: 一、 1. 1、 第一部分 表一 表1 (a sub-heading's （一） is not one).
+OWN_NUMBERING = re.compile(
+    rf"^(?:第[{NUMERALS}\d]+(?:部分|章|节)|表[{NUMERALS}\d]+|[{NUMERALS}]+[、.,]|\d{{1,2}}[、.,]?)(?=\D)"
+)
+
+
+def _own_heading(compact: str, sections: Sequence[str]) -> Heading | None:
+    """A short numbered line that names one of the sections by its words or nearly its heading, whatever number
+    the report gives it ("五、政府信息公开行政法复议、行政诉讼情况", "表1 主动公开政府信息情况")."""
+    numbering = OWN_NUMBERING.match(compact)
+    if not numbering or len(compact) > 40 or "。" in compact:
+        return None
+    body = compact[numbering.end() :].lstrip(":")
+    for section in sections:
+        core = norm(schema.HEADINGS[section][2:])
+        close = difflib.SequenceMatcher(None, body, core).ratio() >= 0.8
+        if close or any(word in body for word in SECTION_WORDS[section]):
             return Heading(section, "")
     return None
 
@@ -105,7 +119,7 @@ class TableRow:
 class RowIndex:
     """Finds the row a label names: exact, alias, then containment and close matches that are unambiguous."""
 
-    def __init__(self, rows: list[TableRow], groups: list[str]) -> None:
+    def __init__(self, rows: list[TableRow], groups: list[tuple[str, str]]) -> None:
         self.rows = {row.prefix: row for row in rows}
         self.forms: list[tuple[str, str]] = []
         for row in rows:
@@ -115,18 +129,34 @@ class RowIndex:
         prefixes = set(self.rows)
         self.aliases = {norm(alias): p for alias, p in schema.IMPORT_ALIASES.items() if p in prefixes}
         self.exact.update(self.aliases)
-        group_forms = {form for g in groups for form in (norm(g), strip_numbering(norm(g)))}
-        self.groups = sorted(group_forms, key=len, reverse=True)
+        # Group labels by their forms, with the figure-key prefix of the rows they hold ("t3.other" for （六）;
+        # "" for 三、本年度办理结果, whose rows are not one kind).
+        self.group_prefixes = {form: prefix for g, prefix in groups for form in (norm(g), strip_numbering(norm(g)))}
+        self.groups = sorted(self.group_prefixes, key=len, reverse=True)
 
     def _strip_groups(self, text: str) -> tuple[str, bool]:
-        found = False
+        text, last = self._strip(text)
+        return text, last is not None
+
+    def _strip(self, text: str) -> tuple[str, str | None]:
+        last = None
         while True:
             for form in self.groups:
                 if form and text.startswith(form) and text not in self.exact:
-                    text, found = text[len(form) :], True
+                    text, last = text[len(form) :], form
                     break
             else:
-                return text, found
+                return text, last
+
+    def group(self, label: str) -> str:
+        """The figure-key prefix of the group a label names alone ("（六）其他处理" -> "t3.other"), else ""."""
+        text, last = self._strip(norm(label))
+        return self.group_prefixes[last] if last is not None and not text else ""
+
+    def is_group_part(self, text: str) -> bool:
+        """Whether `text` is a piece of a group label, as a layout extraction prints a tall cell's wrapped text."""
+        compact = norm(text)
+        return bool(compact) and any(compact in form for form in self.groups)
 
     def match(self, label: str) -> str | None:
         """The row prefix, GROUP for a group label, or None."""
@@ -171,11 +201,12 @@ def t2_index() -> RowIndex:
 def t3_index() -> RowIndex:
     columns = tuple(key for key, _ in schema.T3_COLUMNS)
     rows: list[TableRow] = []
-    groups: list[str] = []
+    groups: list[tuple[str, str]] = []
 
     def walk(node: schema.T3Node) -> None:
         if node.children:
-            groups.append(node.label)
+            leaves = {leaf.key.rpartition(".")[0] for leaf in node.leaves()}
+            groups.append((node.label, f"t3.{leaves.pop()}" if len(leaves) == 1 else ""))
             for child in node.children:
                 walk(child)
         else:
@@ -188,9 +219,10 @@ def t3_index() -> RowIndex:
 
 @cache
 def t3_header_words() -> frozenset[str]:
-    """Column headings of table 三 that, alone in a cell, mark a header line (其他/总计 are row labels too)."""
+    """Column headings of table 三 that, alone in a cell of a line without figures, mark a header line; 其他 and
+    总计 name rows too, but only with their numbering (3.其他, （七）总计) or with figures beside them."""
     words = {schema.T3_APPLICANTS, schema.T3_ORGS, *(label for _, label in schema.T3_COLUMNS)}
-    return frozenset(norm(w) for w in words) - {norm(schema.T3_TOTAL[1]), norm(schema.T3_ORG_COLUMNS[-1][1])}
+    return frozenset(norm(w) for w in words)
 
 
 # --- Sub-topics of 一、总体情况 ----------------------------------------------------------------

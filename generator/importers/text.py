@@ -8,21 +8,27 @@ cells joined by tabs), so one parser serves all three.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import CHINESE_DIGITS, normalise_text, parse_date
-from generator.importers.base import ImportResult, Line, decode_text
+from generator.format.model import Place
+from generator.importers.base import Evidence, ImportResult, LeftOut, Line, decode_text
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
+from generator.importers.oneline import is_whole_article, split_article
 from generator.importers.tables import read_t2, read_t3, read_t4
 
 TITLE_WORDS = "政府信息公开工作年度报告"
 TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)$")
 # Lines our own reports print that are not content: the --force banner and the placeholder of an empty section.
 SKIPPED_PREFIXES = ("【本报告未通过数据校验", "【本节未填写】")
+TABLE_SECTIONS = frozenset({"t2", "t3", "t4"})
+LONE_NUMBER = re.compile(r"\d{1,3}")
 # Page furniture pasted along with a report (date and source lines, font-size links, print/close buttons, the
 # site's footer), compared in norm() form: "【字体：大 中 小】" is "(字体:大中小)".
 PAGE_FURNITURE = re.compile(
@@ -55,15 +61,36 @@ def _is_date(text: str) -> bool:
 def read_text(path: Path) -> list[Line]:
     """The lines of pasted text; text a page-to-Markdown converter wrote comes without its marks."""
     text = decode_text(path.read_bytes(), path.name)
-    lines = join_drawn_rows(list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)))
-    return [Line(unmark(line), f"第 {n} 行") for n, line in lines if not is_furniture(line)]
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if is_whole_article(raw):  # a crawler's text: the whole article on one line
+        return [
+            Line(piece, f"第 {n} 行", Place(line=n), run_together=run)
+            for n, line in enumerate(raw, 1)
+            for piece, run in split_article(unmark(line))
+            if piece.strip()
+        ]
+    lines = join_drawn_rows(list(enumerate(raw, 1)))
+    return [Line(unmark(line), f"第 {n} 行", Place(line=n)) for n, line in lines if not is_furniture(line)]
+
+
+def _title_text(text: str) -> str:
+    return TITLE_DATE.sub("", _arabic_year(re.sub(r"\s+", "", text.strip())))
+
+
+def _names_report(title: str) -> bool:
+    year = TITLE_YEAR.search(title)
+    return bool(TITLE.search(norm(title[: year.start()] + title[year.end() :] if year else title)))
 
 
 def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
     """Index of the title line and the body and year it names ("孟州市人民政府 2023 年政府信息公开工作年度报告");
     a body printed on the line above the title ("高平市人民政府办公室" / "2023年政府信息公开工作年度报告") counts."""
     for i, line in enumerate(front):
-        title = TITLE_DATE.sub("", _arabic_year(re.sub(r"\s+", "", line.text.strip())))
+        title, wrapped = _title_text(line.text), 0
+        if not _names_report(title) and i + 1 < len(front) and len(norm(front[i + 1].text)) <= 12:
+            joined = _title_text(line.text + front[i + 1].text)  # wrapped at the page width ("…工作年" / "度报告")
+            if _names_report(joined):
+                title, wrapped = joined, 1
         year = TITLE_YEAR.search(title)
         rest = title[: year.start()] + title[year.end() :] if year else title
         if len(title) > 60 or re.search(r"[。:|]", norm(title)) or "\t" in line.text or not TITLE.search(norm(rest)):
@@ -77,7 +104,7 @@ def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
             body = above
         if body:
             meta["meta.body"] = body
-        return i, meta
+        return i + wrapped, meta  # the last line of the title
     return -1, {}
 
 
@@ -121,6 +148,36 @@ def _signature(lines: list[Line], body: str) -> tuple[list[Line], str, str]:
     return lines, date, re.sub(r"\s+", "", signer)
 
 
+def _width(text: str) -> int:
+    """Columns a line takes in a fixed-width extraction: a Chinese character two, anything else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.rstrip())
+
+
+def wrap_width(lines: Sequence[Line]) -> int:
+    """The width at which text extracted from a PDF breaks its lines (most long lines end within two characters
+    of it); 0 for pasted text, whose lines are whole paragraphs of every length."""
+    widths = sorted(_width(line.text) for line in lines if len(line.text.strip()) >= 10 and "\t" not in line.text)
+    if len(widths) < 5:
+        return 0
+    full = widths[int(len(widths) * 0.8)]
+    return full if sum(1 for w in widths if full - 4 <= w <= full) >= 0.5 * len(widths) else 0
+
+
+def unwrap(lines: Sequence[Line], width: int) -> list[Line]:
+    """Paragraphs whose lines broke at the page width joined back: a line that fills the width goes on with the
+    next, unless that one is a heading or indented."""
+    joined: list[Line] = []
+    for line in lines:
+        before = joined[-1] if joined else None
+        heading = match_subtopic(line.text) or match_heading(line.text, None)
+        indented = line.text.startswith(("  ", "\u3000"))  # a layout extraction indents a paragraph's first line
+        if width and before is not None and _width(before.text) >= width - 4 and not heading and not indented:
+            joined[-1] = replace(before, text=before.text.rstrip() + line.text.strip())
+        else:
+            joined.append(line)
+    return joined
+
+
 def _overview(lines: Sequence[Line], notes: list[str]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     current = ""
@@ -157,8 +214,10 @@ def _pattern_source(text: str) -> str:
 
 def _is_boilerplate(preface: list[str], boilerplate: Sequence[str]) -> bool:
     """Whether every paragraph of the preface is text a template prints by itself (as in a report this tool made)."""
-    patterns = [re.compile(_pattern_source(text)) for text in boilerplate]
-    return bool(patterns) and all(any(p.fullmatch(paragraph) for p in patterns) for paragraph in preface)
+    # Spaces do not count: a PDF's text has them where the page spaced digits from Chinese ("30 号").
+    patterns = [re.compile(_pattern_source(re.sub(r"\s+", "", text))) for text in boilerplate]
+    compact = [re.sub(r"\s+", "", paragraph) for paragraph in preface]
+    return bool(patterns) and all(any(p.fullmatch(paragraph) for p in patterns) for paragraph in compact)
 
 
 def _no_title_note(values: dict[str, str], signer: str) -> str:
@@ -180,14 +239,16 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     front: list[Line] = []
     sections: dict[str, list[Line]] = {}
     current: str | None = None
-    for line in (Line(CONTROL.sub(" ", line.text), line.where) for line in lines):
+    for line in (replace(line, text=CONTROL.sub(" ", line.text)) for line in lines):
         text = line.text.strip()
         if not text or text.startswith(SKIPPED_PREFIXES):
             continue
+        if current not in TABLE_SECTIONS and LONE_NUMBER.fullmatch(text):
+            continue  # a page number without its dashes, or a table's number an extraction printed out of place
         heading = match_heading(line.text, current) if "\t" not in text else None
         if heading:
             current = heading.section
-            sections[current] = [Line(heading.rest, line.where)] if heading.rest else []
+            sections[current] = [replace(line, text=heading.rest)] if heading.rest else []
             continue
         (sections[current] if current else front).append(line)
     if not sections:
@@ -197,14 +258,19 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
         )
     notes: list[str] = []
     values: dict[str, str] = {}
-    locations: dict[str, str] = {}
+    evidence: dict[str, Evidence] = {}
+    groups: dict[str, Evidence] = {}
+    left_out: list[LeftOut] = []
 
     title_at, meta = _title(front)
     values.update(meta)
+    title = norm(front[title_at].text) if title_at >= 0 else ""
+    width = wrap_width([line for s in ("overview", "problems", "other") for line in sections.get(s, [])])
     preface = [
         line.text.strip()
-        for line in front[title_at + 1 :]
+        for line in unwrap(front[title_at + 1 :], width)
         if "\t" not in line.text.strip()
+        and norm(line.text) != title  # a page that prints its title again above the article
         and not PAGE_FURNITURE.match(norm(line.text))
         and (title_at >= 0 or "。" in line.text)  # with no title to start from, only prose: no menus or page heads
     ]
@@ -233,19 +299,21 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     if body and body_kind(body):
         values["meta.body_kind"] = body_kind(body)
 
-    for key, paragraphs in _overview(sections.get("overview", []), notes).items():
+    for key, paragraphs in _overview(unwrap(sections.get("overview", []), width), notes).items():
         values[key] = "\n".join(paragraphs)
     for section in ("problems", "other"):
-        paragraphs = [line.text.strip() for line in sections.get(section, []) if line.text.strip()]
+        paragraphs = [line.text.strip() for line in unwrap(sections.get(section, []), width) if line.text.strip()]
         if paragraphs:
             values[f"narrative.{section}"] = "\n".join(paragraphs)
 
     for section, reader in (("t2", read_t2), ("t3", read_t3), ("t4", read_t4)):
         table = reader(sections.get(section, []))
         values.update(table.values)
-        locations.update(table.locations)
+        evidence.update(table.evidence)
+        groups.update(table.groups)
         notes += table.notes
+        left_out += table.left_out
     missing = [schema.HEADINGS[s] for s in SECTION_ORDER if s not in sections]
     if missing:
         notes.insert(0, f"没有找到：{'、'.join(missing)}。")
-    return ImportResult(source, values, locations, tuple(notes))
+    return ImportResult(source, values, evidence, tuple(notes), tuple(left_out), groups)

@@ -77,7 +77,10 @@ def _validations(sheet: Any, cells: dict[str, list[str]]) -> None:
 
     rules = {
         "whole": ("请填写不小于 0 的整数；没有发生请填 0（空白不等于 0）。", "件数"),
-        "decimal": ("请填写不小于 0 的数（单位：万元，至多 4 位小数）；没有发生请填 0。", "金额（万元）"),
+        "decimal": (
+            "请填写不小于 0 的数（单位：万元，至多 6 位小数，1 分即 0.000001 万元）；没有发生请填 0。",
+            "金额（万元）",
+        ),
     }
     for kind, addresses in cells.items():
         if not addresses:

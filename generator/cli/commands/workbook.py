@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -64,24 +65,52 @@ def init_command(
 
 
 @click.command(
-    cls=ZhCommand, name="import", short_help="导入已发布的年度报告（.txt / .html / .docx），写成工作簿或 CSV。"
+    cls=ZhCommand,
+    name="import",
+    short_help="导入已发布的报告（PDF、网页、Word、文字），写成工作簿、CSV 或 JSON。",
 )
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@output_file_option("写入的工作簿（.xlsx）或长格式 CSV（.csv）。")
+@output_file_option("写入的工作簿（.xlsx）或长格式 CSV（.csv）；--format json 时可省略。", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text：逐项列出结果并写出 -o 文件；json：把每个数字的原文、含义和出处（页、表、行、列）及校验结果输出到屏幕（标准输出），给了 -o 时同时写出文件。",
+)
 @strict_option
 @overwrite_option
 @old_force_option
-def import_command(report: Path, output: Path, strict: bool, overwrite: bool, old_force: bool) -> None:
-    """导入已发布的年度报告 REPORT（网页复制的文字 .txt、网页 .html 或 Word .docx），写成可继续填写的工作簿。
+def import_command(report: Path, output: Path | None, fmt: str, strict: bool, overwrite: bool, old_force: bool) -> None:
+    """导入已发布的年度报告 REPORT（网页复制或从 PDF 提取的文字 .txt / .md、网页 .html、Word .docx、文字版 PDF），
+    写成可继续填写的工作簿。
 
-    找不到的数字逐项列出，空白格仍为空白（不会当成 0）；导入结果随即校验。退出码与 validate 相同。
+    找不到的数字逐项列出，空白格仍为空白（不会当成 0），“/”“—”“不适用”等照原样保留；数字与列对不上的行整行不导入并注明。
+    导入结果随即校验，退出码与 validate 相同。
     """
-    _check_target(output, IMPORT_SUFFIXES, "-o", overwrite_wanted(overwrite, old_force))
+    if output is None and fmt != "json":
+        raise click.UsageError("请用 -o 指定写入的工作簿（.xlsx）或 CSV（.csv）；只看结果可用 --format json。")
+    if output is not None:
+        _check_target(output, IMPORT_SUFFIXES, "-o", overwrite_wanted(overwrite, old_force))
 
     def action() -> int:
         result = generator.import_report(report)
-        values = result.output_values()
-        write_atomically(output, long_csv(values) if output.suffix.lower() == ".csv" else write_workbook(values))
+        findings = generator.validate(result.to_data())
+        if output is not None:
+            values = result.output_values()
+            write_atomically(output, long_csv(values) if output.suffix.lower() == ".csv" else write_workbook(values))
+        if fmt == "json":
+            payload = result.to_dict()
+            payload = {
+                "figures": payload.pop("figures"),
+                "unplaced": payload.pop("unplaced"),
+                "findings": [finding.to_dict() for finding in findings.findings],
+                "valid": findings.valid,
+                **payload,
+            }
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return exit_code(findings, strict)
         click.echo(
             f"{report.name}：导入 {result.figure_count()}/{len(schema.figures())} 个数字，"
             f"{result.paragraph_count()} 段正文。"
@@ -90,7 +119,6 @@ def import_command(report: Path, output: Path, strict: bool, overwrite: bool, ol
             click.echo(f"未找到：{line}")
         for note in result.notes:
             click.echo(f"注意：{note}")
-        findings = generator.validate(result.to_data())
         for finding in findings.findings:
             click.echo(finding.describe())
         click.echo(findings.summary())

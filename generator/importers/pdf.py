@@ -1,0 +1,184 @@
+"""Lines of a text-based PDF (pdfplumber): ruled tables read cell by cell from their geometry, the text around
+them joined back into paragraphs, a table that runs over a page one table.
+
+A table row becomes its cells joined by tabs, as on a web page, with each cell's box kept for the evidence:
+a cell merged into its neighbour is no cell (a rowspan label prints once), an empty cell is a blank at its
+own column. Paragraphs are rebuilt from the lines' geometry: a first-line indent, a short last line, a change
+of font size or a gap start a new one. A PDF without any text (a scan) cannot be read here and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.exceptions import InputError
+from generator.format.model import Place
+from generator.importers.base import Box, Line
+from generator.importers.marks import is_furniture
+
+MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around text, not a table
+ROW_END = re.compile(r"(?:(?:^|\s)(?:\d[\d,.]*|[/／—–-])){2,}\s*$")  # "… 15 3 0 0 1 0 19": a row's figures
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One printed line of running text with its geometry (points; top grows down the page)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """One ruled table on one page: each row's cells (None where a merged cell covers the grid) and boxes."""
+
+    top: float
+    page: int
+    rows: tuple[tuple[tuple[str, Box | None], ...], ...]
+
+
+def _cell_text(text: str | None) -> str:
+    """A cell's text on one line: its wrapped lines joined (Chinese labels and numbers take no space)."""
+    return "".join(part.strip() for part in (text or "").splitlines())
+
+
+def _inside(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _page_blocks(page: Any) -> Iterator[TextLine | TableRows]:
+    """A page's text lines and tables, top to bottom."""
+    tables = [t for t in page.find_tables() if len(t.rows) >= MIN_TABLE_ROWS and max(len(r.cells) for r in t.rows) >= 2]
+    boxes = [t.bbox for t in tables]
+    blocks: list[TextLine | TableRows] = []
+    for table in tables:
+        rows = []
+        for row, texts in zip(table.rows, table.extract(), strict=True):
+            cells = tuple(
+                (_cell_text(text), box) for text, box in zip(texts, row.cells, strict=True) if box is not None
+            )
+            rows.append(cells)
+        blocks.append(TableRows(table.bbox[1], page.page_number, tuple(rows)))
+    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for line in text_page.extract_text_lines(strip=True):
+        if line["text"].strip():
+            size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
+            blocks.append(
+                TextLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"], size, page.page_number)
+            )
+    return iter(sorted(blocks, key=lambda b: b.top))
+
+
+def _row_like(text: str) -> bool:
+    """A line of a table drawn without rules (ending in two or more figures): never part of a paragraph."""
+    return bool(ROW_END.search(text))
+
+
+class _Layout:
+    """The body text's geometry, to tell a paragraph's first or last line from a line in between."""
+
+    def __init__(self, lines: Sequence[TextLine]) -> None:
+        lines = [line for line in lines if not _row_like(line.text)]  # rows of a table drawn without rules
+        sizes = Counter(round(line.size) for line in lines)
+        self.size = float(sizes.most_common(1)[0][0]) if sizes else 12.0
+        body = [line for line in lines if round(line.size) == round(self.size)]
+        lefts = Counter(round(line.x0) for line in body)
+        self.left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
+        rights = sorted(line.x1 for line in body)
+        self.right = rights[int(len(rights) * 0.9)] if rights else 0.0
+
+    def continues(self, before: TextLine, line: TextLine) -> bool:
+        """Whether `line` goes on with the paragraph `before` ended: same size, `before` full to the right margin
+        (or both a title's larger lines), `line` not indented, no gap between them."""
+        if abs(before.size - line.size) > 0.5 or _row_like(before.text) or _row_like(line.text):
+            return False
+        if line.page == before.page and line.top - before.bottom > 1.2 * line.size:
+            return False
+        if line.size > self.size + 1:  # a title over several lines, centred
+            return line.page == before.page
+        return before.x1 >= self.right - 1.5 * self.size and line.x0 <= self.left + 0.5 * self.size
+
+
+def _paragraphs(lines: Sequence[TextLine], layout: _Layout) -> list[tuple[str, TextLine]]:
+    paragraphs: list[tuple[str, TextLine]] = []
+    before: TextLine | None = None
+    for line in lines:
+        if before is not None and paragraphs and layout.continues(before, line):
+            text, first = paragraphs[-1]
+            paragraphs[-1] = (text + line.text, first)
+        else:
+            paragraphs.append((line.text, line))
+        before = line
+    return paragraphs
+
+
+def pdf_lines(blocks: Sequence[TextLine | TableRows]) -> list[Line]:
+    """The report's lines from its pages' blocks in reading order; a table that opens a page right after a
+    table that closed the previous one goes on as the same table (its rows keep counting)."""
+    layout = _Layout([b for b in blocks if isinstance(b, TextLine)])
+    lines: list[Line] = []
+    run: list[TextLine] = []
+    tables = 0
+    row_number = 0
+    last_table_page = 0  # the page of the table just emitted, while nothing but page furniture followed it
+
+    def flush() -> None:
+        for text, first in _paragraphs(run, layout):
+            lines.append(Line(text, f"第 {first.page} 页", Place(page=first.page)))
+        run.clear()
+
+    for block in blocks:
+        if isinstance(block, TextLine):
+            if is_furniture(block.text):
+                continue
+            run.append(block)
+            last_table_page = 0
+            continue
+        flush()
+        if not (last_table_page and block.page == last_table_page + 1):
+            tables, row_number = tables + 1, 0
+        for cells in block.rows:
+            row_number += 1
+            if any(text for text, _ in cells):
+                place = Place(page=block.page, table=f"第 {tables} 个表格", row_number=row_number)
+                where = f"第 {block.page} 页第 {tables} 个表格第 {row_number} 行"
+                texts = "\t".join(text for text, _ in cells)
+                lines.append(Line(texts, where, place, tuple(box for _, box in cells)))
+        last_table_page = block.page
+    flush()
+    return lines
+
+
+def read_pdf(path: Path) -> list[Line]:
+    """The lines of a text-based PDF; InputError for a file that is no PDF, or a scan with no text to read."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+    except (PdfminerException, OSError, ValueError) as err:
+        raise InputError(f"{path.name}：不是有效的 PDF 文件，无法打开。") from err
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+            if not any(page.chars for page in pages):
+                raise InputError(
+                    f"{path.name}：这是扫描件（每页都是图片，没有文字层），无法读取其中的数字；"
+                    "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。"
+                )
+            blocks = [block for page in pages for block in _page_blocks(page)]
+        except PdfminerException as err:
+            raise InputError(f"{path.name}：PDF 文件已损坏，无法读取（{err}）。") from err
+    return pdf_lines(blocks)
