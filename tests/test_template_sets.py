@@ -81,7 +81,7 @@ def test_department_set_has_its_own_preface_and_signature():
     )
     assert "p: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in html
     docx = docx_lines(department["docx"])
-    assert "Report Signature: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in docx
+    assert "Report Contact: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in docx
     changed = set(docx) ^ set(docx_lines(default["docx"]))
     assert len(changed) == 3  # two prefaces and the contact line; every table and section as in default
 

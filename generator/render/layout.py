@@ -1,0 +1,228 @@
+"""GB/T 9704 layout that depends on the words: where the title breaks, where the signature and date stand.
+
+Pure functions of text, plus one pass over a rendered Word body (`place_signature_block`) that sets what a
+style cannot: the date starts two characters right of the signature's first character, whatever their lengths.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# The title is 2号 (22 pt) in a 156 mm line: 20 characters at most. One is kept free for wide digits.
+TITLE_LINE_CHARS = 19
+# Where a long body name may break: after the name of an administrative level or an office (GB/T 9704
+# 7.3.3 asks for breaks that keep words whole). Longest first, so 人民政府 wins over 府.
+NAME_BREAKS = (
+    "人民代表大会常务委员会",
+    "特别行政区",
+    "人民政府",
+    "自治区",
+    "自治州",
+    "自治县",
+    "委员会",
+    "办事处",
+    "办公室",
+    "办公厅",
+    "管委会",
+    "新区",
+    "街道",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+    "镇",
+    "乡",
+    "局",
+    "厅",
+    "委",
+    "部",
+)
+SIGNATURE_INDENT_CHARS = 2  # 右空二字; the date starts two characters right of the signature's first one
+DIGIT_GAP = re.compile(r"(?<=\d)([-\s])(?=\d)")
+
+
+def text_width(text: str) -> float:
+    """Width in body characters: a Chinese character or full-width sign is 1, a digit or Latin letter 0.5."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "FW" else 0.5 for ch in text if ch not in "\n\r")
+
+
+def _name_parts(name: str) -> list[str]:
+    """A body name cut after each administrative level or office it names (whole words only)."""
+    parts, start, index = [], 0, 0
+    while index < len(name):
+        word = next((w for w in NAME_BREAKS if name.startswith(w, index)), "")
+        index += len(word) or 1
+        if word and index - start >= 2:
+            parts.append(name[start:index])
+            start = index
+    if start < len(name):
+        if parts and len(name) - start < 2:
+            parts[-1] += name[start:]  # never one character alone on a line
+        else:
+            parts.append(name[start:])
+    return parts
+
+
+def _split_name(name: str, limit: float) -> list[str]:
+    """A name too long for one line, in two lines as even as its words allow (greedy beyond two)."""
+    parts = _name_parts(name)
+    splits = [("".join(parts[:k]), "".join(parts[k:])) for k in range(1, len(parts))]
+    fitting = [pair for pair in splits if max(map(text_width, pair)) <= limit]
+    if fitting:
+        return list(min(fitting, key=lambda pair: max(map(text_width, pair))))
+    lines: list[str] = []
+    for part in parts:
+        if lines and text_width(lines[-1] + part) <= limit:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
+
+
+def title_lines(title: str, body: str, limit: float = TITLE_LINE_CHARS) -> list[str]:
+    """The title broken where its meaning breaks (GB/T 9704 7.3.3): the body's name, then the year and
+    政府信息公开工作年度报告; a name too long for one line is cut between its levels. One line when it fits.
+
+    "孟州市人民政府2023年政府信息公开工作年度报告" -> ["孟州市人民政府", "2023年政府信息公开工作年度报告"].
+    """
+    if text_width(title) <= limit or not body or not title.startswith(body) or title == body:
+        return [title]
+    rest = title[len(body) :]
+    names = [body] if text_width(body) <= limit else _split_name(body, limit)
+    return [*names, rest]
+
+
+# --- The signature block, in the rendered Word body ----------------------------------------------
+
+SIGNATURE_STYLE_ID, DATE_STYLE_ID, CONTACT_STYLE_ID = "ReportSignature", "ReportDate", "ReportContact"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How the signature and date paragraphs are set, in characters from the text block's edges.
+
+    `None` keeps the style's setting (right-aligned, two characters from the right)."""
+
+    signature_left: float | None
+    date_left: float | None
+
+
+def place(signature: str, date: str, line_chars: float) -> Placement:
+    """GB/T 9704 7.3.5.3 (no seal): the signature two characters from the right, the date on the next line
+    starting two characters right of the signature's first one; when the date is longer, the date two
+    characters from the right and the signature moved left to keep the two-character step."""
+    s, d = text_width(signature), text_width(date)
+    if not date:
+        return Placement(None, None)
+    if d <= s:
+        return Placement(None, line_chars - SIGNATURE_INDENT_CHARS - s + SIGNATURE_INDENT_CHARS)
+    return Placement(line_chars - SIGNATURE_INDENT_CHARS - d - SIGNATURE_INDENT_CHARS, None)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """The body's line: its width in twips and the pitch of one character (the document grid's, if any)."""
+
+    width: int
+    pitch: float
+
+    @property
+    def chars(self) -> float:
+        return self.width / self.pitch
+
+
+def text_block(document: object, body_half_points: int) -> TextBlock:
+    """From the last section of a parsed Word body: page width less margins, and the grid's character pitch
+    (the body size plus w:charSpace/4096 pt, as Word lays a "lines and characters" grid)."""
+    from docx.oxml.ns import qn
+
+    sections = list(document.iter(qn("w:sectPr")))  # type: ignore[attr-defined]
+    sect = sections[-1]
+    page, margins, grid = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar")), sect.find(qn("w:docGrid"))
+    width = int(page.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
+    pitch = body_half_points * 10.0  # twips
+    if grid is not None and grid.get(qn("w:type")) in ("linesAndChars", "snapToChars"):
+        pitch += int(grid.get(qn("w:charSpace"), "0")) * 20 / 4096
+    return TextBlock(width, pitch)
+
+
+def _paragraphs(document: object, style_id: str) -> list:
+    from docx.oxml.ns import qn
+
+    return [
+        p
+        for p in document.iter(qn("w:p"))  # type: ignore[attr-defined]
+        if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val == style_id
+    ]
+
+
+def _set_left(paragraph: object, chars: float, block: TextBlock) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    ppr = paragraph.get_or_add_pPr()  # type: ignore[attr-defined]
+    ind = ppr.get_or_add_ind()
+    for attr in ("w:right", "w:rightChars", "w:firstLine", "w:firstLineChars", "w:hanging", "w:hangingChars"):
+        ind.set(qn(attr), "0")
+    ind.set(qn("w:left"), str(round(chars * block.pitch)))
+    ind.set(qn("w:leftChars"), str(round(chars * 100)))
+    ppr.jc_val = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _keep_numbers_whole(paragraph: object) -> None:
+    """A hyphen or space between digits (0391-1234567) becomes non-breaking, so no line ends inside a number."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for t in list(paragraph.iter(qn("w:t"))):  # type: ignore[attr-defined]
+        pieces = DIGIT_GAP.split(t.text or "")
+        if len(pieces) == 1:
+            continue
+        t.text = pieces[0]
+        anchor = t
+        for gap, text in zip(pieces[1::2], pieces[2::2], strict=True):
+            if gap == "-":
+                mark = OxmlElement("w:noBreakHyphen")
+            else:
+                mark = OxmlElement("w:t")
+                mark.text = "\u00a0"
+            anchor.addnext(mark)
+            follow = OxmlElement("w:t")
+            follow.set(qn("xml:space"), "preserve")
+            follow.text = text
+            mark.addnext(follow)
+            anchor = follow
+
+
+def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
+    """The rendered body with the signature block set as GB/T 9704 7.3.5 asks and contact numbers kept whole.
+    Bodies without the signature, date or contact styles come back unchanged."""
+    ids = (SIGNATURE_STYLE_ID, DATE_STYLE_ID, CONTACT_STYLE_ID)
+    if not any(f'w:val="{style_id}"'.encode() in document_xml for style_id in ids):
+        return document_xml
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    document = parse_xml(document_xml)
+    signatures, dates = _paragraphs(document, SIGNATURE_STYLE_ID), _paragraphs(document, DATE_STYLE_ID)
+    if signatures and dates:
+        block = text_block(document, body_half_points)
+        placement = place(_text(signatures[0]), _text(dates[0]), block.chars)
+        if placement.signature_left is not None:
+            _set_left(signatures[0], placement.signature_left, block)
+        if placement.date_left is not None:
+            _set_left(dates[0], placement.date_left, block)
+    for paragraph in _paragraphs(document, CONTACT_STYLE_ID):
+        _keep_numbers_whole(paragraph)
+    return bytes(etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _text(paragraph: object) -> str:
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))  # type: ignore[attr-defined]
