@@ -23,18 +23,24 @@ class Line:
     fonts: frozenset[str]
 
 
-def read_lines(pdf: bytes, gap_pt: float = 6) -> list[Line]:
-    """Every line of every page, split where the horizontal gap exceeds `gap_pt` (table cells apart)."""
+def read_lines(pdf: bytes, cells: bool = True) -> list[Line]:
+    """Every line of every page; with `cells`, split where a vertical rule (a table's cell border) runs between
+    two characters, so each line is one cell's."""
     import pdfplumber
 
     lines: list[Line] = []
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         for number, page in enumerate(document.pages, 1):
+            rules = [e for e in page.edges if e["orientation"] == "v"] if cells else []
             chars = sorted((c for c in page.chars if c["text"].strip()), key=lambda c: (round(c["top"]), c["x0"]))
             rows: list[list[dict]] = []
             for char in chars:
                 row = rows[-1] if rows else None
-                if row and abs(row[-1]["top"] - char["top"]) < 2 and char["x0"] - row[-1]["x1"] < gap_pt:
+                ruled = row and any(
+                    row[-1]["x1"] - 0.5 <= r["x0"] <= char["x0"] + 0.5 and r["top"] <= char["top"] <= r["bottom"]
+                    for r in rules
+                )
+                if row and abs(row[-1]["top"] - char["top"]) < 2 and not ruled:
                     row.append(char)
                 else:
                     rows.append([char])
@@ -55,7 +61,7 @@ def read_lines(pdf: bytes, gap_pt: float = 6) -> list[Line]:
 
 def body_text(pdf: bytes) -> str:
     """The text of every page without page numbers or spaces, pages joined (a paragraph may run on)."""
-    kept = [line.text for line in read_lines(pdf, gap_pt=1e9) if line.top < TEXT_BOTTOM_MM + 2]
+    kept = [line.text for line in read_lines(pdf, cells=False) if line.top < TEXT_BOTTOM_MM + 2]
     return normalize("".join(kept))
 
 

@@ -136,7 +136,7 @@ def _set_lang(rpr) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)  # w:lang is the last child of rPr we ever write
-    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:val"), "zh-CN")  # the document's language (the PDF's /Lang), Latin text included
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 

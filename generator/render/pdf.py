@@ -131,36 +131,39 @@ def fontconfig_aliases(system_config: str | None = None, installed: frozenset[st
 GRID = re.compile(r"<w:docGrid\b[^>]*/>")
 CHAR_SPACE = re.compile(r'w:charSpace="(-?\d+)"')
 DEFAULT_RPR = re.compile(r"(<w:rPrDefault>\s*<w:rPr>)")
-BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
 OFF_GRID_STYLE = re.compile(
     r'(<w:style\b(?:(?!</w:style>).)*?<w:snapToGrid w:val="(?:0|false)"/>(?:(?!</w:style>).)*?<w:rPr>)', re.DOTALL
 )
 
 
 def for_libreoffice(docx: bytes) -> bytes:
-    """The Word file as LibreOffice lays it out like Word. A "lines and characters" grid narrower than the body
-    face (28 characters of 16 pt in 156 mm) is set by Word as a compressed pitch; LibreOffice (7.x) instead
-    gives each character two cells, halving the line. The copy keeps the line grid and states the compression
-    as character spacing on the text that snaps to the grid, which LibreOffice honours."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    """The Word file as LibreOffice lays it out like Word.
+
+    A "lines and characters" grid narrower than the body face (28 characters of 16 pt in 156 mm) is set by
+    Word as a compressed pitch; LibreOffice (7.x) instead gives each character two cells, halving the line.
+    The copy keeps the line grid and states the compression as character spacing on the text that snaps to
+    the grid. Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice breaks after it, but
+    never after a plain hyphen followed by a digit (Unicode line breaking, LB25), so the copy has plain ones.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    except zipfile.BadZipFile:
+        return docx  # not a Word file: LibreOffice says so in its own words
     parts = dict(members)
     document = parts.get("word/document.xml", b"").decode("utf-8")
     styles = parts.get("word/styles.xml", b"").decode("utf-8")
     grid = GRID.search(document)
-    space = CHAR_SPACE.search(grid.group(0)) if grid else None
-    size = BODY_SIZE.search(styles)
-    if not grid or not space or 'w:type="lines"' in grid.group(0) or not size:
-        return docx
-    spacing = math.floor(int(space.group(1)) / 4096 * 20)  # twentieths of a point, never wider than Word's pitch
-    if spacing >= 0:
-        return docx
-    line_grid = CHAR_SPACE.sub("", grid.group(0)).replace('w:type="linesAndChars"', 'w:type="lines"')
-    line_grid = line_grid.replace('w:type="snapToChars"', 'w:type="lines"')
-    parts["word/document.xml"] = GRID.sub(lambda _: line_grid, document).encode("utf-8")
-    styles = DEFAULT_RPR.sub(lambda m: f'{m.group(1)}<w:spacing w:val="{spacing}"/>', styles, count=1)
-    styles = OFF_GRID_STYLE.sub(lambda m: f'{m.group(1)}<w:spacing w:val="0"/>', styles)
-    parts["word/styles.xml"] = styles.encode("utf-8")
+    space = CHAR_SPACE.search(grid.group(0)) if grid and 'w:type="lines"' not in grid.group(0) else None
+    spacing = math.floor(int(space.group(1)) / 4096 * 20) if space else 0  # 1/20 pt, never over Word's pitch
+    if spacing < 0 and grid and DEFAULT_RPR.search(styles):
+        line_grid = CHAR_SPACE.sub("", grid.group(0))
+        line_grid = re.sub(r'w:type="(?:linesAndChars|snapToChars)"', 'w:type="lines"', line_grid)
+        document = GRID.sub(lambda _: line_grid, document)
+        styles = DEFAULT_RPR.sub(lambda m: f'{m.group(1)}<w:spacing w:val="{spacing}"/>', styles, count=1)
+        styles = OFF_GRID_STYLE.sub(lambda m: f'{m.group(1)}<w:spacing w:val="0"/>', styles)
+    document = document.replace("<w:noBreakHyphen/>", '<w:t xml:space="preserve">-</w:t>')
+    parts["word/document.xml"], parts["word/styles.xml"] = document.encode("utf-8"), styles.encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, _ in members:
