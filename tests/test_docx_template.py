@@ -274,7 +274,7 @@ def test_table_labels_break_only_between_words(template):
     assert cells["（三）不予公开"] == ["（三）", "不予公开"]
     assert cells["（四）无法提供"] == ["（四）", "无法提供"]
     assert cells["三、本年度办理结果"] == ["三、", "本年度", "办理", "结果"]
-    assert cells["5.要求行政机关确认或重新出具已获取信息"] == ["5.要求行政机关", "确认或重新出具已获取信息"]
+    assert cells["5.要求行政机关确认或重新出具已获取信息"] == ["5.要求行政机关确认或", "重新出具已获取信息"]
 
 
 def test_half_a_line_before_and_after_each_table(template):

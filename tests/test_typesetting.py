@@ -130,7 +130,7 @@ def test_table_three_stays_on_one_page_and_no_label_word_is_split(reports, name)
     assert {line for line in designed if not line.isdigit()} | t3_words <= words
     heading = normalize(schema.HEADINGS["t3"])
     assert any(normalize(line.text) == heading and line.page == page for line in read_lines(pdf, cells=False))
-    assert {"自然人", "（三）", "不予公开", "（四）", "无法提供", "商业", "企业", "5.要求行政机关"} <= words
+    assert {"自然人", "（三）", "不予公开", "（四）", "无法提供", "商业", "企业", "5.要求行政机关确认或"} <= words
     assert not words & {"自然", "不予公", "无法提", "开", "供", "人"}
 
 

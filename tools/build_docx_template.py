@@ -35,7 +35,7 @@ from generator.format import schema
 from generator.format.filters import cn_num
 from generator.format.grid import Grid
 from generator.render.docx import FIXED_TIME
-from generator.render.layout import CONTACT_STYLE_ID, DATE_STYLE_ID, SIGNATURE_STYLE_ID, text_width
+from generator.render.layout import CONTACT_STYLE_ID, DATE_STYLE_ID, SIGNATURE_STYLE_ID, label_words, text_width
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_OUT = TEMPLATES / "default" / "report.docx"
@@ -87,34 +87,6 @@ TABLE_CHAR_MM = TABLE_SIZE * 25.4 / 72  # one character of table text
 FIT_SLACK_CHARS = 0.05  # rounding: a line is filled to a twentieth of a character short of its cell
 NARROW_EXTRA = 0.1  # a digit or Latin letter is counted 0.6 characters wide: some faces are wider than half
 LEFT_ALIGNED_ROW_LABELS = {"t3"}  # long row labels read better flush left
-# Where a table label may break ("|"): a label longer than its cell is broken only between these words, so no
-# word is cut ("（三）/不予公/开", "自然/人"). A label that fits, or wraps between its words anyway, stays as is.
-LABEL_WORDS = (
-    "（本列数据的|勾稽关系为：|第一项加第二项之和，|等于第三项加第四项之和）",
-    "三、|本年度|办理|结果",
-    "（二）|部分公开|（区分处理的，|只计这一情形，|不计其他情形）",
-    "（三）|不予公开",
-    "（四）|无法提供",
-    "（五）|不予处理",
-    "（六）|其他处理",
-    "2.其他法律|行政法规|禁止公开",
-    "1.本机关|不掌握|相关政府信息",
-    "2.没有现成信息|需要另行制作",
-    "3.补正后|申请内容|仍不明确",
-    "4.无正当理由|大量反复申请",
-    "5.要求行政机关|确认或重新出具|已获取信息",
-    "1.申请人|无正当理由|逾期不补正、|行政机关不再处理|其政府信息公开申请",
-    "2.申请人|逾期未按|收费通知要求|缴纳费用、|行政机关不再处理|其政府信息公开申请",
-    "商业|企业",
-    "科研|机构",
-    "社会|公益|组织",
-    "法律|服务|机构",
-    "结果|维持",
-    "结果|纠正",
-    "其他|结果",
-    "尚未|审结",
-)
-LABEL_BREAKS = {words.replace("|", ""): tuple(words.split("|")) for words in LABEL_WORDS}
 
 
 # --- Low-level XML helpers --------------------------------------------------------------------
@@ -482,8 +454,8 @@ def label_lines(text: str, width_mm: float) -> list[str]:
     limit = _limit(width_mm)
     if _fit_width(text) <= limit:
         return [text]
-    words = LABEL_BREAKS.get(text)
-    assert words, f"label {text!r} is wider than its {width_mm} mm cell: list its words in LABEL_WORDS"
+    words = label_words(text)  # a label longer than its cell is broken only between its words: no word is cut
+    assert len(words) > 1, f"label {text!r} is wider than its {width_mm} mm cell: list its words in LABEL_WORDS"
     lines = [""]
     for word in words:
         assert _fit_width(word) <= limit, f"word {word!r} of {text!r} is wider than its {width_mm} mm cell"
