@@ -204,3 +204,19 @@ def test_word_properties_follow_the_report(reports):
     assert "<Application>generate-report</Application>" in app
     undated = docx.Document(io.BytesIO(reports["mengzhou"][1])).core_properties
     assert undated.created.date().isoformat() == "2024-01-01"  # no issue date: the day after the period
+
+
+def test_words_agree_with_headings_and_tables(reports):
+    """The preface names the sections as their headings say them; a figure is written as its table writes it."""
+    mengzhou = [p.text for p in docx.Document(io.BytesIO(reports["mengzhou"][1])).paragraphs]
+    preface = next(p for p in mengzhou if p.startswith("本报告根据"))
+    sections = "、".join(h.split("、", 1)[1] for h in schema.HEADINGS.values())
+    assert f"包括{sections}六个部分" in preface and "行政复议、行政诉讼情况" in preface
+    department = docx.Document(io.BytesIO(reports["department"][1]))
+    text = "\n".join(p.text for p in department.paragraphs)
+    assert "年度政府信息公开工作年度报告" not in text
+    assert "行政许可决定1260件" in text and "1,260" not in text
+    table_two = [cell.text for row in department.tables[0].rows for cell in row.cells]
+    assert "1260" in table_two
+    manifest = (ROOT / "templates" / "default" / "manifest.toml").read_text(encoding="utf-8")
+    assert "|thousands" not in manifest  # the standard paragraphs quote figures as the tables print them
