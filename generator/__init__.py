@@ -30,7 +30,7 @@ from generator.jinja.scaffold import new_template
 from generator.jinja.sets import find_template_set, shipped_boilerplate
 from generator.readers import load
 from generator.render import FORMATS, render
-from generator.render.check import check_template_set
+from generator.render.set_check import check_template_set
 from generator.workbook.writer import new_workbook
 
 __version__ = "0.2.0"

@@ -25,7 +25,9 @@ from generator.format.grid import Grid, GridCell
 
 TOLERANCE = 1.5  # CSS px: collapsed borders are shared between neighbouring cells
 TABLES = ("t2", "t3", "t4")
-CELL_BOXES = """table => [...table.querySelectorAll('th, td')].map(cell => {
+# The official layout's cells: table 四's row header column (the page's own addition, class c0) left out.
+CELL_BOXES = """table => [...table.querySelectorAll('th, td')].filter(cell =>
+        !(table.id === 'table-t4' && cell.classList.contains('c0'))).map(cell => {
     const box = cell.getBoundingClientRect();
     return {text: cell.textContent.trim(), key: cell.dataset.key || '', x0: box.left, y0: box.top,
             x1: box.right, y1: box.bottom};
@@ -284,11 +286,13 @@ def test_print_styles_keep_headers_and_rows_whole(browser, pages):
         page.emulate_media(media="print")
         styles = page.evaluate(
             """() => ({
-            thead: [...document.querySelectorAll('thead')].map(e => getComputedStyle(e).display),
+            thead: [...document.querySelectorAll('#table-t3 thead, #table-t4 thead')].map(e => getComputedStyle(e).display),
+            t2head: getComputedStyle(document.querySelector('#table-t2 thead')).display,
             cells: [...document.querySelectorAll('td, th:not([rowspan])')].map(e => getComputedStyle(e).breakInside),
             overflow: [...document.querySelectorAll('.table-region')].map(e => getComputedStyle(e).overflowX)})"""
         )
-    assert set(styles["thead"]) == {"table-header-group"}
+    assert styles["thead"] == ["table-header-group"] * 2  # repeated on every page tables 三 and 四 run over
+    assert styles["t2head"] == "table-row-group"  # table 二's head is its first block's own, not every page's
     assert set(styles["cells"]) == {"avoid"}
     assert set(styles["overflow"]) == {"visible"}  # printed tables are never clipped to a scroll box
 
@@ -331,3 +335,81 @@ def test_committed_screenshots_are_shown_in_the_readme():
         png_size(root / "docs" / name)
         assert (root / "docs" / name).stat().st_size < MAX_PNG_BYTES, name
         assert f"(docs/{name})" in readme, name
+
+
+# --- Phones, zoom and print: labels stay whole and in view ------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+# For each label of a table: how many characters each of its lines holds (characters grouped by their line top).
+LINE_LENGTHS = """(table) => [...table.querySelectorAll('th, td.note')].map(cell => {
+    const tops = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            if (/\\s/.test(node.data[i])) continue;
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (rect) tops.push(rect.top);
+        }
+    }
+    tops.sort((a, b) => a - b);
+    const lines = [];
+    for (const top of tops) {
+        if (lines.length && top - lines[lines.length - 1].top < 6) lines[lines.length - 1].count += 1;
+        else lines.push({top, count: 1});
+    }
+    return {text: cell.textContent.trim(), lines: lines.map(line => line.count)};
+})"""
+
+
+def single_character_lines(page, table: str) -> list[tuple[str, list[int]]]:
+    labels = page.locator(f"#table-{table}").evaluate(LINE_LENGTHS)
+    return [(c["text"], c["lines"]) for c in labels if len(c["lines"]) > 1 and 1 in c["lines"]]
+
+
+@pytest.mark.parametrize(
+    ("viewport", "scale", "media"),
+    [
+        (PHONE, 1, "screen"),
+        (DESKTOP, 1, "screen"),
+        (ZOOM_200, 2, "screen"),
+        ({"width": 794, "height": 1123}, 1, "print"),
+    ],
+    ids=["phone", "desktop", "zoom200", "print"],
+)
+@pytest.mark.parametrize("table", TABLES)
+def test_no_label_breaks_into_single_characters(browser, pages, table, viewport, scale, media):
+    with open_page(browser, pages["report"], viewport, scale=scale) as page:
+        page.emulate_media(media=media)
+        assert single_character_lines(page, table) == []
+
+
+STICKY = """(table) => {
+    const region = table.closest('.table-region');
+    region.scrollLeft = region.scrollWidth;
+    const box = region.getBoundingClientRect();
+    const inside = cell => { const r = cell.getBoundingClientRect(); return r.left >= box.left - 1 && r.right <= box.right + 1; };
+    return {scrolled: region.scrollLeft,
+            labels: [...table.querySelectorAll('tbody th')].map(inside),
+            hidden: [...table.querySelectorAll('td[data-key]')].filter(cell => !inside(cell)).length};
+}"""
+
+
+@pytest.mark.parametrize("table", ["t3", "t4"])
+def test_on_a_phone_the_labels_stay_in_view_while_the_figures_scroll(browser, pages, table):
+    with open_page(browser, pages["report"], PHONE) as page:
+        result = page.locator(f"#table-{table}").evaluate(STICKY)
+        hint = page.locator(f"#table-{table}").evaluate(
+            "t => getComputedStyle(t.closest('.table-wrap'), '::before').display"
+        )
+    assert result["scrolled"] > 100 and result["hidden"] > 0  # the figures did scroll out of view
+    assert result["labels"] and all(result["labels"])  # every row label is still in view
+    assert hint == "block"
+
+
+def test_on_a_wide_screen_there_is_no_scroll_hint(browser, pages):
+    with open_page(browser, pages["report"], DESKTOP) as page:
+        shown = page.eval_on_selector_all(".table-wrap", "ws => ws.map(w => getComputedStyle(w, '::before').display)")
+    assert set(shown) == {"none"}

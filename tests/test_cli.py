@@ -44,6 +44,19 @@ def test_breaking_a_figure_exits_1_naming_its_key(run, sample_values, write_data
     assert all({"code", "severity", "key", "message"} <= f.keys() for f in findings)
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_findings_in_json_carry_their_location_as_fields(run, sample_values, write_data, suffix):
+    sample_values["t3.granted.org_legal_service"] = "无"
+    result = run("validate", write_data(sample_values, f"d.{suffix}"), "--format", "json")
+    finding = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "E-cell")
+    where = {"sheet": "表三", "cell": "H7", "line": None} if suffix == "xlsx" else {"sheet": "", "cell": ""}
+    assert finding | where == finding
+    assert suffix == "xlsx" or finding["line"] == list(sample_values).index("t3.granted.org_legal_service") + 2
+    assert (finding["table"], finding["row_key"], finding["column_key"]) == ("t3", "granted", "org_legal_service")
+    assert (finding["variant"], finding["params"]["raw"]) == ("placeholder", "无")
+    assert finding["location"] in finding["message"]
+
+
 def test_text_in_a_figure_cell_fails_with_a_chinese_message(run, sample_values, write_data):
     sample_values["t3.granted.org_legal_service"] = "无"
     result = run("validate", write_data(sample_values, "d.xlsx"))
@@ -107,8 +120,9 @@ def test_force_writes_a_report_that_says_it_failed(run, sample_values, write_dat
     result = run(write_data(sample_values, "bad.csv"), "--force", "-o", "out")
     assert result.exit_code == 1
     page = BeautifulSoup((tmp_path / "out" / "bad.html").read_text(encoding="utf-8"), "html.parser")
-    first = page.body.find(string=True, recursive=True).strip() or page.body.get_text("\n", strip=True).splitlines()[0]
-    assert first.startswith("【本报告未通过数据校验，共 1 个错误，不得发布】")
+    first = page.main.get_text("\n", strip=True).splitlines()[0]  # the skip links before it are off screen
+    assert first == "【本报告未通过数据校验，共 1 个错误，不得发布】"
+    assert page.get_text().count(first) == 1  # the Word report's banner line is the page's own banner
     document = Document(str(tmp_path / "out" / "bad.docx"))
     assert document.paragraphs[0].text == "【本报告未通过数据校验，共 1 个错误，不得发布】"
 

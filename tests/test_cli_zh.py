@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,16 @@ def test_help_pages_are_chinese(zh):
     render_help = zh("render", "-h").output
     assert "[默认：docx,html]" in render_help and "[default:" not in render_help
     assert zh("--version").output.startswith("generate-report，版本 ")
+
+
+def test_importing_the_command_line_changes_nothing_in_click():
+    """The rebinding of click's gettext is installed by main(), never as a side effect of an import."""
+    code = (
+        "import gettext, click.core, click.types, generator.cli.main; "
+        "print(click.core._ is gettext.gettext and click.types._ is gettext.gettext)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True"
 
 
 def test_unknown_messages_stay_english():

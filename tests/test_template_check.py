@@ -56,16 +56,19 @@ def test_misspelt_variable_in_word_is_named_with_its_place(run, city, tmp_path):
 
 def test_misspelt_variable_in_html_names_the_line(run, city):
     html = city / "report.html.j2"
-    html.write_text(html.read_text(encoding="utf-8").replace("headings.t4 }}", "headings.t5 }}"), encoding="utf-8")
+    html.write_text(
+        html.read_text(encoding="utf-8").replace("{{ meta.title }}</title>", "{{ meta.titel }}</title>"),
+        encoding="utf-8",
+    )
     result = run("check-template", city / "report.html.j2")
     assert result.exit_code == 1
-    (line,) = lines_with(html, "headings.t5")
-    assert f"模板 report.html.j2 第 {line} 行：未知的变量“headings.t5”，是否应为“headings.t4”？" in result.stdout
+    (line,) = lines_with(html, "meta.titel")
+    assert f"模板 report.html.j2 第 {line} 行：未知的变量“meta.titel”，是否应为“meta.title”？" in result.stdout
 
 
 def test_syntax_error_is_reported_not_raised(run, city):
     html = city / "report.html.j2"
-    html.write_text(html.read_text(encoding="utf-8").replace("{% endblock %}", "{% endblok %}", 1), encoding="utf-8")
+    html.write_text(html.read_text(encoding="utf-8").replace("{% endif %}", "{% endiff %}", 1), encoding="utf-8")
     result = run("check-template", city)
     assert result.exit_code == 1
     assert result.stdout.startswith("模板 report.html.j2 第 ")
@@ -75,7 +78,8 @@ def test_syntax_error_is_reported_not_raised(run, city):
 def test_attribute_escape_is_refused_before_and_during_render(run, city, tmp_path):
     html = city / "report.html.j2"
     html.write_text(
-        html.read_text(encoding="utf-8").replace("<main>", "<main>{{ ''.__class__.__mro__ }}"), encoding="utf-8"
+        html.read_text(encoding="utf-8").replace('<main id="content">', "<main>{{ ''.__class__.__mro__ }}"),
+        encoding="utf-8",
     )
     result = run("check-template", city)
     assert result.exit_code == 1

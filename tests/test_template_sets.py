@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import sys
@@ -11,11 +12,15 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, SAMPLE_CSV
 from docx import Document
+from docx.text.paragraph import Paragraph
 from textdump import docx_lines, html_lines
 
 from generator import TemplateError, load, render, validate
+from generator.format import schema
+from generator.format.filters import num
 from generator.jinja.sets import builtin_templates_dir, find_template_set, shipped_sets
-from generator.render.check import check_template_set, template_variables
+from generator.render.check import template_variables
+from generator.render.set_check import check_template_set
 
 sys.path.insert(0, str(ROOT / "tools"))
 from build_docx_template import PREFACE_DEFAULT, PREFACE_DEPARTMENT  # noqa: E402
@@ -40,7 +45,7 @@ def test_every_variable_the_shipped_templates_use_is_known():
     # The same resolver that rejects a typo accepts each of these; spot-check that the lists are real.
     variables = template_variables(find_template_set("default"))
     assert "t3.carried_forward.org_other" in variables["report.docx"]
-    assert {"meta.title", "tables.t3", "narrative.problems"} <= variables["report.html.j2"]
+    assert {"meta.title", "validation.failed", "document.body"} <= variables["report.html.j2"]
 
 
 def test_unknown_set_names_the_shipped_ones(tmp_path, monkeypatch):
@@ -61,12 +66,13 @@ def test_a_partial_set_falls_back_to_default(tmp_path):
     (mine / "report.html.j2").write_text(
         (default / "report.html.j2")
         .read_text(encoding="utf-8")
-        .replace("{{ meta.title }}</h1>", "{{ meta.title }}（草稿）</h1>"),
+        .replace("{{ meta.title }}</title>", "{{ meta.title }}（草稿）</title>"),
         encoding="utf-8",
     )
     outputs = rendered(SAMPLE_CSV, str(mine))
     page = BeautifulSoup(outputs["html"], "html.parser")
-    assert page.h1.get_text().endswith("（草稿）")
+    assert page.title.get_text().endswith("（草稿）")
+    assert page.h1.get_text() == "孟州市人民政府2023年政府信息公开工作年度报告"  # the body still comes from Word
     assert "border-collapse" in page.style.get_text()  # style.css came from default
     assert docx_lines(outputs["docx"]) == docx_lines(rendered(SAMPLE_CSV)["docx"])  # report.docx too
 
@@ -96,41 +102,63 @@ def test_word_and_html_carry_the_same_preface(name, preface):
 
 
 def test_new_template_edited_in_word_renders_the_change(run, tmp_path):
-    result = run("new-template", "jiaozuo", "-o", "city")
+    result = run("new-template", "测试市")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "city").iterdir()) == [
+    folder = tmp_path / "templates" / "测试市"
+    assert sorted(p.name for p in folder.iterdir()) == [
         "manifest.toml",
         "report.docx",
         "report.html.j2",
         "style.css",
         "模板说明.md",
     ]
-    guide = (tmp_path / "city" / "模板说明.md").read_text(encoding="utf-8")
+    guide = (folder / "模板说明.md").read_text(encoding="utf-8")
     assert "| `{{ t3.new_received.total }}` | 一、本年新收政府信息公开申请数量·总计（整数（件/个）） |" in guide
     assert "| `cn_date` |" in guide
 
-    # As Word would save it: edit the copied template with python-docx.
-    path = tmp_path / "city" / "report.docx"
+    # As Word would save it: edit the copied template with python-docx — the preface, the signature, and a new
+    # paragraph after section 六 that quotes a figure.
+    path = folder / "report.docx"
     document = Document(str(path))
     preface = next(p for p in document.paragraphs if p.text.startswith("本报告根据"))
-    preface.runs[0].text = preface.runs[0].text.replace("六个部分。", "六个部分。焦作市政务公开办公室汇总编制。")
+    preface.runs[0].text = preface.runs[0].text.replace("六个部分。", "六个部分。测试市政务公开办公室汇总编制。")
     signature = next(p for p in document.paragraphs if p.text == "{{ meta.body }}")
-    signature.runs[0].text = "焦作市人民政府办公室"
+    signature.runs[0].text = "测试市人民政府办公室"
+    other_loop_end = [p for p in document.paragraphs if p.text == "{%p endfor %}"][-1]
+    added = copy.deepcopy(preface._p)
+    other_loop_end._p.addnext(added)
+    added_paragraph = Paragraph(added, preface._parent)
+    for run_ in added_paragraph.runs[1:]:
+        run_._r.getparent().remove(run_._r)
+    added_paragraph.runs[0].text = "本年度新收申请{{ t3.new_received.total }}件，均已按期答复。"
     document.save(str(path))
 
-    assert run("check-template", "city").exit_code == 0
-    result = run(SAMPLE_CSV, "--template", "city", "-o", "out")
+    assert run("check-template", folder).exit_code == 0
+    result = run(SAMPLE_CSV, "--template", "测试市", "-o", "out")
     assert result.exit_code == 0, result.output
     mine = docx_lines((tmp_path / "out" / "mengzhou-2023.docx").read_bytes())
     ours = docx_lines(rendered(SAMPLE_CSV)["docx"])
+    new_preface = next(line for line in mine if "测试市政务公开办公室汇总编制" in line)
     assert [line for line in mine if line not in ours] == [
-        next(line for line in mine if "焦作市政务公开办公室汇总编制" in line),
-        "Report Signature: 焦作市人民政府办公室",
+        new_preface,
+        "Normal: 本年度新收申请146件，均已按期答复。",
+        "Report Signature: 测试市人民政府办公室",
     ]
-    assert len(mine) == len(ours)
-    assert html_lines((tmp_path / "out" / "mengzhou-2023.html").read_text(encoding="utf-8")) == html_lines(
-        rendered(SAMPLE_CSV)["html"].decode("utf-8")
-    )
+    html = (tmp_path / "out" / "mengzhou-2023.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    texts = [p.get_text() for p in page.find_all("p")]
+    assert new_preface.split(": ", 1)[1] in texts
+    assert "本年度新收申请146件，均已按期答复。" in texts
+    assert "测试市人民政府办公室" in texts and "孟州市人民政府" not in texts
+    # The new sentence sits in section 六, before the signature, as in Word.
+    other = page.find("h2", id="other").parent
+    assert [p.get_text() for p in other.find_all("p")][-2:] == [
+        "本年度新收申请146件，均已按期答复。",
+        "测试市人民政府办公室",
+    ]
+    data = load(SAMPLE_CSV)
+    for key in schema.figures():
+        assert page.find("td", attrs={"data-key": key}).get_text() == num(data.figures[key]), key
 
 
 def test_new_template_refuses_to_overwrite(run):

@@ -366,7 +366,7 @@ CORE_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
 xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
 xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-<dc:title>{{{{ meta.title }}}}</dc:title><dc:subject>{{{{ document.subject }}}}</dc:subject>\
+<dc:title>{{{{ meta.title }}}}</dc:title><dc:subject>{{{{ properties.subject }}}}</dc:subject>\
 <dc:creator>{{{{ meta.body }}}}</dc:creator><cp:keywords>政府信息公开</cp:keywords><dc:language>zh-CN</dc:language>\
 <cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{TEMPLATE_DATE}</dcterms:created>\
 <dcterms:modified xsi:type="dcterms:W3CDTF">{TEMPLATE_DATE}</dcterms:modified></cp:coreProperties>"""

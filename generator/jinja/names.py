@@ -34,13 +34,14 @@ class TemplateProblem:
 # listed in the guide `new-template` writes; render.context builds exactly these (tested).
 CONTEXT_NAMES: dict[str, str] = {
     "title_lines": "标题分行（按词意回行，GB/T 9704 7.3.3），如 [“孟州市人民政府”, “2023年政府信息公开工作年度报告”]",
-    "document.subject": "Word 文件属性“主题”：标题去掉机关名称，如“2023年政府信息公开工作年度报告”",
-    "document.date": "Word 文件的创建和修改日期：发布日期，未填写时为报告年度次年1月1日",
+    "properties.subject": "Word 文件属性“主题”：标题去掉机关名称，如“2023年政府信息公开工作年度报告”",
+    "properties.date": "Word 文件的创建和修改日期：发布日期，未填写时为报告年度次年1月1日",
     "headings.overview": "一级标题“一、总体情况”（headings.t2、t3、t4、problems、other 依次为二至六）",
     "overview": "总体情况五个小节的列表，每项有 heading（小标题）与 paragraphs（段落列表）",
     "tables.t3": "表格布局（网页模板用）：caption、head、body，每格有 tag、text、rowspan、colspan、scope",
     "validation.failed": "数据未通过校验时为真（仅在 --force 时出现）；validation.banner 为提示语",
     "placeholder": "未填写的部分显示的文字【本节未填写】",
+    "document.body": "网页模板用：由 Word 模板 report.docx 生成的整篇正文（标题、各部分、三张统计表）",
 }
 
 

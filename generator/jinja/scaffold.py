@@ -39,9 +39,9 @@ def guide_text(name: str, source: str, folder: Path) -> str:
 
 | 文件 | 用途 |
 |---|---|
-| `{DOCX_TEMPLATE}` | Word 模板：用 Word 或 WPS 打开编辑，另存时仍选 .docx |
-| `{HTML_TEMPLATE}` | 网页模板（Jinja2 语法） |
-| `{STYLE_SHEET}` | 网页样式，会内嵌进生成的网页 |
+| `{DOCX_TEMPLATE}` | 报告的文字和结构：用 Word 或 WPS 打开编辑，另存时仍选 .docx。Word、网页、PDF 三种报告都由它生成 |
+| `{HTML_TEMPLATE}` | 网页外框（Jinja2 语法）：网页标题、样式、草稿提示、跳转链接；正文由 `{DOCX_TEMPLATE}` 生成，一般不用改 |
+| `{STYLE_SHEET}` | 网页样式，会内嵌进生成的网页；Word 中每个段落样式对应一个 CSS 类（如“Report Signature”对应 `.report-signature`） |
 | `{MANIFEST}` | 名称、说明、机关类型；以及数据中某部分正文未填写时使用的“标准表述” |
 
 只保留需要修改的文件即可：删掉的文件会自动使用内置的 default 模板。
@@ -60,9 +60,13 @@ def guide_text(name: str, source: str, folder: Path) -> str:
 - 修改标签时，先删除整个标签，再一次性重新输入；不要只改其中几个字母，也不要给标签的一部分设置不同格式：
   Word 可能把标签拆到几段格式中（`check-template` 会提示“被 Word 拆分”）。
 - 表格中按行重复必须写成 `{{%tr for … %}}` … `{{%tr endfor %}}`。
-- 标签之外的文字（前言、落款、固定说明）可以随意修改、增删。
-- Word 模板只管 Word（和由它转成的 PDF）；网页版来自 `{HTML_TEMPLATE}`。前言、落款等改动要在网页上也出现，
-  请在 `{HTML_TEMPLATE}` 中做同样的修改（用文本编辑器打开，改 `{{% block preface %}}`、`{{% block signature %}}` 中的文字）。
+- 标签之外的文字（前言、落款、固定说明）可以随意修改、增删；也可以新加段落，并在其中引用数字，
+  如 `本年度新收申请{{{{ t3.new_received.total }}}}件`。
+- 在 Word 中做的修改同时出现在 Word、网页和 PDF 报告中：网页正文就是由生成的 Word 报告转换而来的。
+  标题样式对应网页的各级标题（标题 1 为“一、”级，标题 2 为“（一）”级，标题 3 为下一级），项目符号和编号
+  成为网页列表，加粗、换行照样保留；图片（如单位标志）嵌入网页，请在 Word 中右键图片“编辑替代文字”，
+  读屏软件靠它说明图片内容。文本框、公式、图表、脚注、页眉页脚中的文字无法搬到网页上，
+  `check-template` 会逐段指出（提示不影响生成）。
 - 模板在沙箱中运行：只能使用下列变量和过滤器，不能调用程序内部的属性（如 `__class__`）。
 
 ## 正文中引用数字

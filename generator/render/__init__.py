@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from generator.checks.findings import ValidationReport
 from generator.exceptions import GenerateReportError, InvalidDataError, TemplateError
 from generator.format.model import ReportData
-from generator.jinja.environment import make_environment
 from generator.jinja.sets import (
     DOCX_TEMPLATE,
     TemplateSet,
@@ -18,11 +16,11 @@ from generator.jinja.sets import (
     load_template_set,
     set_for_body_kind,
 )
-from generator.render.check import check_template_set
 from generator.render.context import build_context
-from generator.render.docx import render_docx
-from generator.render.html import render_html
+from generator.render.docx import document_environment, render_docx, zip_members
+from generator.render.html import render_html, uses_word_body
 from generator.render.pdf import docx_to_pdf
+from generator.render.set_check import check_template_set
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request
@@ -39,12 +37,6 @@ def ensure_template_ok(template_set: TemplateSet) -> None:
 def _blocking_problems(folders: tuple[Path, ...], signature: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     """Checked once per process for as long as the set's files are unchanged (`signature`)."""
     return tuple(p.describe() for p in check_template_set(load_template_set(folders[0])) if p.blocking)
-
-
-@cache
-def document_environment() -> Any:
-    """The one environment Word templates are compiled in, shared by every report of the process."""
-    return make_environment()
 
 
 def choose_template(data: ReportData, template: str | TemplateSet | None) -> TemplateSet:
@@ -76,10 +68,13 @@ def render(
     ensure_template_ok(template_set)
     context = build_context(data, report, template_set.standard_paragraphs)
     outputs: dict[str, bytes] = {}
+    page_from_word = "html" in formats and uses_word_body(template_set)
+    word = None
+    if "docx" in formats or "pdf" in formats or page_from_word:  # the PDF and the page come from the Word report
+        word = render_docx(template_set.file(DOCX_TEMPLATE), context, document_environment())
+        outputs["docx"] = zip_members(word)
     if "html" in formats:
-        outputs["html"] = render_html(template_set, context)
-    if "docx" in formats or "pdf" in formats:  # the PDF is the Word report converted
-        outputs["docx"] = render_docx(template_set.file(DOCX_TEMPLATE), context, document_environment())
+        outputs["html"] = render_html(template_set, context, word if page_from_word else None)
     if "pdf" in formats:
         outputs["pdf"] = docx_to_pdf(outputs["docx"])
     return {fmt: outputs[fmt] for fmt in formats}

@@ -44,7 +44,7 @@ def probe_context() -> dict[str, Any]:
 # --- Word templates ---------------------------------------------------------------------------
 
 
-def _docx_paragraphs(document: Any) -> Iterator[tuple[str, Any]]:
+def docx_paragraphs(document: Any) -> Iterator[tuple[str, Any]]:
     """(place, paragraph) for every paragraph: body by number, table cells by table/row/cell, headers, footers."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -126,7 +126,7 @@ def check_docx(path: Path) -> list[TemplateProblem]:
         return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{type(err).__name__}）")]
     problems: list[TemplateProblem] = []
     places: list[tuple[str, str]] = []
-    for place, paragraph in _docx_paragraphs(document):
+    for place, paragraph in docx_paragraphs(document):
         text = paragraph.text
         if not any(marker in text for marker in ("{{", "{%", "{#")):
             continue
@@ -213,12 +213,3 @@ def check_manifest(template_set: TemplateSet) -> list[TemplateProblem]:
             continue
         problems += [TemplateProblem(MANIFEST, where, message) for message in quote_problems(str(text))]
     return problems
-
-
-def check_template_set(template_set: TemplateSet) -> list[TemplateProblem]:
-    """Every problem of the set's HTML and Word templates (as found through the loader chain) and its manifest."""
-    return (
-        check_html(template_set.file(HTML_TEMPLATE), template_set)
-        + check_docx(template_set.file(DOCX_TEMPLATE))
-        + check_manifest(template_set)
-    )

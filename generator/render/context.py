@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.checks.findings import ValidationReport
 from generator.checks.quotes import expand_narrative, quote_values
 from generator.format import schema
@@ -61,7 +63,7 @@ def _table(grid_key: str, figures: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def document_properties(data: ReportData, title: str) -> SimpleNamespace:
+def file_properties(data: ReportData, title: str) -> SimpleNamespace:
     """The Word file's subject (the title less the body's name) and its date: the issue date, else the first
     day after the period reported on, so the same data always gives the same file."""
     year = data.year
@@ -87,7 +89,7 @@ def build_context(data: ReportData, report: ValidationReport, standard: Mapping[
         **vars(nest(values)),
         **vars(nest(narrative)),
         "title_lines": title_lines(values["meta.title"], data.body),
-        "document": document_properties(data, values["meta.title"]),
+        "properties": file_properties(data, values["meta.title"]),
         "headings": SimpleNamespace(**schema.HEADINGS),
         "overview": overview,
         "tables": {key: _table(key, figures) for key in schema.grids()},
@@ -98,4 +100,5 @@ def build_context(data: ReportData, report: ValidationReport, standard: Mapping[
             warnings=[f.message for f in report.warnings],
         ),
         "placeholder": PLACEHOLDER,
+        "document": SimpleNamespace(body=Markup("")),  # the page body, made from the Word report (render.html)
     }

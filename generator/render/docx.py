@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.render.layout import typeset_body
 
@@ -36,10 +37,10 @@ BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
 
 
 def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[tuple[str, bytes]]:
-    """The body typeset (render.layout) and the core properties dated as the report (context `document.date`)."""
+    """The body typeset (render.layout) and the core properties dated as the report (context `properties.date`)."""
     styles = dict(members).get("word/styles.xml", b"").decode("utf-8", "replace")
     size = BODY_SIZE.search(styles)
-    date = getattr(context.get("document"), "date", "")
+    date = getattr(context.get("properties"), "date", "")
     finished = []
     for name, data in members:
         if name == "word/document.xml":
@@ -50,11 +51,18 @@ def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[t
     return finished
 
 
+@cache
+def document_environment() -> Environment:
+    """The one environment Word templates are compiled in, shared by every report of the process."""
+    return make_environment()
+
+
 def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
     return TemplateError(describe_template_error(name, err, source))
 
 
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
+def zip_members(members: list[tuple[str, bytes]]) -> bytes:
+    """A .docx from its members: fixed order and timestamps, so the same input gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
@@ -76,7 +84,8 @@ class CompiledDocx:
     needs_tree: bool = False
     helper: Any = None  # a DocxTemplate, for its post-render clean-up (resolve_listing)
 
-    def render(self, context: dict[str, Any], env: Environment) -> bytes:
+    def render(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
+        """The filled document's zip members, in order (the web page is made from them too)."""
         try:
             if self.needs_tree:
                 return self._render_with_docxtpl(context, env)
@@ -84,7 +93,7 @@ class CompiledDocx:
             for name, data in self.members:
                 template = self.parts.get(name)
                 members.append((name, self._fill(template, context) if template else data))
-            return _zip(_finish(members, context))
+            return _finish(members, context)
         except (JinjaTemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as err:
             raise _template_error(self.name, err) from err
 
@@ -96,7 +105,7 @@ class CompiledDocx:
             xml = str(self.helper.resolve_listing(xml))
         return xml.encode("utf-8")
 
-    def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> bytes:
+    def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
         from docxtpl import DocxTemplate
 
         template = DocxTemplate(io.BytesIO(self.blob))
@@ -104,7 +113,7 @@ class CompiledDocx:
         saved = io.BytesIO()
         template.save(saved)
         with zipfile.ZipFile(saved) as archive:
-            return _zip(_finish([(info.filename, archive.read(info)) for info in archive.infolist()], context))
+            return _finish([(info.filename, archive.read(info)) for info in archive.infolist()], context)
 
 
 @lru_cache(maxsize=16)
@@ -146,6 +155,7 @@ def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:
     return _compile(str(path.resolve()), stat.st_mtime_ns, stat.st_size, env)
 
 
-def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> bytes:
-    """Fill the Word template with `context`; any template problem becomes a one-line TemplateError."""
+def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
+    """Fill the Word template with `context`: the document's members (zip them with zip_members); any template
+    problem becomes a one-line TemplateError."""
     return compile_docx(template_path, env).render(context, env)

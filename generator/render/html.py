@@ -1,18 +1,31 @@
-"""The HTML report: one standalone page (CSS inlined, no external requests) from a Jinja template."""
+"""The HTML report: one standalone page (CSS inlined, no external requests).
+
+The page shell (report.html.j2: <head>, metadata, stylesheet, draft banner, skip links) places the body made
+from the rendered Word document (`document.body`), so whatever the user changed in Word reaches the page. An
+older set whose report.html.j2 writes the whole body itself is used as it is (check-template warns).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SecurityError
+from markupsafe import Markup
 
 from generator.exceptions import TemplateError
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
+from generator.jinja.names import used_variables
 from generator.jinja.sets import HTML_TEMPLATE, TemplateSet
+from generator.render.check import html_sources
+from generator.render.word_html import word_body_html
+from generator.render.word_parts import WordParts
+
+WORD_BODY = "document.body"
 
 
 @lru_cache(maxsize=16)
@@ -21,7 +34,31 @@ def _compiled(template_set: TemplateSet, signature: tuple[tuple[str, int], ...])
     return make_environment(template_set.html_loader()).get_template(HTML_TEMPLATE)
 
 
-def render_html(template_set: TemplateSet, context: dict[str, Any]) -> bytes:
+@lru_cache(maxsize=16)
+def _uses_word_body(template_set: TemplateSet, signature: tuple[tuple[str, int], ...]) -> bool:
+    sources, _ = html_sources(template_set.file(HTML_TEMPLATE), template_set)
+    found = set()
+    for source in sources.values():
+        try:
+            found |= used_variables(source)
+        except JinjaTemplateError:
+            continue  # the template check reports it
+    return WORD_BODY in found
+
+
+def uses_word_body(template_set: TemplateSet) -> bool:
+    """Whether the set's page is made from its Word template (every set made since the page shell exists)."""
+    return _uses_word_body(template_set, template_set.signature())
+
+
+def render_html(
+    template_set: TemplateSet, context: dict[str, Any], word: list[tuple[str, bytes]] | None = None
+) -> bytes:
+    """The page; `word` is the rendered Word report's members, from which the body is made."""
+    if word is not None:
+        banner = context["validation"].banner
+        body = word_body_html(WordParts(dict(word)), context["meta"].title, frozenset({banner} if banner else ()))
+        context = {**context, "document": SimpleNamespace(body=Markup(body))}
     try:
         return _compiled(template_set, template_set.signature()).render(context).encode("utf-8")
     except (JinjaTemplateError, SecurityError) as err:

@@ -12,7 +12,8 @@ from generator.cli.options import EXIT_FINDINGS, EXIT_OK, run
 from generator.cli.zh import ZhCommand
 from generator.jinja.scaffold import GUIDE
 from generator.jinja.sets import find_template_set
-from generator.render.check import check_template_set, template_variables
+from generator.render.check import template_variables
+from generator.render.set_check import check_template_set
 
 
 @click.command(cls=ZhCommand, name="new-template", short_help="复制一套模板，改成本地的前言、落款、版式。")
@@ -70,7 +71,7 @@ def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
             verdict = "未通过" if problems else "通过"
             advice = sum(not p.blocking for p in problems)
             if advice:  # rendering tolerates these, but the next edit in Word may not
-                verdict += f"（其中 {advice} 条“提示”不影响生成，但 Word 再次编辑时容易出错，建议修正）"
+                verdict += f"（其中 {advice} 条“提示”不影响生成，建议修正）"
             counts = "，".join(f"{name} 用到 {len(names)} 个变量" for name, names in variables.items())
             click.echo(f"模板检查{verdict}：{template_set.folder}（{len(problems)} 个问题；{counts}）。")
         return EXIT_FINDINGS if problems else EXIT_OK

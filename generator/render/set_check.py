@@ -1,0 +1,21 @@
+"""The whole check of a template set, as check-template prints it and as every render runs it first."""
+
+from __future__ import annotations
+
+from generator.jinja.names import TemplateProblem
+from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, TemplateSet
+from generator.render.check import check_docx, check_html, check_manifest
+from generator.render.word_check import page_problems, uncarried_problems
+
+
+def check_template_set(template_set: TemplateSet) -> list[TemplateProblem]:
+    """Every problem of the set's HTML and Word templates (as found through the loader chain) and its manifest;
+    then, as advice, what of the Word template will not reach the web page."""
+    problems = (
+        check_html(template_set.file(HTML_TEMPLATE), template_set)
+        + check_docx(template_set.file(DOCX_TEMPLATE))
+        + check_manifest(template_set)
+    )
+    if any(p.blocking for p in problems):
+        return problems  # the page cannot be made to compare it while the templates are broken
+    return problems + uncarried_problems(template_set.file(DOCX_TEMPLATE)) + page_problems(template_set)

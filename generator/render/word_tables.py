@@ -1,0 +1,165 @@
+"""Word tables as HTML tables with their real merged cells; the three statistics tables with caption, thead,
+th scope and each figure's key, as the official layout (schema.grids()) describes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from generator.format import schema
+from generator.format.grid import Grid, GridCell
+from generator.render.word_inline import paragraph_inline
+from generator.render.word_parts import W, WordParts
+
+# Table 四's one row of figures has no label in the official layout; the page adds a row header (and an empty
+# corner above it) so that the row is named and its label column can stay in view while the figures scroll.
+T4_ROW_HEADER = "件数"
+
+
+@dataclass
+class WordCell:
+    """A cell of a Word table at its top-left grid position, with the rows and columns it covers."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    element: Any
+
+
+def _val(element: Any, path: str) -> str | None:
+    found = element.find(path)
+    return None if found is None else found.get(f"{W}val")
+
+
+def word_cells(table: Any) -> tuple[list[WordCell], int, int]:
+    """The table's cells with spans resolved (gridSpan across, vMerge down), and its size."""
+    cells: list[WordCell] = []
+    open_down: dict[int, WordCell] = {}
+    rows = table.findall(f"{W}tr")
+    width = len(table.findall(f"{W}tblGrid/{W}gridCol"))
+    for r, tr in enumerate(rows):
+        col = int(_val(tr, f"{W}trPr/{W}gridBefore") or 0)
+        for tc in tr.iterchildren(f"{W}tc"):
+            properties = tc.find(f"{W}tcPr")
+            span, merge = 1, None
+            if properties is not None:
+                span = int(_val(properties, f"{W}gridSpan") or 1)
+                merge = properties.find(f"{W}vMerge")
+            if merge is not None and merge.get(f"{W}val") != "restart" and col in open_down:
+                open_down[col].rowspan += 1
+            else:
+                cell = WordCell(r, col, 1, span, tc)
+                cells.append(cell)
+                if merge is not None:
+                    open_down[col] = cell
+                else:
+                    open_down.pop(col, None)
+            col += span
+        width = max(width, col)
+    return cells, len(rows), width
+
+
+def cell_text(cell: WordCell) -> str:
+    """A statistics table cell's text: a figure or a label, plain (its runs' text nodes joined)."""
+    return "".join(cell.element.itertext(f"{W}t")).strip()
+
+
+def statistics_table(cells: list[WordCell], n_rows: int, n_cols: int) -> str | None:
+    """Which official table ("t2", "t3", "t4") a Word table is, by its exact shape of merged cells."""
+    shape = {(c.row, c.col, c.rowspan, c.colspan) for c in cells}
+    for key, grid in schema.grids().items():
+        if (grid.n_rows, grid.n_cols) == (n_rows, n_cols) and shape == {
+            (c.row, c.col, c.rowspan, c.colspan) for c in grid.cells
+        }:
+            return key
+    return None
+
+
+def _attrs(cell: GridCell | WordCell, extra: str = "") -> str:
+    spans = "".join(
+        f' {name}="{value}"' for name, value in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if value > 1
+    )
+    return spans + extra
+
+
+def _official_cell(spec: GridCell, text: str) -> str:
+    if spec.is_figure:
+        return f'<td{_attrs(spec)} data-key="{spec.key}">{escape(text)}</td>'
+    if spec.scope is None:  # table 三's corner: a note on how its columns add up, not a header of anything
+        return f'<td{_attrs(spec)} class="note">{escape(text)}</td>'
+    # Row labels name their column (c0, c1, c2): the style keeps each at its own place while figures scroll.
+    column = f' class="c{spec.col}"' if spec.scope in ("row", "rowgroup") else ""
+    return f'<th{_attrs(spec)} scope="{spec.scope}"{column}>{escape(text)}</th>'
+
+
+def _official_rows(key: str, grid: Grid, texts: dict[tuple[int, int], str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for row in grid.rows():
+        rows.append([_official_cell(spec, texts.get((spec.row, spec.col), spec.text)) for spec in row])
+    if key == "t4":
+        rows[0].insert(0, f'<td rowspan="{grid.head_rows}" class="corner c0"></td>')
+        rows[grid.head_rows].insert(0, f'<th scope="row" class="c0">{T4_ROW_HEADER}</th>')
+    return rows
+
+
+def _columns(key: str, grid: Grid) -> str:
+    """<colgroup>: the label columns by name (their widths are fixed so that they can stay in view)."""
+    labels = min(c.col for c in grid.figure_cells())
+    names = [f"c{i}" for i in range(labels)] + (["c0"] if key == "t4" else [])
+    figures = grid.n_cols - labels
+    return "<colgroup>" + "".join(f'<col class="{n}">' for n in names) + "<col>" * figures + "</colgroup>"
+
+
+def _groups(key: str, grid: Grid, rows: list[list[str]]) -> list[tuple[str, list[list[str]]]]:
+    """thead and tbody; table 二's four blocks each a tbody of its own, the first block's headings as thead."""
+    if grid.head_rows:
+        return [("thead", rows[: grid.head_rows]), ("tbody", rows[grid.head_rows :])]
+    starts = sorted({c.row for c in grid.cells if c.scope == "colgroup"}) + [grid.n_rows]
+    groups = [("thead", rows[: starts[0] + 2]), ("tbody", rows[starts[0] + 2 : starts[1]])]
+    groups += [("tbody", rows[a:b]) for a, b in zip(starts[1:], starts[2:], strict=False)]
+    return groups
+
+
+def official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
+    grid = schema.grids()[key]
+    parts = [  # the wrapper shows "scrolls sideways" on narrow screens (style.css), as text the page does not hold
+        '<div class="table-wrap">',
+        f'<div class="table-region" role="region" aria-labelledby="table-{key}-caption" tabindex="0">',
+        f'<table id="table-{key}" class="figures figures-{key}">',
+        f'<caption id="table-{key}-caption" class="visually-hidden">{escape(grid.caption)}</caption>',
+        _columns(key, grid),
+    ]
+    for part, rows in _groups(key, grid, _official_rows(key, grid, texts)):
+        parts.append(f"<{part}>")
+        parts += [f"<tr>{''.join(row)}</tr>" for row in rows]
+        parts.append(f"</{part}>")
+    parts += ["</table>", "</div>", "</div>"]
+    return "\n".join(parts)
+
+
+def table_html(parts: WordParts, table: Any, number: int) -> tuple[str, str | None]:
+    """(HTML, the official table's key or None) for one Word table; any other table keeps its own cells."""
+    cells, n_rows, n_cols = word_cells(table)
+    key = statistics_table(cells, n_rows, n_cols)
+    if key is not None:
+        return official_table_html(key, {(c.row, c.col): cell_text(c) for c in cells}), key
+    header_rows = {r for r, tr in enumerate(table.findall(f"{W}tr")) if tr.find(f"{W}trPr/{W}tblHeader") is not None}
+    out = [
+        '<div class="table-wrap">',
+        f'<div class="table-region" role="region" aria-label="表格 {number}" tabindex="0">',
+        '<table class="word-table">',
+    ]
+    by_row: dict[int, list[WordCell]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.row, []).append(cell)
+    for r in range(n_rows):
+        html_cells = []
+        for cell in by_row.get(r, []):
+            inner = "<br>".join(h for p in cell.element.iter(f"{W}p") if (h := paragraph_inline(parts, p)[0]))
+            tag, scope = ("th", ' scope="col"') if r in header_rows else ("td", "")
+            html_cells.append(f"<{tag}{_attrs(cell)}{scope}>{inner}</{tag}>")
+        out.append(f"<tr>{''.join(html_cells)}</tr>")
+    out += ["</table>", "</div>", "</div>"]
+    return "\n".join(out), None
