@@ -66,5 +66,5 @@ def body_text(pdf: bytes) -> str:
 
 
 def normalize(text: str) -> str:
-    """Spaces dropped; the non-breaking hyphen (U+2011) read as the hyphen Word's text shows."""
-    return re.sub(r"\s+", "", text).replace("\u2011", "-").replace("\u2010", "-")
+    """Spaces and word joiners dropped; the non-breaking hyphen (U+2011) read as the hyphen Word's text shows."""
+    return re.sub(r"[\s\u2060]+", "", text).replace("\u2011", "-").replace("\u2010", "-")

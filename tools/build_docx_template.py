@@ -108,7 +108,9 @@ def _set_lang(rpr) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)  # w:lang is the last child of rPr we ever write
-    lang.set(qn("w:val"), "zh-CN")  # the document's language (the PDF's /Lang), Latin text included
+    # Latin text (and so digits) in English: LibreOffice breaks a Chinese line anywhere, but keeps a number whole
+    # only under a Western language. The PDF's /Lang is set to the East-Asian one (render.pdf).
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 

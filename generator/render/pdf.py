@@ -142,8 +142,8 @@ def for_libreoffice(docx: bytes) -> bytes:
     A "lines and characters" grid narrower than the body face (28 characters of 16 pt in 156 mm) is set by
     Word as a compressed pitch; LibreOffice (7.x) instead gives each character two cells, halving the line.
     The copy keeps the line grid and states the compression as character spacing on the text that snaps to
-    the grid. Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice breaks after it, but
-    never after a plain hyphen followed by a digit (Unicode line breaking, LB25), so the copy has plain ones.
+    the grid. Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but
+    not after a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as archive:
@@ -169,6 +169,28 @@ def for_libreoffice(docx: bytes) -> bytes:
         for name, _ in members:
             archive.writestr(name, parts[name])
     return out.getvalue()
+
+
+EAST_ASIAN_LANGUAGE = re.compile(rb'<w:rPrDefault>.*?<w:lang\b[^>]*w:eastAsia="([A-Za-z]{2}-[A-Za-z]{2})"', re.DOTALL)
+PDF_LANGUAGE = re.compile(rb"/Lang\(([A-Za-z]{2}-[A-Za-z]{2})\)")
+
+
+def with_document_language(pdf: bytes, docx: bytes) -> bytes:
+    """The PDF's /Lang as the Word file's East-Asian language (zh-CN): LibreOffice writes the Western one. Same
+    length, replaced in place, so the cross-reference offsets stay right."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            found = EAST_ASIAN_LANGUAGE.search(archive.read("word/styles.xml"))
+    except (zipfile.BadZipFile, KeyError):
+        return pdf
+    if not found:
+        return pdf
+    start = pdf.find(b"/Type/Catalog")
+    end = pdf.find(b"endobj", start)
+    if start < 0 or end < 0:
+        return pdf
+    catalog = PDF_LANGUAGE.sub(lambda _: b"/Lang(" + found.group(1) + b")", pdf[start:end], count=1)
+    return pdf[:start] + catalog + pdf[end:]
 
 
 def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | None = None) -> bytes:
@@ -220,4 +242,4 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | No
             raise PdfConversionError(
                 f"LibreOffice 未能把 Word 报告转换为 PDF（退出码 {result.returncode}：{reason}）。"
             )
-        return target.read_bytes()
+        return with_document_language(target.read_bytes(), docx)
