@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from generator import load, render, validate
 from generator.format import schema
 from generator.readers.csv_long import read_values
-from generator.render.layout import text_width, title_lines
+from generator.render.layout import text_width, title_lines, typeset_body
 from generator.workbook.csvfile import long_csv
 
 DEPARTMENT_CSV = ROOT / "data_samples" / "shili-jiaotong-2023.csv"
@@ -227,3 +227,13 @@ def test_words_agree_with_headings_and_tables(reports):
     assert "1260" in table_two
     manifest = (ROOT / "templates" / "default" / "manifest.toml").read_text(encoding="utf-8")
     assert "|thousands" not in manifest  # the standard paragraphs quote figures as the tables print them
+
+
+def test_only_the_signature_block_is_touched(reports):
+    """typeset_body leaves a body without those styles byte for byte, and edits paragraphs in place."""
+    with zipfile.ZipFile(io.BytesIO(reports["short"][1])) as archive:
+        body = archive.read("word/document.xml")
+    plain = re.sub(rb'<w:pStyle w:val="Report(Signature|Date|Contact)"/>', b"", body)
+    assert typeset_body(plain) == plain
+    assert b"<w:p xmlns" not in body  # the edited paragraphs carry no copies of the root's declarations
+    assert typeset_body(body) == body  # already set: the same again

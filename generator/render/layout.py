@@ -212,29 +212,18 @@ class TextBlock:
         return self.width / self.pitch
 
 
-def text_block(document: object, body_half_points: int) -> TextBlock:
-    """From the last section of a parsed Word body: page width less margins, and the grid's character pitch
-    (the body size plus w:charSpace/4096 pt, as Word lays a "lines and characters" grid)."""
+def text_block(sect: object, body_half_points: int) -> TextBlock:
+    """From a section's properties: page width less margins, and the grid's character pitch (the body size plus
+    w:charSpace/4096 pt, as Word lays a "lines and characters" grid)."""
     from docx.oxml.ns import qn
 
-    sections = list(document.iter(qn("w:sectPr")))  # type: ignore[attr-defined]
-    sect = sections[-1]
-    page, margins, grid = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar")), sect.find(qn("w:docGrid"))
+    page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))  # type: ignore[attr-defined]
+    grid = sect.find(qn("w:docGrid"))  # type: ignore[attr-defined]
     width = int(page.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
     pitch = body_half_points * 10.0  # twips
     if grid is not None and grid.get(qn("w:type")) in ("linesAndChars", "snapToChars"):
         pitch += int(grid.get(qn("w:charSpace"), "0")) * 20 / 4096
     return TextBlock(width, pitch)
-
-
-def _paragraphs(document: object, style_id: str) -> list:
-    from docx.oxml.ns import qn
-
-    return [
-        p
-        for p in document.iter(qn("w:p"))  # type: ignore[attr-defined]
-        if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val == style_id
-    ]
 
 
 def _set_left(paragraph: object, chars: float, block: TextBlock) -> None:
@@ -243,7 +232,7 @@ def _set_left(paragraph: object, chars: float, block: TextBlock) -> None:
 
     ppr = paragraph.get_or_add_pPr()  # type: ignore[attr-defined]
     ind = ppr.get_or_add_ind()
-    for attr in ("w:right", "w:rightChars", "w:firstLine", "w:firstLineChars", "w:hanging", "w:hangingChars"):
+    for attr in ("w:right", "w:rightChars", "w:firstLine", "w:firstLineChars"):
         ind.set(qn(attr), "0")
     ind.set(qn("w:left"), str(round(chars * block.pitch)))
     ind.set(qn("w:leftChars"), str(round(chars * 100)))
@@ -275,27 +264,54 @@ def _keep_numbers_whole(paragraph: object) -> None:
             anchor = follow
 
 
+PARAGRAPH = re.compile(rb"<w:p\b[^>]*>(?:(?!<w:p\b).)*?</w:p>", re.DOTALL)  # <w:p>, never <w:pPr>
+SECTION = re.compile(rb"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>", re.DOTALL)
+ROOT = re.compile(rb"<w:document\b[^>]*>")
+DECLARATION = re.compile(rb'\s+xmlns(?::\w+)?="[^"]*"')
+
+
 def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     """The rendered body with the signature block set as GB/T 9704 7.3.5 asks and contact numbers kept whole.
-    Bodies without the signature, date or contact styles come back unchanged."""
-    ids = (SIGNATURE_STYLE_ID, DATE_STYLE_ID, CONTACT_STYLE_ID)
-    if not any(f'w:val="{style_id}"'.encode() in document_xml for style_id in ids):
+    Only those paragraphs (and the last section's page) are parsed; a body without them comes back unchanged."""
+    ids = {
+        style_id: f'<w:pStyle w:val="{style_id}"/>'.encode()
+        for style_id in (SIGNATURE_STYLE_ID, DATE_STYLE_ID, CONTACT_STYLE_ID)
+    }
+    root = ROOT.search(document_xml)
+    if root is None or not any(marker in document_xml for marker in ids.values()):
         return document_xml
     from docx.oxml import parse_xml
     from lxml import etree
 
-    document = parse_xml(document_xml)
-    signatures, dates = _paragraphs(document, SIGNATURE_STYLE_ID), _paragraphs(document, DATE_STYLE_ID)
-    if signatures and dates:
-        block = text_block(document, body_half_points)
-        placement = place(_text(signatures[0]), _text(dates[0]), block.chars)
-        if placement.signature_left is not None:
-            _set_left(signatures[0], placement.signature_left, block)
-        if placement.date_left is not None:
-            _set_left(dates[0], placement.date_left, block)
-    for paragraph in _paragraphs(document, CONTACT_STYLE_ID):
+    def parse(snippet: bytes) -> object:
+        return parse_xml(root.group(0) + snippet + b"</w:document>")[0]
+
+    found = {sid: [m for m in PARAGRAPH.finditer(document_xml) if marker in m.group(0)] for sid, marker in ids.items()}
+    edited: dict[tuple[int, int], object] = {}
+    signatures, dates = found[SIGNATURE_STYLE_ID], found[DATE_STYLE_ID]
+    sections = SECTION.findall(document_xml)
+    if signatures and dates and sections:
+        block = text_block(parse(sections[-1]), body_half_points)
+        signature, date = parse(signatures[0].group(0)), parse(dates[0].group(0))
+        placement = place(_text(signature), _text(date), block.chars)
+        for match, paragraph, left in (
+            (signatures[0], signature, placement.signature_left),
+            (dates[0], date, placement.date_left),
+        ):
+            if left is not None:
+                _set_left(paragraph, left, block)
+                edited[match.span()] = paragraph
+    for match in found[CONTACT_STYLE_ID]:
+        paragraph = parse(match.group(0))
         _keep_numbers_whole(paragraph)
-    return bytes(etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+        edited[match.span()] = paragraph
+    out, position = [], 0
+    for (start, end), paragraph in sorted(edited.items(), key=lambda item: item[0]):
+        xml = etree.tostring(paragraph, encoding="UTF-8").split(b"?>", 1)[-1].lstrip()
+        head, rest = xml.split(b">", 1)  # the root declares every prefix already: no copies on the paragraph
+        out += [document_xml[position:start], DECLARATION.sub(b"", head) + b">" + rest]
+        position = end
+    return b"".join([*out, document_xml[position:]])
 
 
 def _text(paragraph: object) -> str:
