@@ -15,7 +15,7 @@ from generator.exceptions import GenerateReportError, InputError
 from generator.format import schema
 from generator.format.model import ReportData
 from generator.readers import load
-from generator.render.output import write_atomically
+from generator.render.output import OutputFolder
 from generator.workbook.writer import write_workbook
 
 BREAKDOWN_SHEET = "分单位明细"
@@ -89,13 +89,21 @@ def is_total_workbook(path: Path) -> bool:
 
 
 def aggregate_files(
-    paths: Sequence[Path], out: Path, body: str, year: int | None = None
+    paths: Sequence[Path], out: Path, body: str, year: int | None = None, overwrite: bool = False
 ) -> tuple[list[ReportData], list[tuple[str, str, bool]], ValidationReport]:
     """Sum the valid inputs into the workbook `out` (written atomically); returns (included, excluded, report).
 
     Each left-out input comes with its reason and whether it is a problem (unreadable, invalid, a second copy with
     other figures) or expected (another year than --year, an identical copy, an earlier total).
     """
+    with OutputFolder(out.parent, overwrite) as folder:
+        folder.check([out.name])  # before the long part: a total someone edited is not silently replaced
+        return _aggregate(paths, out, body, year, folder)
+
+
+def _aggregate(
+    paths: Sequence[Path], out: Path, body: str, year: int | None, folder: OutputFolder
+) -> tuple[list[ReportData], list[tuple[str, str, bool]], ValidationReport]:
     included: list[ReportData] = []
     excluded: list[tuple[str, str, bool]] = []
     first_of: dict[tuple[str, int | None], ReportData] = {}
@@ -127,9 +135,9 @@ def aggregate_files(
             first_of[(data.body, data.year)] = data
             included.append(data)
     values = summed_values(included, body, year)
-    with tempfile.TemporaryDirectory() as folder:
-        draft = Path(folder) / out.name
+    with tempfile.TemporaryDirectory() as scratch:
+        draft = Path(scratch) / out.name
         draft.write_bytes(write_workbook(values))
         write_breakdown(draft, included)
-        write_atomically(out, draft.read_bytes())
+        folder.write({out.name: draft.read_bytes()}, check=False)
     return included, excluded, validate(load(out))

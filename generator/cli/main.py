@@ -24,12 +24,14 @@ from generator.cli.options import (
     formats_option,
     load_previous,
     output_folder_option,
+    overwrite_option,
     parse_formats,
     previous_option,
     print_findings,
     run,
     strict_option,
     template_option,
+    waiting_notice,
 )
 from generator.cli.schema import schema_command
 from generator.cli.zh import VERSION_HELP, VERSION_MESSAGE, ZhGroup, mistyped_command
@@ -75,10 +77,18 @@ def cli() -> None:
 @formats_option
 @template_option
 @force_option
+@overwrite_option
 @strict_option
 @previous_option
 def render(
-    data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool, previous: Path | None
+    data: Path,
+    outdir: Path,
+    formats: str,
+    template: str | None,
+    force: bool,
+    overwrite: bool,
+    strict: bool,
+    previous: Path | None,
 ) -> None:
     """校验 DATA（.xlsx 或 .csv）并生成报告：输出文件夹（-o）中的 <数据文件名>.docx 与 .html（及 .pdf）。"""
     chosen = parse_formats(formats)
@@ -95,7 +105,7 @@ def render(
         except InvalidDataError:
             click.echo("未生成报告：请先改正以上错误（或用 --force 强制生成）。", err=True)
             return code
-        for path in write_outputs(outdir, data.stem, outputs):
+        for path in write_outputs(outdir, data.stem, outputs, overwrite, waiting_notice(outdir)):
             click.echo(f"已生成：{path}")
         return code
 
