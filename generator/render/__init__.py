@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.checks.findings import ValidationReport
 from generator.exceptions import GenerateReportError, InvalidDataError, TemplateError
 from generator.format.model import ReportData
 from generator.jinja.environment import make_environment
+from generator.jinja.errors import describe_template_error
+from generator.jinja.limits import render_budget
 from generator.jinja.sets import (
     DOCX_TEMPLATE,
+    HTML_TEMPLATE,
     TemplateSet,
     find_template_set,
     load_template_set,
@@ -47,6 +52,19 @@ def document_environment() -> Any:
     return make_environment()
 
 
+def bounded(name: str, produce: Callable[[], bytes]) -> bytes:
+    """A template's output, or one Chinese line naming it: whatever the template does with the data (a division
+    by a figure that is 0, a loop beyond the budget) stops this report, never the program or a batch."""
+    try:
+        return produce()
+    except GenerateReportError:
+        raise
+    except RecursionError as err:
+        raise TemplateError(f"模板 {name}：宏或循环递归过深，已停止") from err
+    except (JinjaTemplateError, ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as err:
+        raise TemplateError(describe_template_error(name, err)) from err
+
+
 def choose_template(data: ReportData, template: str | TemplateSet | None) -> TemplateSet:
     """The named set; with no choice made, the shipped set for this kind of body (政府 / 部门)."""
     if isinstance(template, TemplateSet):
@@ -76,10 +94,14 @@ def render(
     ensure_template_ok(template_set)
     context = build_context(data, report, template_set.standard_paragraphs)
     outputs: dict[str, bytes] = {}
-    if "html" in formats:
-        outputs["html"] = render_html(template_set, context)
-    if "docx" in formats or "pdf" in formats:  # the PDF is the Word report converted
-        outputs["docx"] = render_docx(template_set.file(DOCX_TEMPLATE), context, document_environment())
+    with render_budget():  # one report's templates share one budget of time, loop passes and output
+        if "html" in formats:
+            outputs["html"] = bounded(HTML_TEMPLATE, lambda: render_html(template_set, context))
+        if "docx" in formats or "pdf" in formats:  # the PDF is the Word report converted
+            docx_template = template_set.file(DOCX_TEMPLATE)
+            outputs["docx"] = bounded(
+                DOCX_TEMPLATE, lambda: render_docx(docx_template, context, document_environment())
+            )
     if "pdf" in formats:
         outputs["pdf"] = docx_to_pdf(outputs["docx"])
     return {fmt: outputs[fmt] for fmt in formats}
