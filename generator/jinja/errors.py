@@ -4,6 +4,7 @@ Jinja's and Python's own wording translated ("Encountered unknown tag '未完'."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
@@ -86,6 +87,22 @@ def near(source: str, lineno: int | None) -> str:
     index = (lineno or 0) - 1
     text = re.sub(r"<[^>]+>", "", lines[index]).strip() if 0 <= index < len(lines) else ""
     return f"，「{text[:60]}」" if text else ""
+
+
+TEMPLATE_SUFFIXES = (".j2", ".html", ".htm", ".css", ".xml")
+
+
+def running_template(err: BaseException, default: str) -> str:
+    """The template file whose code was running when `err` was raised (Jinja names compiled code after its file:
+    a loop in an included style.css is style.css's), else `default`."""
+    found = default
+    trace = err.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIXES):
+            found = Path(filename).name
+        trace = trace.tb_next
+    return found
 
 
 def describe_template_error(name: str, err: Exception, source: str = "") -> str:

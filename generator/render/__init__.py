@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.checks.findings import ValidationReport
 from generator.exceptions import GenerateReportError, InvalidDataError, TemplateError
 from generator.format.model import ReportData
-from generator.jinja.environment import make_environment
-from generator.jinja.errors import describe_template_error
+from generator.jinja.errors import describe_template_error, running_template
 from generator.jinja.limits import render_budget
 from generator.jinja.sets import (
     DOCX_TEMPLATE,
@@ -25,7 +23,7 @@ from generator.jinja.sets import (
 )
 from generator.render.check import check_template_set
 from generator.render.context import build_context
-from generator.render.docx import render_docx
+from generator.render.docx import render_docx, shared_environment
 from generator.render.html import render_html
 from generator.render.pdf import docx_to_pdf
 
@@ -46,12 +44,6 @@ def _blocking_problems(folders: tuple[Path, ...], signature: tuple[tuple[str, in
     return tuple(p.describe() for p in check_template_set(load_template_set(folders[0])) if p.blocking)
 
 
-@cache
-def document_environment() -> Any:
-    """The one environment Word templates are compiled in, shared by every report of the process."""
-    return make_environment()
-
-
 def bounded(name: str, produce: Callable[[], bytes]) -> bytes:
     """A template's output, or one Chinese line naming it: whatever the template does with the data (a division
     by a figure that is 0, a loop beyond the budget) stops this report, never the program or a batch."""
@@ -60,9 +52,9 @@ def bounded(name: str, produce: Callable[[], bytes]) -> bytes:
     except GenerateReportError:
         raise
     except RecursionError as err:
-        raise TemplateError(f"模板 {name}：宏或循环递归过深，已停止") from err
+        raise TemplateError(f"模板 {running_template(err, name)}：宏或循环递归过深，已停止") from err
     except (JinjaTemplateError, ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as err:
-        raise TemplateError(describe_template_error(name, err)) from err
+        raise TemplateError(describe_template_error(running_template(err, name), err)) from err
 
 
 def choose_template(data: ReportData, template: str | TemplateSet | None) -> TemplateSet:
@@ -99,9 +91,7 @@ def render(
             outputs["html"] = bounded(HTML_TEMPLATE, lambda: render_html(template_set, context))
         if "docx" in formats or "pdf" in formats:  # the PDF is the Word report converted
             docx_template = template_set.file(DOCX_TEMPLATE)
-            outputs["docx"] = bounded(
-                DOCX_TEMPLATE, lambda: render_docx(docx_template, context, document_environment())
-            )
+            outputs["docx"] = bounded(DOCX_TEMPLATE, lambda: render_docx(docx_template, context, shared_environment()))
     if "pdf" in formats:
         outputs["pdf"] = docx_to_pdf(outputs["docx"])
     return {fmt: outputs[fmt] for fmt in formats}

@@ -22,6 +22,7 @@ from generator.format.model import RawValue, ReportData, assemble
 from generator.jinja.names import TemplateProblem, check_source, used_variables
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, MANIFEST, TemplateSet
 from generator.render.context import build_context
+from generator.render.safety import safety_problems
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 BLOCK_TAG = re.compile(r"\{%-?\s*(tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
@@ -221,4 +222,5 @@ def check_template_set(template_set: TemplateSet) -> list[TemplateProblem]:
         check_html(template_set.file(HTML_TEMPLATE), template_set)
         + check_docx(template_set.file(DOCX_TEMPLATE))
         + check_manifest(template_set)
+        + safety_problems(template_set, probe_context())
     )

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
@@ -116,6 +117,12 @@ def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledD
         except TemplateSyntaxError as err:
             raise _template_error(name, err, source) from err
     return compiled
+
+
+@cache
+def shared_environment() -> Environment:
+    """The one environment Word templates are compiled in, shared by every report of the process."""
+    return make_environment()
 
 
 def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:

@@ -11,7 +11,7 @@ import generator
 from generator.cli.options import EXIT_FINDINGS, EXIT_OK, overwrite_option, run
 from generator.cli.zh import ZhCommand
 from generator.jinja.scaffold import GUIDE
-from generator.jinja.sets import find_template_set
+from generator.jinja.sets import find_template_set, template_set_at
 from generator.render.check import check_template_set, template_variables
 
 
@@ -50,7 +50,7 @@ def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
 
     def action() -> int:
         folder = path.parent if path.is_file() else path
-        template_set = find_template_set(folder)
+        template_set = template_set_at(folder) if folder.is_dir() else find_template_set(folder)
         problems = check_template_set(template_set)
         if path.is_file():
             problems = [p for p in problems if p.file == path.name or not p.file.endswith((".docx", ".j2"))]
