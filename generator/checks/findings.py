@@ -50,6 +50,11 @@ MESSAGES: dict[tuple[str, str], str] = {
     ): "{text_where}「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
+    ("W-meta", "sheet_name"): (
+        "工作表名称「{raw}」与标准名称「{sheet_name}」只差空格或全角半角，已按「{sheet_name}」读取：建议把工作表改名为「{sheet_name}」。"
+    ),
+    ("W-meta", "control"): "{where}「{label}」中有不可见的控制字符（{raw}），已删去：请核对该处文字是否完整。",
+    ("W-text", "control"): "{where}「{label}」中有不可见的控制字符（{raw}），已删去：请核对该处文字是否完整。",
     ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
     (
         "W-text",

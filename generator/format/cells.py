@@ -167,6 +167,19 @@ def unguard_formula(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
+# Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE/U+FFFF).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def remove_control_characters(text: str) -> tuple[str, str]:
+    """The text without characters XML forbids, and those removed as they would be written in code ("\\x07")."""
+    found = XML_FORBIDDEN.findall(text)
+    if not found:
+        return text, ""
+    shown = "".join(dict.fromkeys(ch.encode("unicode_escape", "backslashreplace").decode("ascii") for ch in found))
+    return XML_FORBIDDEN.sub("", text), shown
+
+
 def split_paragraphs(value: object) -> tuple[str, ...]:
     """A narrative cell holds one paragraph per line (Alt+Enter in Excel); blank lines are dropped."""
     if value is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import CHINESE_DIGITS, normalise_text, parse_date
-from generator.importers.base import ImportResult, Line, decode_text
+from generator.importers.base import ImportResult, Line, decode_text, read_bounded
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
 from generator.importers.tables import read_t2, read_t3, read_t4
@@ -54,7 +54,7 @@ def _is_date(text: str) -> bool:
 
 def read_text(path: Path) -> list[Line]:
     """The lines of pasted text; text a page-to-Markdown converter wrote comes without its marks."""
-    text = decode_text(path.read_bytes(), path.name)
+    text = decode_text(read_bounded(path), path.name)
     lines = join_drawn_rows(list(enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)))
     return [Line(unmark(line), f"第 {n} 行") for n, line in lines if not is_furniture(line)]
 

@@ -22,6 +22,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+from generator.format.cells import XML_FORBIDDEN
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 
@@ -76,7 +77,8 @@ class CompiledDocx:
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl turns it into Word markup
             xml = str(self.helper.resolve_listing(xml))
-        return xml.encode("utf-8")
+        # A character XML forbids, from whatever source, would make a file no program opens.
+        return XML_FORBIDDEN.sub("", xml).encode("utf-8")
 
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> bytes:
         from docxtpl import DocxTemplate
