@@ -8,7 +8,9 @@ rows a table can occupy, in openpyxl's streaming mode: a huge extra sheet costs 
 from __future__ import annotations
 
 import unicodedata
+import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,13 @@ Cells = dict[tuple[int, int], Any]
 
 def required_sheets() -> list[str]:
     return [*schema.TABLE_SHEETS.values(), schema.META_SHEET, schema.NARRATIVE_SHEET]
+
+
+def _damaged(path: Path, err: BaseException) -> InputError:
+    return InputError(
+        f"{path.name}：工作簿内容已损坏，无法读取（{type(err).__name__}）："
+        "请用 Excel 或 WPS 打开后“另存为”一份新的 .xlsx 再运行。"
+    )
 
 
 def _look_before_opening(path: Path) -> None:
@@ -51,10 +60,12 @@ def _look_before_opening(path: Path) -> None:
                 what = "Word 文档" if "word/document.xml" in names else "压缩包"
                 raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），而是{what}，无法读取。")
             check_sheets(archive, required_sheets())
-    except zipfile.BadZipFile as err:
-        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{type(err).__name__}）。") from err
     except ArchiveProblem as err:
         raise InputError(f"{path.name}：{err}，已拒绝（填报工作簿只需五张工作表中的表格）。") from err
+    except zipfile.BadZipFile as err:
+        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{type(err).__name__}）。") from err
+    except (zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as err:  # damaged compressed data
+        raise _damaged(path, err) from err
 
 
 @contextmanager
@@ -62,17 +73,16 @@ def _opened(path: Path, data_only: bool) -> Iterator[Any]:
     """The workbook in streaming mode; any failure of the parser on a damaged file is one plain line."""
     workbook = None
     try:
-        workbook = openpyxl().load_workbook(path, read_only=True, data_only=data_only)
-        yield workbook
+        with warnings.catch_warnings():  # openpyxl's notes on parts it skips ("conditional formatting") are not ours
+            warnings.simplefilter("ignore")
+            workbook = openpyxl().load_workbook(path, read_only=True, data_only=data_only)
+            yield workbook
     except GenerateReportError:
         raise
     except OSError as err:
         raise InputError(f"无法读取 {path.name}：{os_reason(err)}") from err
     except Exception as err:  # a parser meeting broken XML, a missing part, an index out of range
-        raise InputError(
-            f"{path.name}：工作簿内容已损坏，无法读取（{type(err).__name__}）："
-            "请用 Excel 或 WPS 打开后“另存为”一份新的 .xlsx 再运行。"
-        ) from err
+        raise _damaged(path, err) from err
     finally:
         if workbook is not None:
             workbook.close()
