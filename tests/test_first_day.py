@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import soffice_convert
@@ -221,3 +223,41 @@ def test_the_fill_in_workbook_prints_landscape_with_headings_on_every_page(tmp_p
     assert len(narrative_pages) >= 2 and all(
         text.startswith("项目 键（勿改） 内容 填写提示") for text in narrative_pages
     )
+
+
+def test_validate_checks_a_folder_of_a_thousand_files_in_one_command(run, tmp_path):
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    for seed in range(998):
+        (folder / f"b{seed:04d}.csv").write_bytes(long_csv(synthetic_values(seed)))
+    broken = synthetic_values(2000)
+    broken["t4.review.total"] = ""
+    (folder / "broken.csv").write_bytes(long_csv(broken))
+    (folder / "not-a-workbook.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    (folder / "~$b0001.xlsx").write_bytes(b"lock")
+
+    result = run("validate", folder, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert {k: v for k, v in report.items() if k != "files"} == {
+        "file_count": 1000,
+        "valid_count": 998,
+        "invalid_count": 1,
+        "unreadable_count": 1,
+        "valid": False,
+    }
+    by_name = {Path(entry["source"]).name: entry for entry in report["files"]}
+    assert by_name["b0007.csv"] == validate(load(folder / "b0007.csv")).to_dict()
+    assert ("E-cell", "t4.review.total") in [(f["code"], f["key"]) for f in by_name["broken.csv"]["findings"]]
+    assert by_name["not-a-workbook.xlsx"]["cannot_run"].startswith("not-a-workbook.xlsx：")
+
+    text = run("validate", folder / "b000*.csv", folder / "broken.csv")
+    assert text.exit_code == 1
+    assert text.stdout.splitlines()[-1] == "共 11 个文件：10 个通过，1 个未通过，0 个无法读取。"
+
+
+def test_validate_of_one_file_keeps_its_json_shape(run, tmp_path):
+    (tmp_path / "a.csv").write_bytes(long_csv(synthetic_values(1)))
+    result = run("validate", "a.csv", "--format", "json")
+    assert json.loads(result.stdout) == validate(load(tmp_path / "a.csv")).to_dict()
+    assert run("validate", "a.csv", "a.csv", "--previous", "a.csv").exit_code == 2

@@ -14,6 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
 
 from generator.format.filters import FILTERS
+from generator.jinja.cache import bytecode_cache
 from generator.jinja.limits import TEXT_LIMIT, BoundedIterable, RenderLimit, check_number, check_size, spend
 
 # A width or precision of seven digits or more in a format string ("%999999999s", "{:>999999999}").
@@ -134,6 +135,7 @@ def make_environment(loader: BaseLoader | None = None, autoescape: bool = True) 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(f"autoescape={autoescape}"),
     )
     env.filters.update(FILTERS)
     for name in BOUNDED_FILTERS & set(env.filters):

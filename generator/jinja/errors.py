@@ -89,7 +89,7 @@ def near(source: str, lineno: int | None) -> str:
     return f"，「{text[:60]}」" if text else ""
 
 
-TEMPLATE_SUFFIXES = (".j2", ".html", ".htm", ".css", ".xml")
+TEMPLATE_SUFFIXES = (".j2", ".html", ".htm", ".css")
 
 
 def running_template(err: BaseException, default: str) -> str:

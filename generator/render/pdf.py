@@ -7,8 +7,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from html import escape as html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from generator.exceptions import OutputError
 
@@ -32,6 +32,11 @@ FONT_FALLBACKS: dict[str, tuple[str, ...]] = {
     "楷体": ("KaiTi", "AR PL UKai CN", SERIF),
 }
 SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+
+
+def escape(text: str) -> str:
+    """&, < and > escaped for XML (xml.sax.saxutils.escape, without importing urllib and ssl on every run)."""
+    return html_escape(text, quote=False)
 
 
 class PdfConverterMissing(OutputError):
