@@ -61,9 +61,10 @@ def check_template(template: str | Path) -> list[TemplateProblem]:
 
 def aggregate(
     inputs: Sequence[Path], out: Path, body: str, year: int | None = None, overwrite: bool = False
-) -> tuple[list[ReportData], list[tuple[str, str, bool]], ValidationReport]:
-    """Sum the valid bodies into the workbook `out`: (included, excluded with reason and whether it is a problem,
-    the total's own validation). A total someone edited since it was written is replaced only with `overwrite`."""
+) -> tuple[list[str], list[tuple[str, str, bool]], ValidationReport]:
+    """Sum the valid bodies into the workbook `out`: (the files included, those excluded with the reason and
+    whether it is a problem, the total's own validation). A total someone edited since it was written is
+    replaced only with `overwrite`."""
     return aggregate_files(inputs, out, body, year, overwrite)
 
 

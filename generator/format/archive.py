@@ -38,9 +38,11 @@ def office_kind(path: Path) -> str:
     return "encrypted" if any(name in data for name in ENCRYPTED_STREAMS) else "ole"
 
 
-def check_sizes(archive: zipfile.ZipFile) -> None:
-    """Sizes as the zip's directory declares them (zipfile never inflates a member beyond its declared size)."""
-    members = archive.infolist()
+def check_sizes(archive: zipfile.ZipFile, unread: Iterable[str] = ()) -> None:
+    """Sizes as the zip's directory declares them (zipfile never inflates a member beyond its declared size);
+    `unread` parts (sheets nobody reads) are never inflated, so their size does not matter."""
+    skipped = set(unread)
+    members = [info for info in archive.infolist() if info.filename not in skipped]
     if len(members) > MEMBERS_LIMIT:
         raise ArchiveProblem(f"压缩包中有 {len(members):,} 个文件，过多")
     total = 0

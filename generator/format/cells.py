@@ -54,6 +54,8 @@ def _number_from(value: object) -> Decimal | None | str:
     if isinstance(value, Decimal):
         return value if value.is_finite() else "text"
     original = str(value)
+    if original.isascii() and original.isdigit():  # the usual case, "123": nothing to normalise
+        return Decimal(original)
     if DISGUISED_DIGITS.search(original):
         return "text"
     text = normalise_text(original)

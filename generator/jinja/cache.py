@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, Template
 from jinja2.bccache import Bucket
 
 # Bumped whenever environment.py changes the code Jinja generates (BoundedSandbox._parse).
-CODE_VERSION = "bounded-loops-1"
+CODE_VERSION = "bounded-loops-2"  # 2: finalize strips characters XML forbids
 
 
 def cache_folder() -> Path | None:

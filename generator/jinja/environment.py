@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
+from itertools import islice
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, nodes
@@ -13,10 +15,14 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
 
+from generator.format.cells import XML_FORBIDDEN
 from generator.format.filters import FILTERS
 from generator.jinja.cache import bytecode_cache
 from generator.jinja.limits import TEXT_LIMIT, BoundedIterable, RenderLimit, check_number, check_size, spend
 
+CONCAT_BLOCK = 256
+DICT_ATTRIBUTES = frozenset(dir(dict))
+MISSING = object()
 # A width or precision of seven digits or more in a format string ("%999999999s", "{:>999999999}").
 HUGE_FORMAT_WIDTH = re.compile(r"%[^a-zA-Z%]*[0-9]{7,}|\{[^{}]*[0-9]{7,}[^{}]*\}")
 # String methods and filters whose number argument is a width or a count of characters to make.
@@ -72,6 +78,18 @@ class BoundedSandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """The report's own data (namespaces of figures, metadata and narrative, dicts of table cells) is plain
+        data: its names are looked up directly; everything else goes through the sandbox's checks."""
+        kind = type(obj)
+        if kind is SimpleNamespace:  # only data names are in its __dict__: "__class__" and the like are not
+            found = obj.__dict__.get(attribute, MISSING)
+            if found is not MISSING:
+                return found
+        elif kind is dict and attribute in obj and attribute not in DICT_ATTRIBUTES:
+            return obj[attribute]  # what Jinja's lookup ends with anyway: a dict has no such attribute
+        return super().getattr(obj, attribute)
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         spend()
         if operator == "**" and isinstance(right, int) and not isinstance(left, bool) and abs(left) > 1:
@@ -104,11 +122,13 @@ class BoundedSandbox(SandboxedEnvironment):
         return check_size(super().call(__context, __obj, *args, **kwargs), "调用结果")
 
     def concat(self, chunks: Any) -> str:  # type: ignore[override]  # Jinja keeps "".join as a class attribute
-        """Every output and every captured block is joined here: each piece counts against the budget."""
-        parts = []
-        for chunk in chunks:
-            spend(output=len(chunk))
-            parts.append(chunk)
+        """Every output and every captured block is joined here, counted against the budget a block of pieces
+        at a time (a loop that writes has its passes counted too)."""
+        parts: list[str] = []
+        pieces = iter(chunks)
+        while block := list(islice(pieces, CONCAT_BLOCK)):
+            parts += block
+            spend(output=sum(map(len, block)))
         return "".join(parts)
 
     def bounded_iter(self, iterable: Any) -> BoundedIterable:
@@ -122,11 +142,20 @@ class BoundedSandbox(SandboxedEnvironment):
         return tree
 
 
-def make_environment(loader: BaseLoader | None = None, autoescape: bool = True) -> SandboxedEnvironment:
+def without_forbidden_characters(value: Any) -> Any:
+    """Every printed value, before escaping: a character XML forbids never reaches a Word file (nor a page)."""
+    if isinstance(value, str) and XML_FORBIDDEN.search(value):
+        return type(value)(XML_FORBIDDEN.sub("", value))  # keeps Markup as Markup
+    return value
+
+
+def make_environment(
+    loader: BaseLoader | None = None, autoescape: bool = True, xml_safe: bool = False
+) -> SandboxedEnvironment:
     """Templates come from other offices and are untrusted: always sandboxed and strict about undefined names.
 
     Autoescape is on for every document template (HTML, Word XML); it is off only for plain-text output that a
-    document escapes afterwards.
+    document escapes afterwards. `xml_safe` (Word files) takes characters XML forbids out of every printed value.
     """
     env = BoundedSandbox(
         loader=loader,
@@ -135,7 +164,8 @@ def make_environment(loader: BaseLoader | None = None, autoescape: bool = True) 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=bytecode_cache(f"autoescape={autoescape}"),
+        bytecode_cache=bytecode_cache(f"autoescape={autoescape},xml_safe={xml_safe}"),
+        finalize=without_forbidden_characters if xml_safe else None,
     )
     env.filters.update(FILTERS)
     for name in BOUNDED_FILTERS & set(env.filters):

@@ -30,6 +30,7 @@ MANIFEST = "manifest.toml"
 BASE_SET = "default"
 
 
+@cache
 def builtin_templates_dir() -> Path:
     """The wheel carries templates/ as generator/templates; a source checkout keeps it at the top level."""
     package = Path(__file__).resolve().parent.parent
@@ -38,7 +39,13 @@ def builtin_templates_dir() -> Path:
 
 
 def shipped_sets() -> list[str]:
-    return sorted(p.name for p in builtin_templates_dir().iterdir() if (p / MANIFEST).is_file())
+    """The sets installed with the tool (they do not change while it runs)."""
+    return list(_shipped_sets())
+
+
+@cache
+def _shipped_sets() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in builtin_templates_dir().iterdir() if (p / MANIFEST).is_file()))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -233,6 +240,11 @@ def set_for_body_kind(body_kind: object) -> str:
 SET_FILES = (DOCX_TEMPLATE, HTML_TEMPLATE, STYLE_SHEET, MANIFEST)
 
 
+@cache
+def shipped_set(name: str) -> TemplateSet:
+    return load_template_set(builtin_templates_dir() / name)
+
+
 def template_set_at(folder: Path) -> TemplateSet:
     """The set in a folder someone named; a folder with none of a set's files (/, /etc) is not a set."""
     if not any((folder / f).is_file() for f in SET_FILES):
@@ -246,7 +258,7 @@ def find_template_set(name: str | Path | None = None) -> TemplateSet:
     """
     name = str(name or BASE_SET)
     if name in shipped_sets():
-        return load_template_set(builtin_templates_dir() / name)
+        return shipped_set(name)
     for candidate in (Path(name), Path("templates") / name):
         if candidate.is_dir():
             return template_set_at(candidate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,24 @@ def read_csv(path: Path) -> dict[str, RawValue]:
         raise InputError(f"{path.name}：CSV 格式有误，无法读取（{err}）：请用 Excel 另存为 CSV 后再运行。") from err
 
 
+@cache
+def known_keys() -> frozenset[str]:
+    return frozenset(schema.all_keys())
+
+
 def _read_rows(reader: Any, name: str) -> dict[str, RawValue]:
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(f"{name}：文件是空的。") from None
     key_col, value_col = _columns(header, name)
-    known = set(schema.all_keys())
+    known = known_keys()
     raws: dict[str, RawValue] = {}
     first_line: dict[str, int] = {}
     line = reader.line_num + 1
     for row in reader:
         start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue
         key = row[key_col].strip() if len(row) > key_col else ""
         if key not in known:

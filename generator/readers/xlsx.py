@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format import schema
-from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind
+from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind, sheet_parts
 from generator.format.grid import column_letter, column_number
 from generator.format.model import Place, RawValue, ReadProblem
 from generator.readers.spreadsheet import openpyxl
@@ -54,7 +54,8 @@ def _look_before_opening(path: Path) -> None:
         raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（不是 zip 压缩格式）。")
     try:
         with zipfile.ZipFile(path) as archive:
-            check_sizes(archive)
+            parts = sheet_parts(archive)  # sheets other than the five are never read (an aggregate's breakdown)
+            check_sizes(archive, [part for sheet, part in parts.items() if sheet not in required_sheets()])
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
                 what = "Word 文档" if "word/document.xml" in names else "压缩包"

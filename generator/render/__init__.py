@@ -35,12 +35,16 @@ DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request
 def ensure_template_ok(template_set: TemplateSet) -> None:
     """The check of `check-template`, before every render: a broken template writes nothing. The shipped sets
     are checked by the project's own tests, not again before each report."""
-    shipped = builtin_templates_dir().resolve()
-    if all(folder.resolve().parent == shipped for folder in template_set.folders):
+    if _is_shipped(template_set.folders):
         return
     blocking = _blocking_problems(template_set.folders, template_set.signature())
     if blocking:
         raise TemplateError("\n".join(blocking))
+
+
+@lru_cache(maxsize=16)
+def _is_shipped(folders: tuple[Path, ...]) -> bool:
+    return all(folder.resolve().parent == builtin_templates_dir() for folder in folders)
 
 
 @lru_cache(maxsize=16)

@@ -73,12 +73,13 @@ class CompiledDocx:
         from docxtpl import DocxTemplate
 
         xml = template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl turns it into Word markup
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks prepared_source added
+        if "{_" in xml or "_}" in xml:  # braces docxtpl escaped in the template's own text
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        maybe = any(ch in xml for ch in "\t\a\f") or "\n" in xml.replace("\r\n", "")  # a quick look first
+        if maybe and LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl makes Word markup
             xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
-        # A character XML forbids, from whatever source, would make a file no program opens.
-        return XML_FORBIDDEN.sub("", xml).encode("utf-8")
+        return xml.encode("utf-8")  # values pass the environment's finalize: no character XML forbids
 
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> bytes:
         from docxtpl import DocxTemplate
@@ -109,7 +110,8 @@ def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledD
     blob = Path(path).read_bytes()
     compiled = CompiledDocx(name, blob, _members(name, blob))
     for part_name, data in compiled.members:
-        xml = data.decode("utf-8", "replace") if TEMPLATE_PART.match(part_name) else ""
+        # The template's own text may carry characters XML forbids too (values are cleaned as they are printed).
+        xml = XML_FORBIDDEN.sub("", data.decode("utf-8", "replace")) if TEMPLATE_PART.match(part_name) else ""
         if not any(marker in xml for marker in ("{{", "{%", "{#", "{<")):
             compiled.packed[part_name] = Packed.of(part_name, data)
             continue
@@ -132,7 +134,7 @@ def prepared_source(xml: str) -> str:
 @cache
 def shared_environment() -> Environment:
     """The one environment Word templates are compiled in, shared by every report of the process."""
-    return make_environment()
+    return make_environment(xml_safe=True)
 
 
 def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:

@@ -281,8 +281,10 @@ def _instructions(workbook: Any) -> None:
     _print_setup(sheet, 1, len(lines), 1)
 
 
-def write_workbook(values: Mapping[str, object]) -> bytes:
-    """The fill-in workbook holding `values` (key → value); `load` reads it back to the same data."""
+def write_workbook(values: Mapping[str, object], appendix: str | None = None) -> bytes:
+    """The fill-in workbook holding `values` (key → value); `load` reads it back to the same data.
+
+    `appendix` names an empty last sheet, for a caller to fill in (aggregate streams its breakdown into it)."""
     import openpyxl
     from openpyxl.workbook.properties import CalcProperties
 
@@ -293,6 +295,8 @@ def write_workbook(values: Mapping[str, object]) -> bytes:
         _table_sheet(workbook, table, grid, values)
     _field_sheet(workbook, schema.META_SHEET, schema.META_FIELDS, values)
     _field_sheet(workbook, schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS, values)
+    if appendix:
+        workbook.create_sheet(appendix)
     # openpyxl saves no formula results: ask Excel and WPS to calculate the check cells when the file opens.
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     out = io.BytesIO()
