@@ -193,3 +193,40 @@ def test_workers_end_with_their_parent(tmp_path):
     while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
         time.sleep(0.1)
     assert not [w for w in workers if Path(f"/proc/{w}").exists()]
+
+
+def _square_or_die(unit: int) -> tuple[str, int]:
+    if unit == 13:
+        os._exit(3)  # what a crash in a C library or the out-of-memory killer does to a worker
+    return ("ok", unit * unit)
+
+
+def test_a_unit_that_kills_its_worker_is_reported_alone():
+    from generator.bulk.pool import PoolRun
+
+    results = list(PoolRun(_square_or_die, list(range(40)), 2, lambda unit: ("crashed", unit)))
+    assert len(results) == 40
+    assert sorted(results) == sorted([("crashed", 13)] + [("ok", u * u) for u in range(40) if u != 13])
+
+
+def test_a_batch_with_a_crashing_unit_writes_the_others_and_the_summary(tmp_path, monkeypatch):
+    """The same through the whole batch: the crashed body is a summary line, every other body is written."""
+    import generator.bulk.batch as batch_module
+
+    real = batch_module._process
+
+    def crash_on_seven(job, settings):
+        if job.stem == "body-007":
+            os._exit(9)
+        return real(job, settings)
+
+    monkeypatch.setattr(batch_module, "_process", crash_on_seven)  # the workers are forked: they see it too
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in range(12):
+        (inputs / f"body-{seed:03d}.csv").write_bytes(long_csv(synthetic_values(seed)))
+    result = CliRunner().invoke(cli, ["batch", str(inputs), "-o", str(tmp_path / "out"), "-j", "2"])
+    assert result.exit_code == 1, result.output
+    assert "无法生成：" in result.stdout and "body-007.csv：处理该文件时工作进程意外退出" in result.stdout
+    assert len(list((tmp_path / "out").glob("body-*.docx"))) == 11
+    assert (tmp_path / "out" / "校验汇总.csv").is_file()
