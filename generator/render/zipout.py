@@ -40,12 +40,12 @@ def zip_bytes(members: list[Packed]) -> bytes:
     directory: list[bytes] = []
     offset = 0
     for m in members:
-        flags = 0x800 if not m.name.isascii() else 0  # UTF-8 names
-        local = struct.pack(
-            "<4s5H3I2H",
-            b"PK\x03\x04",
+        # Shared by the local header and the directory entry: version needed, flags (UTF-8 names), deflate,
+        # time, date, CRC-32, compressed and uncompressed sizes, name length.
+        common = struct.pack(
+            "<5H3IH",
             VERSION,
-            flags,
+            0x800 if not m.name.isascii() else 0,
             8,
             DOS_TIME,
             DOS_DATE,
@@ -53,30 +53,15 @@ def zip_bytes(members: list[Packed]) -> bytes:
             len(m.data),
             m.size,
             len(m.name),
-            0,
         )
+        local = b"PK\x03\x04" + common + struct.pack("<H", 0)
         parts += [local, m.name, m.data]
+        made_by = 3 << 8 | VERSION  # Unix, so the attributes below mean what they say everywhere
         directory.append(
-            struct.pack(
-                "<4s6H3I5H2I",
-                b"PK\x01\x02",
-                3 << 8 | VERSION,  # made by: Unix, so the attributes below mean what they say everywhere
-                VERSION,
-                flags,
-                8,
-                DOS_TIME,
-                DOS_DATE,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(m.name),
-                0,
-                0,
-                0,
-                0,
-                UNIX_FILE,
-                offset,
-            )
+            b"PK\x01\x02"
+            + struct.pack("<H", made_by)
+            + common
+            + struct.pack("<4H2I", 0, 0, 0, 0, UNIX_FILE, offset)
             + m.name
         )
         offset += len(local) + len(m.name) + len(m.data)
