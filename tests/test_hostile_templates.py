@@ -10,6 +10,7 @@ import pytest
 from conftest import SAMPLE_CSV, SAMPLE_XLSX
 
 from generator.jinja.sets import builtin_templates_dir
+from generator.workbook.csvfile import long_csv
 
 SECRET = "机密：不得外传的内容 8d0f3c"
 
@@ -245,3 +246,17 @@ def test_a_word_template_that_is_not_a_zip_is_named(run, tmp_path):
     result = run(SAMPLE_CSV, "--template", folder, "-o", "out")
     assert result.exit_code == 3 and "不是有效的 Word（.docx）文件" in result.stderr
     assert "内部错误" not in result.stderr
+
+
+def test_a_nested_loop_in_the_narrative_is_never_run(run, tmp_path, sample_values):
+    """Narrative is data: a loop typed into a cell is a finding, and a forced report prints it as written."""
+    sample_values["narrative.problems"] = NESTED_LOOPS.replace("{% endfor %}{% endfor %}", "x{% endfor %}{% endfor %}")
+    (tmp_path / "d.csv").write_bytes(long_csv(sample_values))
+    start = time.monotonic()
+    checked = run("validate", "d.csv")
+    assert checked.exit_code == 1 and "不能使用 {% … %}" in checked.stdout
+    forced = run("d.csv", "-o", "out", "--force", "--format", "html")
+    assert time.monotonic() - start < 20
+    assert forced.exit_code == 1
+    page = (tmp_path / "out" / "d.html").read_text(encoding="utf-8")
+    assert "{% for a in range(100000) %}" in page.replace("&#39;", "'") and "xxxx" not in page

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from generator.format import schema
 from generator.format.schema import Kind
 
 # What staff type for "nothing" instead of 0: each must be reported, never read as 0.
@@ -149,6 +150,40 @@ def parse_date(value: object) -> dt.date | None:
             except ValueError:
                 return None
     return _chinese_date(text)
+
+
+# What staff type in 机关类型 besides 政府 / 部门: the kind of office ("局", "人民政府") or its whole name.
+GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "街道", "乡", "镇")
+DEPARTMENT_WORDS = (
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "署",
+    "中心",
+    "院",
+    "所",
+    "队",
+    "站",
+    "室",
+    "委员会",
+    "办公室",
+    "办公厅",
+    "机关",
+)
+
+
+def parse_body_kind(text: str) -> str | None:
+    """ "government" or "department" for what was typed as 机关类型; None when it names neither."""
+    text = "".join(text.split())
+    if text in schema.BODY_KINDS:
+        return schema.BODY_KINDS[text]
+    if text.endswith(GOVERNMENT_WORDS):
+        return "government"
+    if text.endswith(DEPARTMENT_WORDS):
+        return "department"
+    return None
 
 
 # A cell starting with one of these is a formula to Excel (=HYPERLINK(…), +1, -1, @SUM, or a tab/CR trick).

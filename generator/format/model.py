@@ -13,7 +13,14 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from generator.format import schema
-from generator.format.cells import parse_date, parse_figure, parse_year, remove_control_characters, split_paragraphs
+from generator.format.cells import (
+    parse_body_kind,
+    parse_date,
+    parse_figure,
+    parse_year,
+    remove_control_characters,
+    split_paragraphs,
+)
 
 Number = int | Decimal
 
@@ -159,10 +166,10 @@ def _meta(raws: Mapping[str, RawValue], meta: dict[str, object]) -> list[ReadPro
 
     meta["contact"] = _text(raws, "meta.contact")
     kind = _text(raws, "meta.body_kind")
-    meta["body_kind"] = schema.body_kind_of(kind) or "government"
+    meta["body_kind"] = parse_body_kind(kind) or "government"
     if not kind:
         problem("meta.body_kind", "missing")
-    elif schema.body_kind_of(kind) is None:
+    elif parse_body_kind(kind) is None:
         problem("meta.body_kind", "body_kind")
     return problems
 

@@ -98,38 +98,6 @@ NARRATIVE_FIELDS: tuple[TextField, ...] = (
 OPTIONAL_NARRATIVE = frozenset({"narrative.preface"})
 OVERVIEW_FIELDS = tuple(f for f in NARRATIVE_FIELDS if f.key.startswith("narrative.overview."))
 BODY_KINDS = {"政府": "government", "government": "government", "部门": "department", "department": "department"}
-# What staff type in 机关类型 besides 政府 / 部门: the kind of office ("局", "人民政府") or its whole name.
-GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "街道", "乡", "镇")
-DEPARTMENT_WORDS = (
-    "局",
-    "委",
-    "办",
-    "厅",
-    "部",
-    "署",
-    "中心",
-    "院",
-    "所",
-    "队",
-    "站",
-    "室",
-    "委员会",
-    "办公室",
-    "办公厅",
-    "机关",
-)
-
-
-def body_kind_of(text: str) -> str | None:
-    """ "government" or "department" for what was typed as 机关类型; None when it names neither."""
-    text = "".join(text.split())
-    if text in BODY_KINDS:
-        return BODY_KINDS[text]
-    if text.endswith(GOVERNMENT_WORDS):
-        return "government"
-    if text.endswith(DEPARTMENT_WORDS):
-        return "department"
-    return None
 
 
 # --- Table 二 ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ part-way leaves temporary files behind; the next run into that folder removes th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -168,8 +169,9 @@ class OutputFolder:
         """Delete earlier outputs this tool wrote that nobody changed (a body that now fails keeps no stale report)."""
         for name in names:
             path = self.folder / name
-            if path.is_file() and unchanged(path, self.known):
-                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a file open in Word cannot go: it stays, the run goes on
+                if path.is_file() and unchanged(path, self.known):
+                    path.unlink()
 
 
 def write_prepared(folder: Path, files: Mapping[str, bytes]) -> list[Path]:

@@ -65,7 +65,7 @@ def remember(folder: Path, hashes: Mapping[str, str]) -> None:
     path = folder / RECORD_NAME
     lines = "".join(json.dumps([digest, name], ensure_ascii=False) + "\n" for name, digest in hashes.items())
     new = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with contextlib.suppress(LockUnsupported):  # one small append is as good as atomic without locks
             lock(fd)
