@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from generator.bulk.aggregate import aggregate_files
-from generator.bulk.batch import BatchResult, BatchSettings, expand_inputs, plan_jobs, run_batch, write_summary
+from generator.bulk.batch import (
+    BatchInterrupted,
+    BatchResult,
+    BatchSettings,
+    batch_into_folder,
+    expand_inputs,
+    plan_jobs,
+)
 from generator.checks.findings import Finding, ValidationReport
 from generator.checks.rules import validate
 from generator.compare.model import YearDiff
@@ -55,11 +62,12 @@ def check_template(template: str | Path) -> list[TemplateProblem]:
 
 
 def aggregate(
-    inputs: Sequence[Path], out: Path, body: str, year: int | None = None
-) -> tuple[list[ReportData], list[tuple[str, str, bool]], ValidationReport]:
-    """Sum the valid bodies into the workbook `out`: (included, excluded with reason and whether it is a problem,
-    the total's own validation)."""
-    return aggregate_files(inputs, out, body, year)
+    inputs: Sequence[Path], out: Path, body: str, year: int | None = None, overwrite: bool = False
+) -> tuple[list[str], list[tuple[str, str, bool]], ValidationReport]:
+    """Sum the valid bodies into the workbook `out`: (the files included, those excluded with the reason and
+    whether it is a problem, the total's own validation). A total someone edited since it was written is
+    replaced only with `overwrite`."""
+    return aggregate_files(inputs, out, body, year, overwrite)
 
 
 def batch(
@@ -70,23 +78,24 @@ def batch(
     force: bool = False,
     jobs: int | None = None,
     on_result: Callable[[BatchResult, int, int], None] | None = None,
+    overwrite: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> tuple[list[BatchResult], list[Path]]:
     """A report for each input (files, folders, glob patterns) in `jobs` processes, then the summary files:
     (every input's result, the summary files written).
 
     `on_result(result, done, total)` is called as each input finishes; one failing input never stops the rest.
+    An output changed since this tool wrote it stops the batch before it starts (OutputError) unless `overwrite`;
+    a second batch into the same folder waits for the first (`on_wait` is called when it has to). Ctrl-C raises
+    BatchInterrupted, carrying the results so far and their summary.
     """
-    job_list = plan_jobs(expand_inputs(inputs))
-    results: list[BatchResult] = []
-    for result in run_batch(job_list, BatchSettings(outdir, tuple(formats), template, force), jobs):
-        results.append(result)
-        if on_result is not None:
-            on_result(result, len(results), len(job_list))
-    return results, write_summary(outdir, results)
+    settings = BatchSettings(outdir, tuple(formats), template, force, overwrite)
+    return batch_into_folder(plan_jobs(expand_inputs(inputs)), settings, jobs, on_result, on_wait)
 
 
 __all__ = [
     "FORMATS",
+    "BatchInterrupted",
     "BatchResult",
     "Evidence",
     "Finding",
