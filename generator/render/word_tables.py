@@ -4,6 +4,7 @@ th scope and each figure's key, as the official layout (schema.grids()) describe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -33,6 +34,22 @@ def _val(element: Any, path: str) -> str | None:
     return None if found is None else found.get(f"{W}val")
 
 
+TC_PR, GRID_SPAN, V_MERGE, VAL = f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge", f"{W}val"
+
+
+def _spans(tc: Any) -> tuple[int, str | None]:
+    """A cell's gridSpan and vMerge ("restart", "continue" or None), read from its few properties directly."""
+    span, merge = 1, None
+    properties = tc[0] if len(tc) and tc[0].tag == TC_PR else None
+    if properties is not None:
+        for child in properties:
+            if child.tag == GRID_SPAN:
+                span = int(child.get(VAL) or 1)
+            elif child.tag == V_MERGE:
+                merge = child.get(VAL) or "continue"
+    return span, merge
+
+
 def word_cells(table: Any) -> tuple[list[WordCell], int, int]:
     """The table's cells with spans resolved (gridSpan across, vMerge down), and its size."""
     cells: list[WordCell] = []
@@ -42,12 +59,8 @@ def word_cells(table: Any) -> tuple[list[WordCell], int, int]:
     for r, tr in enumerate(rows):
         col = int(_val(tr, f"{W}trPr/{W}gridBefore") or 0)
         for tc in tr.iterchildren(f"{W}tc"):
-            properties = tc.find(f"{W}tcPr")
-            span, merge = 1, None
-            if properties is not None:
-                span = int(_val(properties, f"{W}gridSpan") or 1)
-                merge = properties.find(f"{W}vMerge")
-            if merge is not None and merge.get(f"{W}val") != "restart" and col in open_down:
+            span, merge = _spans(tc)
+            if merge is not None and merge != "restart" and col in open_down:
                 open_down[col].rowspan += 1
             else:
                 cell = WordCell(r, col, 1, span, tc)
@@ -61,9 +74,11 @@ def word_cells(table: Any) -> tuple[list[WordCell], int, int]:
     return cells, len(rows), width
 
 
-def cell_text(cell: WordCell) -> str:
-    """A statistics table cell's text: a figure or a label, plain (its runs' text nodes joined)."""
-    return "".join(cell.element.itertext(f"{W}t")).strip()
+def cell_texts(cells: list[Any]) -> list[str]:
+    """Statistics table cells' texts: figures and labels, plain (all their text, serialised by lxml in C)."""
+    from lxml import etree
+
+    return [str(etree.tostring(tc, method="text", encoding="unicode")).strip() for tc in cells]
 
 
 def statistics_table(cells: list[WordCell], n_rows: int, n_cols: int) -> str | None:
@@ -122,7 +137,31 @@ def _groups(key: str, grid: Grid, rows: list[list[str]]) -> list[tuple[str, list
     return groups
 
 
+MARK = "\x00"  # stands for a cell's text in a cached table skeleton (never in escaped text)
+
+
+@cache
+def _skeleton(key: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """An official table's HTML cut around its cells' texts: (the pieces between them, each text's grid position).
+    The tags never change from one report to the next; only the texts are put in."""
+    grid = schema.grids()[key]
+    positions = tuple((spec.row, spec.col) for row in grid.rows() for spec in row)
+    html = _official_table_html(key, {position: f"{MARK}{i}{MARK}" for i, position in enumerate(positions)})
+    pieces = html.split(MARK)
+    return tuple(pieces[0::2]), tuple(positions[int(i)] for i in pieces[1::2])
+
+
 def official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
+    """The official table with the Word cells' texts (escaped) in their places."""
+    pieces, positions = _skeleton(key)
+    out = [pieces[0]]
+    for piece, position in zip(pieces[1:], positions, strict=True):
+        text = texts.get(position, "")
+        out += [text if text.isdigit() else escape(text), piece]  # most cells are plain figures
+    return "".join(out)
+
+
+def _official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
     grid = schema.grids()[key]
     parts = [  # the wrapper shows "scrolls sideways" on narrow screens (style.css), as text the page does not hold
         '<div class="table-wrap">',
@@ -139,12 +178,50 @@ def official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
     return "\n".join(parts)
 
 
+NAMESPACES = {"w": W[1:-1]}
+ROW_CELLS = "count(w:tc)"
+SPANS = "w:tr/w:tc/w:tcPr/w:gridSpan/@w:val | w:tr/w:tc/w:tcPr/w:vMerge"
+
+
+def _shape(table: Any) -> tuple[object, ...]:
+    """What decides a table's merged cells — its cells per row, its spans and merges in order — read in C."""
+    counts = tuple(int(tr.xpath(ROW_CELLS, namespaces=NAMESPACES)) for tr in table.iterchildren(f"{W}tr"))
+    spans = tuple(
+        s if isinstance(s, str) else s.get(VAL) or "continue" for s in table.xpath(SPANS, namespaces=NAMESPACES)
+    )
+    return counts, spans
+
+
+Layout = tuple[str | None, tuple[tuple[int, int], ...], tuple[int, ...]]
+_layouts: dict[tuple[object, ...], Layout] = {}
+
+
+def _official(table: Any) -> Layout:
+    """(official key or None, each cell's grid position, the index of each cell among the table's w:tc elements),
+    worked out once per shape of table: every report of a template has the same shapes."""
+    shape = _shape(table)
+    known = _layouts.get(shape)
+    if known is None:
+        cells, n_rows, n_cols = word_cells(table)
+        index = {id(tc): i for i, tc in enumerate(table.iter(f"{W}tc"))}
+        known = (
+            statistics_table(cells, n_rows, n_cols),
+            tuple((c.row, c.col) for c in cells),
+            tuple(index[id(c.element)] for c in cells),
+        )
+        if len(_layouts) < 64:
+            _layouts[shape] = known
+    return known
+
+
 def table_html(parts: WordParts, table: Any, number: int) -> tuple[str, str | None]:
     """(HTML, the official table's key or None) for one Word table; any other table keeps its own cells."""
-    cells, n_rows, n_cols = word_cells(table)
-    key = statistics_table(cells, n_rows, n_cols)
+    key, positions, indexes = _official(table)
     if key is not None:
-        return official_table_html(key, {(c.row, c.col): cell_text(c) for c in cells}), key
+        all_cells = list(table.iter(f"{W}tc"))
+        texts = dict(zip(positions, cell_texts([all_cells[i] for i in indexes]), strict=True))
+        return official_table_html(key, texts), key
+    cells, n_rows, _ = word_cells(table)
     header_rows = {r for r, tr in enumerate(table.findall(f"{W}tr")) if tr.find(f"{W}trPr/{W}tblHeader") is not None}
     out = [
         '<div class="table-wrap">',
