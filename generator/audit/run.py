@@ -1,0 +1,207 @@
+"""One audit: fetch the web addresses, read every report in worker processes, keep each in the database as it
+comes (never every report in memory), then compare each body's report with its previous year's.
+
+One report that cannot be fetched or read never stops the others: it becomes a line of the outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from generator.audit.fetch import Fetcher
+from generator.audit.record import ReportRecord, file_hash, file_type, read_record
+from generator.audit.store import Store, StoredReport
+from generator.checks.findings import Finding
+from generator.checks.rules import validate
+from generator.exceptions import GenerateReportError, InputError
+from generator.format.model import Number
+
+COMMIT_EVERY = 100  # reports per transaction: fast, and Ctrl-C loses at most these
+
+
+class Source(NamedTuple):
+    """A file to audit: where it is, what the user gave (a path or a web address), what messages call it."""
+
+    path: Path
+    source: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One report file to read: `source` is what the user gave (a path, or the web address it was fetched
+    from) and `name` what messages call it."""
+
+    path: Path
+    source: str
+    name: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Examined:
+    """What reading one report gave: its record and single-year findings, or why it could not be read."""
+
+    unit: Unit
+    kind: str
+    record: ReportRecord | None = None
+    findings: tuple[Finding, ...] = ()
+    problem: str = ""
+    values: dict[str, Number] = field(default_factory=dict)  # each figure that parsed
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of the audit for the progress display: a report read (or found unchanged), or a failure."""
+
+    source: str
+    status: str  # passed, failed, unreadable, unfetched, duplicate
+    body: str = ""
+    year: int | None = None
+    message: str = ""
+
+
+Progress = Callable[[Event, int, int], None]
+
+
+@dataclass
+class Outcome:
+    """What a run did: its number in the database, and the sources that left no report there."""
+
+    run: int
+    failures: list[Event] = field(default_factory=list)  # unfetched addresses and files that could not be opened
+    duplicates: list[Event] = field(default_factory=list)  # the same content as another source of this run
+
+
+def examine(unit: Unit) -> Examined:
+    """Read one report and run every single-year rule; any failure becomes the result, never an exception."""
+    kind = file_type(unit.path)
+    try:
+        if not kind:
+            raise InputError(f"{unit.name}：无法识别的文件类型“{unit.path.suffix}”。")
+        record = read_record(unit.path, unit.name)
+        data = record.to_data()
+        return Examined(unit, kind, record, validate(data).findings, values=dict(data.figures))
+    except GenerateReportError as err:
+        problem = str(err)
+    except Exception as err:  # one report's surprise is that report's line, never the end of the audit
+        problem = f"{unit.name}：读取时出错（{type(err).__name__}：{err}）"
+    if unit.name != unit.path.name:  # readers name the file; the audit names its path as given, or its address
+        problem = problem.replace(unit.path.name, unit.name, 1)
+    return Examined(unit, kind, problem=problem)
+
+
+def _ignore_interrupts() -> None:
+    """In each worker: Ctrl-C is for the main process, which keeps what is done and stops the rest."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _examined(units: Sequence[Unit], jobs: int | None) -> Iterator[Examined]:
+    """Results in input order, read in `jobs` processes (default: every core)."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(units)))
+    if workers == 1:
+        yield from map(examine, units)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        yield from pool.map(examine, units, chunksize=max(1, min(16, len(units) // (workers * 8))))
+    finally:  # after Ctrl-C too: what has not started never will
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def fetch_units(fetcher: Fetcher, urls: Sequence[str], outcome: Outcome, progress: Progress) -> list[Source]:
+    """Each address's cached file, named by its address; the ones that fail are outcome failures."""
+    fetched = []
+    for n, result in enumerate(fetcher.fetch_all(urls), 1):
+        if result.path is None:
+            event = Event(result.url, "unfetched", message=result.problem)
+            outcome.failures.append(event)
+            progress(event, n, len(urls))
+        else:
+            fetched.append(Source(result.path, result.url, result.url))
+    return fetched
+
+
+def file_sources(paths: Sequence[Path]) -> list[Source]:
+    return [Source(path, str(path), str(path)) for path in paths]
+
+
+def read_into(
+    store: Store, files: Sequence[Source], run: int, outcome: Outcome, progress: Progress, jobs: int | None
+) -> None:
+    """Every file into the database: new content read in workers, content already there only marked as seen."""
+    pending: list[Unit] = []
+    claimed: dict[str, str] = {}  # content hash -> the source of this run that holds it
+    done, total = 0, len(files)
+
+    def step(event: Event) -> None:
+        nonlocal done
+        done += 1
+        progress(event, done, total)
+
+    for path, source, name in files:
+        try:
+            content_hash = file_hash(path.read_bytes())
+        except OSError as err:
+            event = Event(source, "unreadable", message=f"{name}：无法打开（{err.strerror or err}）。")
+            outcome.failures.append(event)
+            step(event)
+            continue
+        if content_hash in claimed:
+            event = Event(source, "duplicate", message=f"与 {claimed[content_hash]} 内容相同，只审查一次。")
+            outcome.duplicates.append(event)
+            step(event)
+            continue
+        claimed[content_hash] = source
+        known = store.known(content_hash)
+        if known is None:
+            pending.append(Unit(path, source, name, content_hash))
+            continue
+        store.see(known, source, run)
+        report = store.report(known)
+        step(Event(source, report.status, report.body, report.year, report.message))
+    for examined in _examined(pending, jobs):
+        unit = examined.unit
+        if examined.record is None:
+            store.add_unreadable(unit.content_hash, unit.source, unit.name, examined.kind, examined.problem, run)
+            step(Event(unit.source, "unreadable", message=examined.problem))
+        else:
+            report_id = store.add(unit.content_hash, unit.source, examined.kind, examined.record, run, examined.values)
+            store.set_findings(report_id, examined.findings)
+            report = store.report(report_id)
+            step(Event(unit.source, report.status, report.body, report.year))
+        if done % COMMIT_EVERY == 0:
+            store.commit()
+    store.commit()
+
+
+def compare_years(store: Store, run: int) -> None:
+    """Every report of the run against its body's previous year, wherever the database knows that year: the
+    single-year rules and the continuity rules in one `validate`, replacing the report's findings."""
+    reports = [r.id for r in store.reports(run) if r.status != "unreadable"]
+    for n, report_id in enumerate(reports, 1):
+        report = store.report(report_id)
+        previous = store.previous_of(report)
+        if previous == report.previous_id:
+            continue  # compared with that same report already (or nothing to compare with, as before)
+        findings = _validated(store, report, previous)
+        store.set_findings(report_id, findings[0], findings[1], previous)
+        if n % COMMIT_EVERY == 0:
+            store.commit()
+    store.commit()
+
+
+def _validated(store: Store, report: StoredReport, previous: int | None) -> tuple[tuple[Finding, ...], set[Finding]]:
+    """(every finding, those that only comparing with last year gives)."""
+    data = store.record(report.id).to_data()
+    single = validate(data).findings
+    if previous is None:
+        return single, set()
+    full = validate(data, store.record(previous).to_data()).findings
+    return full, set(full) - set(single)
