@@ -15,6 +15,7 @@ from generator import load, render, validate
 from generator.jinja.environment import make_environment
 from generator.jinja.sets import find_template_set
 from generator.render.context import build_context
+from generator.workbook.csvfile import long_csv
 
 
 def run_once(tmp_path, name):
@@ -31,13 +32,21 @@ def test_two_runs_give_identical_bytes(tmp_path):
     assert first == second
 
 
-def test_no_generation_time_inside_the_docx():
+def test_no_generation_time_inside_the_docx(tmp_path, sample_values):
     data = load(SAMPLE_XLSX)
     content = render(data, validate(data), ["docx"])["docx"]
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = archive.read("docProps/core.xml").decode("utf-8")
-    assert "2024-01-01" in core  # the template's fixed date, not today's
+    # The dates follow the report, never the clock: no issue date, the day after the period reported on.
+    assert core.count("2024-01-01T00:00:00Z") == 2
+    sample_values["meta.issue_date"] = "2024-01-20"
+    dated = tmp_path / "dated.csv"
+    dated.write_bytes(long_csv(sample_values))
+    data = load(dated)
+    with zipfile.ZipFile(io.BytesIO(render(data, validate(data), ["docx"])["docx"])) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert core.count("2024-01-20T00:00:00Z") == 2  # created and modified: the issue date
 
 
 def test_compiled_word_rendering_matches_docxtpl():

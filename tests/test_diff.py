@@ -13,10 +13,11 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SAMPLE_CSV, SAMPLE_XLSX
 
 from generator import load
-from generator.compare.formats import format_diff, format_text, render_diff_html
+from generator.compare.formats import format_diff, format_text, label_parts, render_diff_html
 from generator.compare.model import FigureChange, diff
 from generator.format import schema
 from generator.readers.csv_long import read_values
+from generator.render.layout import LABEL_WORDS
 
 SAMPLE_2022_CSV = ROOT / "data_samples" / "mengzhou-2022.csv"
 SAMPLE_2022_XLSX = ROOT / "data_samples" / "mengzhou-2022.xlsx"
@@ -365,3 +366,28 @@ def test_word_redline_without_the_library_says_what_to_install(run, tmp_path, mo
     )
     assert not (tmp_path / "对比.docx").exists()
     assert run("diff", SAMPLE_2022_CSV, SAMPLE_CSV, "--format", "docx").exit_code == 2  # needs -o
+
+
+def test_html_row_labels_keep_their_separators_and_words(page):
+    label = page.find("tr", attrs={"data-key": "t3.granted.natural_person"}).th
+    assert label.get_text() == "（一）予以公开 › 自然人"
+    assert str(label).count("<wbr/>") == 1  # （一）<wbr>予以公开: breaks only between words
+    assert label_parts("t3.denied.third_party_rights.natural_person") == (
+        ("（三）", "不予公开"),
+        ("4.保护", "第三方", "合法权益"),
+        ("自然人",),
+    )
+    assert label_parts("t2.art20_1.regulations.issued") == (("规章",), ("本年", "制发", "件数"))
+    assert label_parts("t4.review.upheld") == (("行政", "复议"), ("结果", "维持"))
+
+
+def test_html_shows_no_heading_twice(page):
+    titles = [e.get_text() for e in page.find_all(["h1", "h2", "h3", "caption"])]
+    assert len(titles) == len(set(titles)), titles
+    assert schema.HEADINGS["t3"] in titles  # the table's caption is its heading
+
+
+def test_every_label_word_list_spells_a_table_label():
+    labels = {c.text for grid in schema.grids().values() for c in grid.cells if not c.is_figure}
+    for words in LABEL_WORDS:
+        assert words.replace("|", "") in labels, words

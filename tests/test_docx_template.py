@@ -10,8 +10,10 @@ from types import SimpleNamespace
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from generator.checks.rules import validate
 from generator.exceptions import TemplateError
@@ -27,7 +29,7 @@ TEMPLATE = ROOT / "templates" / "default" / "report.docx"
 SAMPLE = ROOT / "data_samples" / "mengzhou-2023.csv"
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_docx_template import build_template  # noqa: E402
+from build_docx_template import build_template, template_bytes  # noqa: E402
 
 
 def _content(doc) -> dict[str, object]:
@@ -76,10 +78,14 @@ def rendered(rendered_bytes):
 # --- (a) the committed template is what the build script produces ------------------------------
 
 
-def test_committed_template_is_up_to_date(template):
-    assert _content(template) == _content(build_template()), (
-        "templates/default/report.docx 已过期：请运行 python tools/build_docx_template.py"
+@pytest.mark.parametrize("name", ["default", "department"])
+def test_committed_template_is_up_to_date(name):
+    """Byte for byte: text, styles, page, properties (the build is deterministic)."""
+    committed = (ROOT / "templates" / name / "report.docx").read_bytes()
+    assert committed == template_bytes(name), (
+        f"templates/{name}/report.docx 已过期：请运行 python tools/build_docx_template.py"
     )
+    assert _content(docx.Document(io.BytesIO(committed))) == _content(build_template(name))
 
 
 def test_template_takes_every_label_and_key_from_the_schema(template):
@@ -94,7 +100,8 @@ def test_template_takes_every_label_and_key_from_the_schema(template):
         assert (len(table.rows), len(table.columns)) == (grid.n_rows, grid.n_cols), key
         for cell in grid.cells:
             expected = f"{{{{ {cell.key}|num }}}}" if cell.is_figure else cell.text
-            assert table.cell(cell.row, cell.col).text == expected, (key, cell)
+            # A long label is broken between its words (w:br): the words are the schema's, in order.
+            assert table.cell(cell.row, cell.col).text.replace("\n", "") == expected, (key, cell)
 
 
 def test_every_jinja_tag_is_a_single_run(template):
@@ -116,6 +123,8 @@ def test_every_jinja_tag_is_a_single_run(template):
         ("Title", "方正小标宋简体", 22),
         ("Heading 1", "黑体", 16),
         ("Heading 2", "楷体_GB2312", 16),
+        ("Heading 3", "仿宋_GB2312", 16),
+        ("Heading 4", "仿宋_GB2312", 16),
     ],
 )
 def test_style_fonts_and_sizes(template, name, font, size):
@@ -127,7 +136,10 @@ def test_style_fonts_and_sizes(template, name, font, size):
 def test_normal_indent_spacing_language(template):
     ppr = template.styles["Normal"].element.pPr
     assert ppr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
-    assert template.styles["Normal"].paragraph_format.first_line_indent.pt == 32
+    # Two characters of the document grid (156 mm / 28), the width Word gives a 首行缩进 of 2 字符.
+    assert template.styles["Normal"].paragraph_format.first_line_indent.pt == pytest.approx(
+        2 * 156 / 28 * 72 / 25.4, abs=0.1
+    )
     spacing = ppr.find(qn("w:spacing"))
     assert spacing.get(qn("w:lineRule")) == "exact" and 27 <= int(spacing.get(qn("w:line"))) / 20 <= 29.5
     lang = template.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
@@ -136,7 +148,9 @@ def test_normal_indent_spacing_language(template):
     assert template.core_properties.created.year == 2024
 
 
-@pytest.mark.parametrize(("name", "level"), [("Heading 1", "0"), ("Heading 2", "1")])
+@pytest.mark.parametrize(
+    ("name", "level"), [("Heading 1", "0"), ("Heading 2", "1"), ("Heading 3", "2"), ("Heading 4", "3")]
+)
 def test_headings_have_outline_levels(template, name, level):
     assert template.styles[name].element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == level
 
@@ -160,6 +174,48 @@ def test_every_used_style_sets_the_east_asian_font(template):
     )
     assert 10.5 <= table_text.font.size.pt <= 12
     assert table_text.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "0"
+
+
+def test_every_style_in_the_template_names_its_east_asian_font(template):
+    """Not only the styles the report uses: a clerk who picks Heading 3, Quote or List Paragraph gets 仿宋."""
+    styles = [s for s in template.styles if s.type != WD_STYLE_TYPE.LIST]
+    assert len(styles) > 100
+    for style in styles:
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")), f"{style.name}: no w:eastAsia"
+        assert not [a for a in fonts.attrib if "Theme" in a], f"{style.name}: a theme font would override it"
+    theme = zipfile.ZipFile(TEMPLATE).read("word/theme/theme1.xml").decode("utf-8")
+    assert '<a:ea typeface=""/>' not in theme  # no empty theme font to fall back on either
+    assert {_east_asia_font(template.styles[n]) for n in ("Heading 3", "Heading 5", "Quote", "Caption")} == {
+        "仿宋_GB2312"
+    }
+
+
+def test_document_grid_is_22_lines_of_28_characters(template):
+    grid = template.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    section = template.sections[0]
+    text_width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700  # EMU
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # Word: body size plus charSpace/4096 pt
+    assert int(text_width_pt / pitch) == 28
+    text_height_pt = (section.page_height - section.top_margin - section.bottom_margin) / 12700
+    assert int(text_height_pt / (int(grid.get(qn("w:linePitch"))) / 20)) == 22
+    # Off the grid: the 2号 title, the tables' 五号 text and the page numbers keep their own pitch.
+    for name in ("Title", "Table Text", "Footer"):
+        assert template.styles[name].element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0", name
+    # LibreOffice reads w:overflowPunct inverted; set to Word's own default it keeps every 。 at a line end.
+    defaults = template.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(".//" + qn("w:overflowPunct")).get(qn("w:val")) == "1"
+
+
+def test_word_file_names_this_tool_and_carries_no_thumbnail():
+    with zipfile.ZipFile(TEMPLATE) as archive:
+        names = archive.namelist()
+        app = archive.read("docProps/app.xml").decode("utf-8")
+        rels = archive.read("_rels/.rels").decode("utf-8")
+    assert "<Application>generate-report</Application>" in app and "Microsoft" not in app
+    assert not [n for n in names if "thumbnail" in n or "stylesWithEffects" in n]
+    assert "thumbnail" not in rels
 
 
 def test_page_is_a4_with_gbt9704_margins(template):
@@ -202,6 +258,33 @@ def test_tables_fit_the_text_block_and_repeat_headers(template):
         assert cant_split == [bool(i or grid.head_rows) for i in range(grid.n_rows)], key
         headers = [tr.find(qn("w:tblHeader")) is not None for tr in rows]
         assert headers == [i < grid.head_rows for i in range(grid.n_rows)], key
+        # Every row keeps with the next: a row group, and the whole table when it fits, stays on one page.
+        keeps = [
+            all(Paragraph(p, None).paragraph_format.keep_with_next for p in row._tr.iter(qn("w:p")))
+            for row in table.rows
+        ]
+        assert keeps == [i < grid.n_rows - 1 for i in range(grid.n_rows)], key
+
+
+def test_table_labels_break_only_between_words(template):
+    """自然人 on one line, （三）不予公开 as （三） / 不予公开, long items at word boundaries."""
+    t3 = template.tables[1]
+    cells = {c.text.replace("\n", ""): c.text.split("\n") for row in t3.rows for c in row.cells}
+    assert cells["自然人"] == ["自然人"]
+    assert cells["（三）不予公开"] == ["（三）", "不予公开"]
+    assert cells["（四）无法提供"] == ["（四）", "无法提供"]
+    assert cells["三、本年度办理结果"] == ["三、", "本年度", "办理", "结果"]
+    assert cells["5.要求行政机关确认或重新出具已获取信息"] == ["5.要求行政机关确认或", "重新出具已获取信息"]
+
+
+def test_half_a_line_before_and_after_each_table(template):
+    body = list(template.element.body.iterchildren())
+    for index, block in enumerate(body):
+        if block.tag != qn("w:tbl"):
+            continue
+        before, after = Paragraph(body[index - 1], None), Paragraph(body[index + 1], None)
+        assert before.paragraph_format.space_after.pt == pytest.approx(28.95 / 2, abs=0.05)
+        assert after.paragraph_format.space_before.pt == pytest.approx(28.95 / 2, abs=0.05)
 
 
 # --- (c) rendering the sample --------------------------------------------------------------------
@@ -210,7 +293,7 @@ def test_tables_fit_the_text_block_and_repeat_headers(template):
 def test_rendered_sample_has_every_heading_and_figure(sample, rendered):
     data, _ = sample
     texts = [p.text for p in rendered.paragraphs]
-    assert texts[0] == f"{data.body}{data.year}年政府信息公开工作年度报告"
+    assert texts[0] == f"{data.body}\n{data.year}年政府信息公开工作年度报告"  # broken by meaning
     for heading in schema.HEADINGS.values():
         assert heading in texts
     assert [p.text for p in rendered.paragraphs if p.style.name == "Heading 1"] == list(schema.HEADINGS.values())
@@ -242,7 +325,7 @@ def test_failed_validation_banner_is_the_first_line(sample):
     context = dict(sample[1])
     context["validation"] = SimpleNamespace(failed=True, banner="【本报告未通过数据校验】", errors=["x"], warnings=[])
     texts = [p.text for p in _render(context).paragraphs]
-    assert texts[:2] == ["【本报告未通过数据校验】", context["meta"].title]
+    assert texts[:2] == ["【本报告未通过数据校验】", "\n".join(context["title_lines"])]
 
 
 # --- (d) escaping ------------------------------------------------------------------------------
@@ -252,9 +335,10 @@ def test_markup_characters_render_literally(sample):
     name = "A&B<C>\"'"
     context = dict(sample[1])
     context["meta"] = SimpleNamespace(**{**vars(context["meta"]), "body": name, "title": f"{name}年度报告"})
+    context["title_lines"] = [name, "年度报告"]
     doc = _render(context)
     texts = [p.text for p in doc.paragraphs]
-    assert texts[0] == f"{name}年度报告"
+    assert texts[0] == f"{name}\n年度报告"
     assert texts[-1] == name
 
 

@@ -63,18 +63,36 @@ def test_chinese_is_compared_by_character():
 
 
 def test_a_rewrite_is_not_a_comb_of_shared_characters():
-    # 的 and ， are shared by chance: folded into the rewrite, not shown as unchanged scraps.
+    # 的 and ， are shared by chance: a sentence more than half rewritten is one replaced sentence.
     assert as_text(diff_text("落实公文的属性，拟制时", "加强公文的管理，健全机制")) == (
-        "[-落实-]{+加强+}公文的[-属性，拟制时-]{+管理，健全机制+}"
+        "[-落实公文的属性，拟制时-]{+加强公文的管理，健全机制+}"
     )
     assert as_text(diff_text("甲乙的丙丁", "戊己的庚辛")) == "[-甲乙的丙丁-]{+戊己的庚辛+}"
+    # Less than half rewritten: the words that changed, inside the sentence that stayed.
+    assert as_text(diff_text("一是落实公文的属性。", "一是加强公文的属性。")) == "一是[-落实-]{+加强+}公文的属性。"
+
+
+def test_a_sentence_more_than_half_rewritten_is_one_replaced_sentence():
+    old = "落实公文公开属性源头认定机制，拟制公文时同步明确公开属性。对行政规范性文件开展集中清理。"
+    new = "加强公文公开属性源头管理，健全政府信息公开审查机制。对行政规范性文件开展集中清理。"
+    segments = diff_text(old, new)
+    assert segments == (
+        Segment("delete", "落实公文公开属性源头认定机制，拟制公文时同步明确公开属性。"),
+        Segment("insert", "加强公文公开属性源头管理，健全政府信息公开审查机制。"),
+        Segment("equal", "对行政规范性文件开展集中清理。"),
+    )
+    assert count_changes(segments) == 1
+    # Two rewritten sentences in a row: one deletion, then one insertion, the sentences in order.
+    assert as_text(diff_text("甲乙丙。丁戊己。相同。", "子丑寅。卯辰巳。相同。")) == (
+        "[-甲乙丙。丁戊己。-]{+子丑寅。卯辰巳。+}相同。"
+    )
 
 
 def test_punctuation_next_to_a_small_change_is_kept():
     assert as_text(diff_text("办件量 162232）；发布", "办件量 202785）；加大力度，发布")) == (
         "办件量 [-162232-]{+202785+}）；{+加大力度，+}发布"
     )
-    assert as_text(diff_text("甲乙，2022", "丙丁，2023")) == "[-甲乙-]{+丙丁+}，[-2022-]{+2023+}"
+    assert as_text(diff_text("甲乙丙丁，2022", "甲乙丙戊，2023")) == "甲乙丙[-丁-]{+戊+}，[-2022-]{+2023+}"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,19 @@ from generator import load, render, validate
 from generator.cli.main import cli
 from generator.format import schema
 from generator.render import pdf as pdf_module
-from generator.render.pdf import FONT_FALLBACKS, PdfConversionError, docx_to_pdf, fontconfig_aliases, has_chinese_font
+from generator.render.pdf import (
+    FONT_FALLBACKS,
+    PdfConversionError,
+    docx_to_pdf,
+    fontconfig_aliases,
+    for_libreoffice,
+    has_chinese_font,
+)
 
 A4_POINTS = (595.3, 841.9)
 MISSING_LINE = (
     "错误：生成 PDF 需要 LibreOffice，但找不到 soffice 命令：Debian/Ubuntu 请运行 apt-get install "
-    "libreoffice-writer-nogui fonts-noto-cjk；Windows 请安装 LibreOffice 并把它的 program 文件夹加入 PATH。"
+    "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai；Windows 请安装 LibreOffice 并把它的 program 文件夹加入 PATH。"
 )
 
 
@@ -71,8 +79,8 @@ def test_pdf_is_a4_with_headings_and_figures(cli_pdf):
 
 
 def test_missing_official_fonts_fall_back_to_noto_cjk(cli_pdf):
-    """Without 仿宋_GB2312 etc. the PDF uses Noto Serif CJK for the body and Noto Sans CJK for 黑体 headings,
-    never a Latin-only face (tofu) or whatever CJK face LibreOffice happens to find first."""
+    """Without 仿宋_GB2312 etc. the PDF uses Noto Serif CJK for the body, Noto Sans CJK for 黑体 headings and
+    AR PL UKai for 楷体 ones, never a Latin-only face (tofu) or whatever CJK face LibreOffice finds first."""
     installed = subprocess.run(["fc-list", ":family=仿宋_GB2312"], capture_output=True, text=True).stdout.strip()
     if installed:
         pytest.skip("仿宋_GB2312 is installed here: no fallback happens")  # never on CI, which has Noto only
@@ -80,7 +88,8 @@ def test_missing_official_fonts_fall_back_to_noto_cjk(cli_pdf):
     fonts = embedded_fonts(PdfReader(outdir / "mengzhou-2023.pdf"))
     assert any(name.startswith("NotoSerifCJK") for name in fonts), fonts
     assert any(name.startswith("NotoSansCJK") for name in fonts), fonts
-    assert all(name.startswith(("NotoSerifCJK", "NotoSansCJK")) for name in fonts), fonts
+    assert any(name.startswith("UKai") for name in fonts), fonts
+    assert all(name.startswith(("NotoSerifCJK", "NotoSansCJK", "UKai")) for name in fonts), fonts
 
 
 def test_library_renders_pdf_alone_and_with_docx():
@@ -159,3 +168,26 @@ def test_chinese_fonts_are_found_through_fontconfig(monkeypatch, tmp_path):
     assert has_chinese_font() is False
     monkeypatch.setenv("PATH", str(tmp_path))
     assert has_chinese_font() is None  # no fontconfig to ask (Windows): LibreOffice substitutes by itself
+
+
+def test_the_copy_libreoffice_converts_states_the_grid_as_character_spacing():
+    """LibreOffice gives each character two cells of a grid narrower than the font; the copy it converts keeps
+    the line grid and condenses the grid's text by Word's pitch, rounded down (-0.25 pt: 28 a line)."""
+    data = load(SAMPLE_XLSX)
+    word = render(data, validate(data), ["docx"])["docx"]
+    with zipfile.ZipFile(io.BytesIO(for_libreoffice(word))) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    grid = re.search(r"<w:docGrid[^>]*/>", document).group(0)
+    assert 'w:type="lines"' in grid and "charSpace" not in grid and 'w:linePitch="579"' in grid
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.DOTALL).group(0)
+    assert '<w:spacing w:val="-5"/>' in defaults
+    title = re.search(r'<w:style [^>]*w:styleId="Title".*?</w:style>', styles, re.DOTALL).group(0)
+    assert '<w:spacing w:val="0"/>' in title  # off the grid in Word: no condensing either
+    assert for_libreoffice(b"not a docx") == b"not a docx"
+
+
+def test_the_titles_stand_in_is_bold_only_where_the_real_face_is_missing():
+    rule = '<test name="family"><string>方正小标宋简体</string></test><edit name="weight"'
+    assert rule in fontconfig_aliases("/etc/fonts/fonts.conf", installed=frozenset({"Noto Serif CJK SC"}))
+    assert rule not in fontconfig_aliases("/etc/fonts/fonts.conf", installed=frozenset({"方正小标宋简体"}))

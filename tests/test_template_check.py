@@ -114,17 +114,17 @@ def test_loop_in_a_table_row_without_tr(run, city):
 def test_tag_split_across_runs_is_advice_not_a_block(run, city, tmp_path):
     path = city / "report.docx"
     document = Document(str(path))
-    title = next(p for p in document.paragraphs if p.text == "{{ meta.title }}")
-    title.runs[0].text = "{{ meta."
-    title.add_run("title }}").bold = True  # what Word does after a partial edit
+    title = next(p for p in document.paragraphs if p.text == '{{ title_lines|join("\\n") }}')
+    title.runs[0].text = "{{ title_lines|"
+    title.add_run('join("\\n") }}').bold = True  # what Word does after a partial edit
     document.save(str(path))
     result = run("check-template", city)
     assert result.exit_code == 1
     assert result.stdout.startswith(
-        "提示：模板 report.docx 第 4 段：标签“{{ meta.title }}”被 Word 拆分在几段格式（run）中"
+        '提示：模板 report.docx 第 4 段：标签“{{ title_lines|join("\\n") }}”被 Word 拆分在几段格式（run）中'
     )
     assert run(SAMPLE_CSV, "--template", city, "-o", "out").exit_code == 0  # docxtpl re-joins it
-    assert "Title: 孟州市人民政府2023年政府信息公开工作年度报告" in docx_lines(
+    assert "Title: 孟州市人民政府\n2023年政府信息公开工作年度报告" in docx_lines(
         (tmp_path / "out" / "mengzhou-2023.docx").read_bytes()
     )
 

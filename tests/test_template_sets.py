@@ -82,12 +82,13 @@ def test_department_set_has_its_own_preface_and_signature():
     department = rendered(DEPARTMENT_SAMPLE, "department")
     html = html_lines(department["html"].decode("utf-8"))
     assert (
-        "p: 根据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定，示例市交通运输局编制本机关2023年度"
+        "p: 根据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定，示例市交通运输局编制本报告。"
         in "\n".join(html)
     )
-    assert "p: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in html
+    # The number's hyphen does not break, in Word (w:noBreakHyphen) as on the page (U+2011).
+    assert "p: 联系方式：示例市交通运输局办公室，电话 0000\u20111234567" in html
     docx = docx_lines(department["docx"])
-    assert "Report Signature: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in docx
+    assert "Report Contact: 联系方式：示例市交通运输局办公室，电话 0000-1234567" in docx
     changed = set(docx) ^ set(docx_lines(default["docx"]))
     assert len(changed) == 3  # two prefaces and the contact line; every table and section as in default
 

@@ -5,10 +5,12 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 # LibreOffice opens the generated Word files, recalculates workbooks and makes the PDF report; Noto CJK gives
-# it Chinese glyphs. Chromium (driven by playwright) runs the browser and accessibility tests; poppler-utils'
-# pdftoppm turns PDF pages into the README's pictures.
+# it Chinese glyphs (serif for 仿宋 and 宋体, sans for 黑体, bold serif for the title) and AR PL UKai a real
+# Kai face for 楷体 headings. Chromium (driven by playwright) runs the browser and accessibility tests;
+# poppler-utils' pdftoppm turns PDF pages into the README's pictures.
 apt-get update -q
-apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk chromium poppler-utils
+apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-ukai chromium \
+  poppler-utils
 command -v npm >/dev/null || apt-get install -y -q nodejs npm
 
 # axe-core, the accessibility rules the tests inject into Chromium, pinned by tests/browser/package-lock.json.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from jinja2 import FileSystemLoader
@@ -12,9 +13,11 @@ from jinja2.sandbox import SecurityError
 from generator.compare.model import YearDiff, plain
 from generator.compare.narrative import as_text
 from generator.exceptions import GenerateReportError, TemplateError
+from generator.format import schema
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.sets import find_template_set
+from generator.render.layout import label_words
 from generator.workbook.csvfile import csv_bytes
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -90,6 +93,26 @@ def format_csv(result: YearDiff, bom: bool = False) -> str:
     return csv_bytes(CSV_HEADER, csv_rows(result), bom=bom, line_end="\n").decode("utf-8")
 
 
+@cache
+def label_parts(key: str) -> tuple[tuple[str, ...], ...]:
+    """A figure's label as the headers it sits under, each as its words, for the page to show with separators
+    and to wrap only between words: （三）不予公开 › 4.保护第三方合法权益 › 自然人."""
+    figure = schema.figures()[key]
+    parts = figure.label.split("·")
+    grid = schema.grids()[figure.table]
+    cell = next(c for c in grid.cells if c.key == key)
+    # Table 三's row labels join a group and its item ("（三）不予公开4.保护…"): split them again.
+    groups = [
+        c.text
+        for c in grid.cells
+        if c.scope == "rowgroup" and c.col > 0 and c.row <= cell.row < c.row + c.rowspan and c.col < cell.col
+    ]
+    for group in groups:
+        if parts[0].startswith(group) and parts[0] != group:
+            parts[0:1] = [group, parts[0][len(group) :]]
+    return tuple(label_words(part) for part in parts)
+
+
 def html_context(result: YearDiff) -> dict[str, Any]:
     tables = [
         {
@@ -99,6 +122,7 @@ def html_context(result: YearDiff) -> dict[str, Any]:
                 {
                     "key": f.key,
                     "label": f.label,
+                    "label_parts": label_parts(f.key),
                     "old": plain(f.old),
                     "new": plain(f.new),
                     "change": f.change_text,

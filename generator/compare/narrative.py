@@ -1,8 +1,11 @@
-"""Narrative compared between two years, CJK-aware: numbers and ASCII words whole, every other character alone.
+"""Narrative compared between two years, CJK-aware: sentence by sentence, then numbers and ASCII words whole,
+every other character alone.
 
 Splitting on whitespace would make a whole Chinese paragraph one "word"; splitting numbers into digits would
 turn 120→135 into 1[20→35]. Tokens are therefore: a run of digits (with inner . and ,), a run of ASCII
 letters, a run of whitespace, or any other single character (a Chinese character, a punctuation mark).
+Sentences (up to 。！？； or a line break) are matched first: a sentence more than half rewritten is shown
+as one replaced sentence, not as fragments interleaved with the few characters it happens to share.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ TOKEN = re.compile(r"\d(?:[\d.,]*\d)?|[A-Za-z]+|\s+|.", re.DOTALL)
 # It is kept next to a change of one number or word: 162232→202785）；加大 keeps its ）； and stays readable.
 SHORT_EQUAL = 2
 ATOM = re.compile(r"[0-9A-Za-z]")
+SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;\n]+|\n+")
+REWRITTEN = 0.5  # share of last year's sentence replaced above which the sentence is shown replaced whole
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,20 @@ def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, i
     return merged
 
 
+def sentences(text: str) -> list[str]:
+    """'一是加强。二是完善；\n三是' -> ['一是加强。', '二是完善；', '\n', '三是'] (joined, the text again)."""
+    return SENTENCE.findall(text)
+
+
+def _rewritten(old: list[str], new: list[str]) -> float:
+    """The share of last year's tokens (spaces aside) that this year's sentence does not keep."""
+    kept = sum(size for _, _, size in difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks())
+    spaces = sum(1 for token in old if token.isspace())
+    return 1 - (kept - spaces) / max(len(old) - spaces, 1)
+
+
 def diff_text(old: str, new: str) -> tuple[Segment, ...]:
     """Segments in reading order; a replacement is its deletion followed by its insertion."""
-    a, b = tokenize(old), tokenize(new)
     segments: list[Segment] = []
 
     def add(op: Op, tokens: list[str]) -> None:
@@ -81,15 +97,36 @@ def diff_text(old: str, new: str) -> tuple[Segment, ...]:
             return
         if segments and segments[-1].op == op:
             segments[-1] = Segment(op, segments[-1].text + text)
+        elif op == "delete" and len(segments) > 1 and segments[-1].op == "insert" and segments[-2].op == "delete":
+            # a replacement right after a replacement: one deletion, then one insertion
+            segments[-2] = Segment("delete", segments[-2].text + text)
         else:
             segments.append(Segment(op, text))
 
-    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+    def compare(a: list[str], b: list[str]) -> None:
+        for tag, i1, i2, j1, j2 in _opcodes(a, b):
+            if tag == "equal":
+                add("equal", a[i1:i2])
+            else:
+                add("delete", a[i1:i2])
+                add("insert", b[j1:j2])
+
+    old_sentences, new_sentences = sentences(old), sentences(new)
+    matcher = difflib.SequenceMatcher(None, old_sentences, new_sentences, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("equal", a[i1:i2])
-        else:
-            add("delete", a[i1:i2])
-            add("insert", b[j1:j2])
+            add("equal", old_sentences[i1:i2])
+            continue
+        pairs = list(zip(old_sentences[i1:i2], new_sentences[j1:j2], strict=False))
+        for before, after in pairs:
+            a, b = tokenize(before), tokenize(after)
+            if before.strip() and after.strip() and _rewritten(a, b) <= REWRITTEN:
+                compare(a, b)
+            else:
+                add("delete", [before])
+                add("insert", [after])
+        add("delete", old_sentences[i1 + len(pairs) : i2])
+        add("insert", new_sentences[j1 + len(pairs) : j2])
     return tuple(segments)
 
 

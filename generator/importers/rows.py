@@ -160,8 +160,11 @@ def labelled_rows(
         if not labels_at and not data_at:
             continue
         piece = "".join(cells[i] for i in labels_at)
-        if labels_at and data_at and index.is_group_part(piece) and index.match(piece) != GROUP:
-            labels_at = []  # a piece of a group's tall cell beside a row's figures ("（三）  2  0 …")
+        waiting = current is not None and current.data_count() == 0 and not current.group
+        if labels_at and data_at and index.is_group_part(piece) and (index.match(piece) != GROUP or waiting):
+            # A piece of a group's tall cell beside a row's figures ("（三）  2  0 …"); even the group's whole
+            # label when the row above still waits for its figures (a layout extraction centres tall cells).
+            labels_at = []
         if not labels_at:  # numbers only: the rest of a row broken across lines
             width = len(row_columns(index, current.prefix)) if current else 0
             if current is not None and current.data_count() < width:

@@ -33,6 +33,9 @@ class TemplateProblem:
 # What every report template is given besides the figures and metadata (checks.quotes), with what each holds:
 # listed in the guide `new-template` writes; render.context builds exactly these (tested).
 CONTEXT_NAMES: dict[str, str] = {
+    "title_lines": "标题分行（按词意回行，GB/T 9704 7.3.3），如 [“孟州市人民政府”, “2023年政府信息公开工作年度报告”]",
+    "properties.subject": "Word 文件属性“主题”：标题去掉机关名称，如“2023年政府信息公开工作年度报告”",
+    "properties.date": "Word 文件的创建和修改日期：发布日期，未填写时为报告年度次年1月1日",
     "headings.overview": "一级标题“一、总体情况”（headings.t2、t3、t4、problems、other 依次为二至六）",
     "overview": "总体情况五个小节的列表，每项有 heading（小标题）与 paragraphs（段落列表）",
     "tables.t3": "表格布局（网页模板用）：caption、head、body，每格有 tag、text、rowspan、colspan、scope",

@@ -36,7 +36,7 @@ def ensure_template_ok(template_set: TemplateSet) -> None:
 @lru_cache(maxsize=16)
 def _blocking_problems(folders: tuple[Path, ...], signature: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     """Checked once per process for as long as the set's files are unchanged (`signature`)."""
-    return tuple(p.describe() for p in check_template_set(load_template_set(folders[0])) if p.blocking)
+    return tuple(p.describe() for p in check_template_set(load_template_set(folders[0]), advice=False) if p.blocking)
 
 
 def choose_template(data: ReportData, template: str | TemplateSet | None) -> TemplateSet:

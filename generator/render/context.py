@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
@@ -13,6 +14,7 @@ from generator.checks.quotes import expand_narrative, quote_values
 from generator.format import schema
 from generator.format.filters import num
 from generator.format.model import ReportData
+from generator.render.layout import title_lines
 
 PLACEHOLDER = "【本节未填写】"
 FAILED_BANNER = "【本报告未通过数据校验，共 {count} 个错误，不得发布】"
@@ -61,6 +63,17 @@ def _table(grid_key: str, figures: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def file_properties(data: ReportData, title: str) -> SimpleNamespace:
+    """The Word file's subject (the title less the body's name) and its date: the issue date, else the first
+    day after the period reported on, so the same data always gives the same file."""
+    year = data.year
+    date = data.issue_date or (dt.date(year + 1, 1, 1) if year else None)
+    return SimpleNamespace(
+        subject=title.removeprefix(data.body) or title,
+        date=f"{date.isoformat()}T00:00:00Z" if date else "",
+    )
+
+
 def build_context(data: ReportData, report: ValidationReport, standard: Mapping[str, str]) -> dict[str, Any]:
     """`standard` holds the template set's paragraphs for narrative fields the data leaves empty."""
     values = quote_values(data)
@@ -75,6 +88,8 @@ def build_context(data: ReportData, report: ValidationReport, standard: Mapping[
     return {
         **vars(nest(values)),
         **vars(nest(narrative)),
+        "title_lines": title_lines(values["meta.title"], data.body),
+        "properties": file_properties(data, values["meta.title"]),
         "headings": SimpleNamespace(**schema.HEADINGS),
         "overview": overview,
         "tables": {key: _table(key, figures) for key in schema.grids()},

@@ -4,7 +4,8 @@ docxtpl's own `DocxTemplate(path).render(ctx)` re-reads and re-parses the whole 
 Here its tag clean-up (`patch_xml`) runs once per template; each report only renders the compiled Jinja parts
 and copies the other zip members as they are, with fixed timestamps, so the same input gives the same bytes.
 Templates using docxtpl features that need a parsed tree ({%tc %}, {% hm %}, {% vm %}, images in loops)
-take docxtpl's full path, re-zipped the same deterministic way.
+take docxtpl's full path, re-zipped the same deterministic way. Either way the filled body then gets the
+layout that depends on its words (render.layout: the signature block), and the file the report's date.
 """
 
 from __future__ import annotations
@@ -24,12 +25,30 @@ from jinja2.exceptions import SecurityError
 from generator.exceptions import TemplateError
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
+from generator.render.layout import typeset_body
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
 TEMPLATE_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$")
 NEEDS_TREE = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\{%-?\s*colspan\b|\{%-?\s*cellbg\b")
 LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip time: no generation time inside a report
+CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
+
+
+def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The body typeset (render.layout) and the core properties dated as the report (context `properties.date`)."""
+    styles = dict(members).get("word/styles.xml", b"").decode("utf-8", "replace")
+    size = BODY_SIZE.search(styles)
+    date = getattr(context.get("properties"), "date", "")
+    finished = []
+    for name, data in members:
+        if name == "word/document.xml":
+            data = typeset_body(data, int(size.group(1)) if size else 32)
+        elif name == "docProps/core.xml" and date:
+            data = CORE_DATES.sub(lambda m: f"{m.group(1)}{date}{m.group(2)}", data.decode("utf-8")).encode("utf-8")
+        finished.append((name, data))
+    return finished
 
 
 @cache
@@ -74,7 +93,7 @@ class CompiledDocx:
             for name, data in self.members:
                 template = self.parts.get(name)
                 members.append((name, self._fill(template, context) if template else data))
-            return members
+            return _finish(members, context)
         except (JinjaTemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as err:
             raise _template_error(self.name, err) from err
 
@@ -94,7 +113,7 @@ class CompiledDocx:
         saved = io.BytesIO()
         template.save(saved)
         with zipfile.ZipFile(saved) as archive:
-            return [(info.filename, archive.read(info)) for info in archive.infolist()]
+            return _finish([(info.filename, archive.read(info)) for info in archive.infolist()], context)
 
 
 @lru_cache(maxsize=16)

@@ -1,37 +1,54 @@
-"""The PDF report: the rendered Word file converted by LibreOffice headless, with clean CJK font fallbacks."""
+"""The PDF report: the rendered Word file converted by LibreOffice headless, tagged, with CJK fonts that keep
+the hierarchy of GB/T 9704 where the official faces are missing (Kai for 楷体, a heavy serif for the title)."""
 
 from __future__ import annotations
 
+import io
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.exceptions import OutputError
 
 INSTALL_HINT = (
-    "Debian/Ubuntu 请运行 apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
+    "Debian/Ubuntu 请运行 apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai；"
     "Windows 请安装 LibreOffice 并把它的 program 文件夹加入 PATH"
 )
 TIMEOUT_SECONDS = 180
 
 # The Word template names the fonts of GB/T 9704. Where they are not installed (Linux servers), LibreOffice
-# would pick any CJK face it finds, often a Japanese one or a sans serif for body text. Each family here is
-# mapped to the nearest free face; a real font of that name, when installed, still comes first ("accept").
-SERIF, SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
+# would pick any CJK face it finds, often a Japanese one, and show 楷体 headings in the body's face. Each family
+# here is mapped to the nearest free face: Noto Serif CJK (fonts-noto-cjk) for 仿宋 and 宋体, Noto Sans CJK for
+# 黑体, AR PL UKai (fonts-arphic-ukai) or another Kai face for 楷体. A real font of that name, when installed,
+# still comes first ("accept").
+SERIF, SANS, KAI = "Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"
+KAI_FACES = ("楷体", "KaiTi", "STKaiti", KAI, "LXGW WenKai", "AR PL KaitiM GB")
 FONT_FALLBACKS: dict[str, tuple[str, ...]] = {
     "仿宋_GB2312": ("仿宋", "FangSong", SERIF),
     "仿宋": ("FangSong", SERIF),
     "方正小标宋简体": ("FZXiaoBiaoSong-B05S", "宋体", SERIF),
     "宋体": ("SimSun", SERIF),
     "黑体": ("SimHei", SANS),
-    "楷体_GB2312": ("楷体", "KaiTi", "AR PL UKai CN", SERIF),
-    "楷体": ("KaiTi", "AR PL UKai CN", SERIF),
+    "楷体_GB2312": (*KAI_FACES, SERIF),
+    "楷体": (*KAI_FACES[1:], SERIF),
 }
+# 小标宋 is a heavy Song face: where it is missing, the title takes the bold weight of its stand-in, so it
+# stands above the body as it does in print.
+HEAVY_STAND_INS = ("方正小标宋简体",)
 SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+# LibreOffice's PDF export: tagged (structure for screen readers), the Word title as the document title.
+EXPORT_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"}}'
+)
 
 
 class PdfConverterMissing(OutputError):
@@ -71,9 +88,24 @@ def has_chinese_font() -> bool | None:
     return bool(found.stdout.strip())
 
 
-def fontconfig_aliases(system_config: str | None = None) -> str:
-    """A fontconfig file: the system's own configuration, then the fallbacks of FONT_FALLBACKS."""
+@cache
+def installed_families() -> frozenset[str]:
+    """Font families fontconfig knows (empty where there is no fontconfig)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return frozenset()
+    try:
+        found = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(name.strip() for line in found.stdout.splitlines() for name in line.split(","))
+
+
+def fontconfig_aliases(system_config: str | None = None, installed: frozenset[str] | None = None) -> str:
+    """A fontconfig file: the system's own configuration, then the fallbacks of FONT_FALLBACKS, and bold for a
+    heavy face's stand-in (only when the face itself is not `installed`)."""
     include = escape(system_config or os.environ.get("FONTCONFIG_FILE") or SYSTEM_FONTCONFIG)
+    present = installed_families() if installed is None else installed
     lines = [
         '<?xml version="1.0"?>',
         '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
@@ -83,8 +115,82 @@ def fontconfig_aliases(system_config: str | None = None) -> str:
     for family, fallbacks in FONT_FALLBACKS.items():
         accepted = "".join(f"<family>{escape(f)}</family>" for f in fallbacks)
         lines.append(f'  <alias binding="same"><family>{escape(family)}</family><accept>{accepted}</accept></alias>')
+    for family in HEAVY_STAND_INS:
+        if family in present:
+            continue
+        lines.append(
+            f'  <match target="pattern"><test name="family"><string>{escape(family)}</string></test>'
+            '<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit></match>'
+        )
     lines.append("</fontconfig>")
     return "\n".join(lines) + "\n"
+
+
+# --- The copy LibreOffice converts ------------------------------------------------------------
+
+GRID = re.compile(r"<w:docGrid\b[^>]*/>")
+CHAR_SPACE = re.compile(r'w:charSpace="(-?\d+)"')
+DEFAULT_RPR = re.compile(r"(<w:rPrDefault>\s*<w:rPr>)")
+OFF_GRID_STYLE = re.compile(
+    r'(<w:style\b(?:(?!</w:style>).)*?<w:snapToGrid w:val="(?:0|false)"/>(?:(?!</w:style>).)*?<w:rPr>)', re.DOTALL
+)
+
+
+def for_libreoffice(docx: bytes) -> bytes:
+    """The Word file as LibreOffice lays it out like Word.
+
+    A "lines and characters" grid narrower than the body face (28 characters of 16 pt in 156 mm) is set by
+    Word as a compressed pitch; LibreOffice (7.x) instead gives each character two cells, halving the line.
+    The copy keeps the line grid and states the compression as character spacing on the text that snaps to
+    the grid. Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but
+    not after a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    except zipfile.BadZipFile:
+        return docx  # not a Word file: LibreOffice says so in its own words
+    parts = dict(members)
+    document = parts.get("word/document.xml", b"").decode("utf-8")
+    styles = parts.get("word/styles.xml", b"").decode("utf-8")
+    grid = GRID.search(document)
+    space = CHAR_SPACE.search(grid.group(0)) if grid and 'w:type="lines"' not in grid.group(0) else None
+    spacing = math.floor(int(space.group(1)) / 4096 * 20) if space else 0  # 1/20 pt, never over Word's pitch
+    if spacing < 0 and grid and DEFAULT_RPR.search(styles):
+        line_grid = CHAR_SPACE.sub("", grid.group(0))
+        line_grid = re.sub(r'w:type="(?:linesAndChars|snapToChars)"', 'w:type="lines"', line_grid)
+        document = GRID.sub(lambda _: line_grid, document)
+        styles = DEFAULT_RPR.sub(lambda m: f'{m.group(1)}<w:spacing w:val="{spacing}"/>', styles, count=1)
+        styles = OFF_GRID_STYLE.sub(lambda m: f'{m.group(1)}<w:spacing w:val="0"/>', styles)
+    document = document.replace("<w:noBreakHyphen/>", '<w:t xml:space="preserve">-</w:t>')
+    parts["word/document.xml"], parts["word/styles.xml"] = document.encode("utf-8"), styles.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, _ in members:
+            archive.writestr(name, parts[name])
+    return out.getvalue()
+
+
+EAST_ASIAN_LANGUAGE = re.compile(rb'<w:rPrDefault>.*?<w:lang\b[^>]*w:eastAsia="([A-Za-z]{2}-[A-Za-z]{2})"', re.DOTALL)
+PDF_LANGUAGE = re.compile(rb"/Lang\(([A-Za-z]{2}-[A-Za-z]{2})\)")
+
+
+def with_document_language(pdf: bytes, docx: bytes) -> bytes:
+    """The PDF's /Lang as the Word file's East-Asian language (zh-CN): LibreOffice writes the Western one. Same
+    length, replaced in place, so the cross-reference offsets stay right."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            found = EAST_ASIAN_LANGUAGE.search(archive.read("word/styles.xml"))
+    except (zipfile.BadZipFile, KeyError):
+        return pdf
+    if not found:
+        return pdf
+    start = pdf.find(b"/Type/Catalog")
+    end = pdf.find(b"endobj", start)
+    if start < 0 or end < 0:
+        return pdf
+    catalog = PDF_LANGUAGE.sub(lambda _: b"/Lang(" + found.group(1) + b")", pdf[start:end], count=1)
+    return pdf[:start] + catalog + pdf[end:]
 
 
 def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | None = None) -> bytes:
@@ -103,7 +209,7 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | No
     with tempfile.TemporaryDirectory(prefix="generate-report-pdf-") as temp:
         folder = Path(temp)
         source = folder / "report.docx"
-        source.write_bytes(docx)
+        source.write_bytes(for_libreoffice(docx))
         env = dict(os.environ)
         if sys.platform != "win32":  # LibreOffice finds fonts through fontconfig only on Linux and the BSDs
             fonts = folder / "fonts.conf"
@@ -115,7 +221,7 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | No
             "--norestore",
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            EXPORT_FILTER,
             "--outdir",
             str(folder),
             str(source),
@@ -136,4 +242,4 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | No
             raise PdfConversionError(
                 f"LibreOffice 未能把 Word 报告转换为 PDF（退出码 {result.returncode}：{reason}）。"
             )
-        return target.read_bytes()
+        return with_document_language(target.read_bytes(), docx)

@@ -8,14 +8,15 @@ from generator.render.check import check_docx, check_html, check_manifest
 from generator.render.word_check import page_problems, uncarried_problems
 
 
-def check_template_set(template_set: TemplateSet) -> list[TemplateProblem]:
+def check_template_set(template_set: TemplateSet, advice: bool = True) -> list[TemplateProblem]:
     """Every problem of the set's HTML and Word templates (as found through the loader chain) and its manifest;
-    then, as advice, what of the Word template will not reach the web page."""
+    then, unless `advice` is off (the check before a render wants only what blocks), what of the Word template
+    will not reach the web page."""
     problems = (
         check_html(template_set.file(HTML_TEMPLATE), template_set)
         + check_docx(template_set.file(DOCX_TEMPLATE))
         + check_manifest(template_set)
     )
-    if any(p.blocking for p in problems):
+    if not advice or any(p.blocking for p in problems):
         return problems  # the page cannot be made to compare it while the templates are broken
     return problems + uncarried_problems(template_set.file(DOCX_TEMPLATE)) + page_problems(template_set)

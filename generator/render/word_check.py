@@ -71,8 +71,14 @@ def uncarried_problems(path: Path) -> list[TemplateProblem]:
     return list(dict.fromkeys(problems))
 
 
+TITLE = re.compile(r"<h1\b.*?</h1>", re.DOTALL)
+LINE_BREAK = re.compile(r"<br\s*/?>")
+
+
 def _texts(html: str) -> list[str]:
-    """The page's paragraphs and headings as text (table rows left out: both come from the same schema)."""
+    """The page's paragraphs and headings as text (table rows left out: both come from the same schema); the
+    title, which Word breaks into lines by meaning, is compared as one line."""
+    html = TITLE.sub(lambda m: LINE_BREAK.sub("", m.group(0)), html)
     return [line.text for line in html_lines(html) if "\t" not in line.text]
 
 
