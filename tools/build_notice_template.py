@@ -10,14 +10,18 @@ differs from what this script writes.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from build_docx_template import (
-    FIXED_DATE,
+    CORE_XML,
     SIGNATURE_STYLE,
     TABLE_STYLE,
     TABLE_TEXT_STYLE,
+    _drop_unused_parts,
+    _finish,
     _set_indent_chars,
     _setup_page,
     _setup_styles,
@@ -64,18 +68,22 @@ def _bodies_table(doc: DocumentObject) -> None:
                 paragraph.add_run(text).bold = row is table.rows[0]
 
 
+TITLE = "关于{{ years }}年度政府信息公开工作年度报告审查情况的通报"
+# The report template's properties, made the notice's: its title, and the office as its author.
+NOTICE_CORE = (
+    CORE_XML.replace("{{ meta.title }}", TITLE)
+    .replace("{{ properties.subject }}", "政府信息公开工作年度报告审查")
+    .replace("{{ meta.body }}", "{{ office }}")
+)
+
+
 def build_notice() -> DocumentObject:
+    """The notice as a python-docx Document (not saved; `notice_bytes` saves it)."""
     doc = Document()
     _setup_styles(doc)
     _setup_page(doc)
-    props = doc.core_properties
-    props.title = "关于{{ years }}年度政府信息公开工作年度报告审查情况的通报"
-    props.language = "zh-CN"
-    props.author = props.last_modified_by = props.comments = ""
-    props.created = props.modified = props.last_printed = FIXED_DATE
-    props.revision = 1
-
-    _tag(doc, "关于{{ years }}年度政府信息公开工作年度报告审查情况的通报", "Title")
+    _drop_unused_parts(doc)
+    _tag(doc, TITLE, "Title")
     _set_indent_chars(_tag(doc, "各有关单位：")._p.get_or_add_pPr(), 0)  # 主送机关顶格
     _tag(doc, INTRO)
     _tag(doc, "一、总体情况", "Heading 1")
@@ -105,10 +113,22 @@ def build_notice() -> DocumentObject:
     return doc
 
 
+def notice_bytes() -> bytes:
+    """The finished .docx, byte for byte what is committed: the report template's finish, the notice's properties."""
+    saved = io.BytesIO()
+    build_notice().save(saved)
+    finished = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_finish(saved.getvalue()))) as source, zipfile.ZipFile(finished, "w") as target:
+        for info in source.infolist():
+            core = info.filename == "docProps/core.xml"
+            target.writestr(info, NOTICE_CORE.encode("utf-8") if core else source.read(info), zipfile.ZIP_DEFLATED)
+    return finished.getvalue()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else OUT
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_notice().save(str(out))
+    out.write_bytes(notice_bytes())
     print(f"已生成通报模板：{out}")
     return 0
 
