@@ -95,4 +95,11 @@ def make_region(folder: Path, planted: dict[str, list[tuple[str, str]]], pdf: bo
     (folder / "乡镇" / "~$第13局.docx").write_bytes(b"lock")  # Word's lock file: never read
     (folder / "乡镇" / ".隐藏.html").write_text("hidden", encoding="utf-8")
     (folder / "说明.txt").write_text("这个文件夹里是各单位发布的年度报告。\n", encoding="utf-8")  # no report at all
+    compound = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of every Office 97-2003 file
+    (folder / "乡镇" / "第14局.doc").write_bytes(compound + b"Word 97-2003" + bytes(500))
+    (folder / "填报" / "旧表.xls").write_bytes(compound + b"Excel 97-2003" + bytes(500))
     return expected
+
+
+# The files of the region that are no report the audit can read: 说明.txt, 第14局.doc, 旧表.xls.
+UNREADABLE = 3

@@ -7,12 +7,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from auditkit import make_region
+from auditkit import UNREADABLE, carry_mismatch, make_region
 from click.testing import CliRunner
+from synthetic import following_year, published_page, synthetic_values
 from test_import_cases import PLANTED
 
 from generator import load, validate
@@ -72,6 +78,9 @@ def test_files_that_are_no_report_are_a_line_and_lock_files_are_not_read(region)
     found = report_rows(base)
     assert found["说明.txt"]["status"] == "unreadable"
     assert "说明.txt" in found["说明.txt"]["message"] and "没有找到年度报告的各部分标题" in found["说明.txt"]["message"]
+    assert "暂不支持Word 97-2003 文档（.doc）" in found["乡镇/第14局.doc"]["message"]
+    assert "暂不支持Excel 97-2003 工作簿（.xls）" in found["填报/旧表.xls"]["message"]
+    assert sum(row["status"] == "unreadable" for row in found.values()) == UNREADABLE
     assert not [name for name in found if "~$" in name or "隐藏" in name]
     assert "无法读取" in out and "说明.txt" in out
     assert "[1/" in err  # a pipe gets a line per report
@@ -212,9 +221,6 @@ def test_a_database_of_something_else_is_left_alone(tmp_path):
 
 def test_next_years_audit_sees_this_years_figures(tmp_path):
     """Two runs into one --db: the second year is compared with the first, found in the database."""
-    from auditkit import carry_mismatch
-    from synthetic import following_year, published_page, synthetic_values
-
     (tmp_path / "2022").mkdir()
     (tmp_path / "2023").mkdir()
     first = synthetic_values(21, 2022)
@@ -270,3 +276,36 @@ def test_usage_errors(tmp_path):
     assert code == 2 and "-o" in err
     code, _, err = invoke("audit", "nothing-here/*.pdf", "-o", "out", cwd=tmp_path)
     assert code == 3 and "没有文件与“nothing-here/*.pdf”匹配" in err
+
+
+def test_ctrl_c_keeps_what_was_read(tmp_path):
+    """Ctrl-C: the reports read so far stay in the database, the rest are not started, one line, exit 130."""
+    values = synthetic_values(41, 2023)
+    page = published_page(values)
+    (tmp_path / "reports").mkdir()
+    for n in range(400):
+        (tmp_path / "reports" / f"{n:03d}.html").write_bytes(
+            page.replace(values["meta.body"].encode(), f"某县第{n}局".encode())
+        )
+    start = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from generator.cli.main import main; main()"
+    command = [sys.executable, "-c", start, "audit", "reports", "-o", "out", "-j", "2"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    running = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    database = tmp_path / "out" / "审查.sqlite"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+        database.exists() and rows(database, "SELECT count(*) FROM reports")[0][0] >= 20
+    ):
+        time.sleep(0.2)
+    running.send_signal(signal.SIGINT)
+    _, err = running.communicate(timeout=60)
+    assert running.returncode == 130, err
+    assert (
+        err.strip().splitlines()[-1] == "已中断：已经读完的报告都已存入审查数据库 out/审查.sqlite，再次运行时不必重读。"
+    )
+    assert "Traceback" not in err
+    kept = rows(database, "SELECT count(*), count(DISTINCT body) FROM reports WHERE status = 'passed'")[0]
+    assert 20 <= kept[0] < 400 and kept[0] == kept[1]
+    assert rows(database, "SELECT count(*) FROM figures")[0][0] == 200 * kept[0]  # each report whole or absent

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from auditkit import make_region
+from auditkit import UNREADABLE, make_region
 from browserkit import AXE_JS, INSTALL_HINT, open_page
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
@@ -65,7 +65,7 @@ def page(audited) -> BeautifulSoup:
 def test_the_page_counts_reports_and_problems_by_rule(page, region):
     audited, readable = region
     summary = page.find(id="summary").find_parent("section").get_text()
-    assert f"共审查 {readable + 1} 份报告" in summary and "1 份无法读取" in summary
+    assert f"共审查 {readable + UNREADABLE} 份报告" in summary and f"{UNREADABLE} 份无法读取" in summary
     rules = {
         row.th.get_text(): row.find_all("td")[2].get_text()
         for row in page.find(id="rules-caption").find_parent("table").tbody.find_all("tr")
@@ -113,6 +113,15 @@ def test_key_figures_stand_against_the_quartiles_of_the_same_kind(page):
     assert header == ["数字", "本单位", "P25", "P50（中位数）", "P75", "位置"]
     chart = section.find("svg")
     assert chart["role"] == "img" and chart.title.get_text() and "P25 至 P75" in chart.desc.get_text()
+    history = section.find("caption", string=lambda text: text and "历年关键数字" in text).find_parent("table")
+    assert [tr.th.get_text() for tr in history.tbody.find_all("tr")] == ["2022", "2023"]
+
+
+def test_the_years_in_the_database(page, region):
+    years = page.find(id="years-caption").find_parent("table")
+    rows = {tr.th.get_text(): [td.get_text() for td in tr.find_all("td")] for tr in years.tbody.find_all("tr")}
+    assert sorted(rows) == ["2022", "2023", "2024"]
+    assert sum(int(cells[0]) for cells in rows.values()) <= region[1]  # a body's year counted once
 
 
 def test_every_chart_has_a_text_alternative(page):
@@ -148,8 +157,8 @@ def test_the_workbook_has_a_row_per_finding(region):
     assert "（一）予以公开·总计：“37”（数字；第 31 行 「（一）予以公开」·总计）" in row[9]
     assert row[11].endswith("county_arith_error.txt")
     reports = list(workbook["各报告"].iter_rows(values_only=True))
-    assert len(reports) - 1 == readable + 1  # and the file that is no report
-    assert [r[5] for r in reports].count("无法读取") == 1
+    assert len(reports) - 1 == readable + UNREADABLE  # and the files that are no report
+    assert [r[5] for r in reports].count("无法读取") == UNREADABLE
 
 
 def test_the_notice_lists_the_bodies_and_their_problems(region):
@@ -157,7 +166,7 @@ def test_the_notice_lists_the_bodies_and_their_problems(region):
     notice = docx.Document(str(audited / "审查通报.docx"))
     text = "\n".join(p.text for p in notice.paragraphs)
     assert notice.paragraphs[0].text == "关于2022、2023、2024年度政府信息公开工作年度报告审查情况的通报"
-    assert f"某某县人民政府办公室对{readable + 1}份" in text and "{{" not in text and "{%" not in text
+    assert f"某某县人民政府办公室对{readable + UNREADABLE}份" in text and "{{" not in text and "{%" not in text
     failing = {row[0] for row in findings(audited)}
     for body in failing:
         assert body in text, body

@@ -14,16 +14,30 @@ from pathlib import Path
 from generator.format import schema
 from generator.format.cells import parse_year, semantic
 from generator.format.model import NOWHERE, RawValue, ReportData, assemble
-from generator.importers import Evidence, ImportResult, LeftOut, import_report
+from generator.importers import (
+    DOCX_SUFFIXES,
+    HTML_SUFFIXES,
+    PDF_SUFFIXES,
+    TEXT_SUFFIXES,
+    UNSUPPORTED,
+    Evidence,
+    ImportResult,
+    LeftOut,
+    import_report,
+)
 from generator.importers.text import body_kind
 from generator.jinja.sets import shipped_boilerplate
+from generator.readers import EXCEL_SUFFIXES, OLD_FORMATS, load
 from generator.readers.csv_long import read_csv
 from generator.readers.xlsx import read_xlsx
 
 # This tool's own data files are read as they are (sheet, cell or line); everything else is a published report.
-WORKBOOK_TYPES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv"}
-REPORT_TYPES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html"}
-REPORT_TYPES |= {".txt": "text", ".text": "text", ".md": "text"}
+# Formats no reader takes are listed too, so a folder's .doc or .xls is reported as unreadable, not passed over.
+WORKBOOK_TYPES = {suffix: "xlsx" for suffix in EXCEL_SUFFIXES} | {".csv": "csv"}
+WORKBOOK_TYPES |= {suffix: suffix.lstrip(".") for suffix in OLD_FORMATS}
+REPORT_TYPES = {suffix: "pdf" for suffix in PDF_SUFFIXES} | {suffix: "docx" for suffix in DOCX_SUFFIXES}
+REPORT_TYPES |= {suffix: "html" for suffix in HTML_SUFFIXES} | {suffix: "text" for suffix in TEXT_SUFFIXES}
+REPORT_TYPES |= {suffix: suffix.lstrip(".") for suffix in UNSUPPORTED}
 FILE_TYPES = {**REPORT_TYPES, **WORKBOOK_TYPES}
 # A workbook cell holding a formula whose result was never saved: the formula is its evidence.
 FORMULA = "formula"
@@ -113,7 +127,10 @@ def cell_text(value: object) -> str:
 
 def from_workbook(path: Path, name: str) -> ReportRecord:
     """This tool's own workbook or long-format CSV: each cell with its sheet and cell (or CSV line)."""
-    raws = read_csv(path) if WORKBOOK_TYPES[path.suffix.lower()] == "csv" else read_xlsx(path)
+    kind = WORKBOOK_TYPES[path.suffix.lower()]
+    if kind not in ("csv", "xlsx"):
+        load(path)  # an old spreadsheet format: the reader's own one-line advice (save as .xlsx)
+    raws = read_csv(path) if kind == "csv" else read_xlsx(path)
     figures = schema.figures()
     cells, texts = [], []
     for key, raw in raws.items():

@@ -11,18 +11,22 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from generator.audit.fetch import Fetcher
 from generator.audit.record import ReportRecord, file_hash, file_type, read_record
-from generator.audit.store import Store, StoredReport
+from generator.audit.store import Store
 from generator.checks.findings import Finding
 from generator.checks.rules import validate
 from generator.exceptions import GenerateReportError, InputError
 from generator.format.model import Number
 
 COMMIT_EVERY = 100  # reports per transaction: fast, and Ctrl-C loses at most these
+COMPARE_BATCH = 256  # reports compared by the workers between two writes of their findings
+Task = TypeVar("Task")
+Done = TypeVar("Done")
 
 
 class Source(NamedTuple):
@@ -102,17 +106,33 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _examined(units: Sequence[Unit], jobs: int | None) -> Iterator[Examined]:
-    """Results in input order, read in `jobs` processes (default: every core)."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(units)))
-    if workers == 1:
-        yield from map(examine, units)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
-    try:
-        yield from pool.map(examine, units, chunksize=max(1, min(16, len(units) // (workers * 8))))
-    finally:  # after Ctrl-C too: what has not started never will
-        pool.shutdown(wait=True, cancel_futures=True)
+class Workers:
+    """The run's worker processes (`jobs`, default every core), started when first needed and shared by the
+    reading and the comparing; with one job, everything runs in this process."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self.count = max(1, jobs or os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def local(self, tasks: Sequence[object]) -> bool:
+        """Whether `map` runs these tasks in this process."""
+        return self.count == 1 or len(tasks) < 2
+
+    def map(self, function: Callable[[Task], Done], tasks: Sequence[Task]) -> Iterator[Done]:
+        """Results in input order."""
+        if self.local(tasks):
+            yield from map(function, tasks)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=_ignore_interrupts)
+        yield from self.pool.map(function, tasks, chunksize=max(1, min(16, len(tasks) // (self.count * 8))))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:  # after Ctrl-C too: what has not started never will
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def fetch_units(fetcher: Fetcher, urls: Sequence[str], outcome: Outcome, progress: Progress) -> list[Source]:
@@ -133,7 +153,7 @@ def file_sources(paths: Sequence[Path]) -> list[Source]:
 
 
 def read_into(
-    store: Store, files: Sequence[Source], run: int, outcome: Outcome, progress: Progress, jobs: int | None
+    store: Store, files: Sequence[Source], run: int, outcome: Outcome, progress: Progress, workers: Workers
 ) -> None:
     """Every file into the database: new content read in workers, content already there only marked as seen."""
     pending: list[Unit] = []
@@ -166,14 +186,17 @@ def read_into(
         store.see(known, source, run)
         report = store.report(known)
         step(Event(source, report.status, report.body, report.year, report.message))
-    for examined in _examined(pending, jobs):
+    for examined in workers.map(examine, pending):
         unit = examined.unit
         if examined.record is None:
             store.add_unreadable(unit.content_hash, unit.source, unit.name, examined.kind, examined.problem, run)
             step(Event(unit.source, "unreadable", message=examined.problem))
         else:
-            report_id = store.add(unit.content_hash, unit.source, examined.kind, examined.record, run, examined.values)
-            store.set_findings(report_id, examined.findings)
+            with store.whole():  # a report is stored with its findings, or not at all
+                report_id = store.add(
+                    unit.content_hash, unit.source, examined.kind, examined.record, run, examined.values
+                )
+                store.set_findings(report_id, examined.findings)
             report = store.report(report_id)
             step(Event(unit.source, report.status, report.body, report.year))
         if done % COMMIT_EVERY == 0:
@@ -181,27 +204,55 @@ def read_into(
     store.commit()
 
 
-def compare_years(store: Store, run: int) -> None:
+def compare_years(store: Store, run: int, workers: Workers) -> None:
     """Every report of the run against its body's previous year, wherever the database knows that year: the
-    single-year rules and the continuity rules in one `validate`, replacing the report's findings."""
-    reports = [r.id for r in store.reports(run) if r.status != "unreadable"]
-    for n, report_id in enumerate(reports, 1):
-        report = store.report(report_id)
+    single-year rules and the continuity rules in one `validate`, replacing the report's findings.
+
+    Workers read both reports from the database (read-only, while this process writes nothing), a batch at a
+    time; this process then stores the batch's findings.
+    """
+    tasks = []
+    for report in list(store.reports(run)):
+        if report.status == "unreadable":
+            continue
         previous = store.previous_of(report)
-        if previous == report.previous_id:
-            continue  # compared with that same report already (or nothing to compare with, as before)
-        findings = _validated(store, report, previous)
-        store.set_findings(report_id, findings[0], findings[1], previous)
-        if n % COMMIT_EVERY == 0:
-            store.commit()
+        if previous != report.previous_id:  # not yet compared with that report (or no longer has one)
+            tasks.append(Comparison(store.path, report.id, previous))
     store.commit()
+    for start in range(0, len(tasks), COMPARE_BATCH):
+        batch = tasks[start : start + COMPARE_BATCH]
+        here = workers.local(batch)  # in this process, with its own connection
+        for done in workers.map(partial(compare, store=store) if here else compare, batch):
+            store.set_findings(done.report_id, done.findings, done.across, done.previous)
+        store.commit()
 
 
-def _validated(store: Store, report: StoredReport, previous: int | None) -> tuple[tuple[Finding, ...], set[Finding]]:
-    """(every finding, those that only comparing with last year gives)."""
-    data = store.record(report.id).to_data()
+class Comparison(NamedTuple):
+    database: Path
+    report_id: int
+    previous: int | None
+
+
+@dataclass(frozen=True)
+class Compared:
+    report_id: int
+    previous: int | None
+    findings: tuple[Finding, ...]
+    across: frozenset[Finding]  # those only comparing with last year gives
+
+
+@cache
+def _reader(database: Path) -> Store:
+    """One read-only connection per worker process."""
+    return Store(database, "", readonly=True)
+
+
+def compare(task: Comparison, store: Store | None = None) -> Compared:
+    """Both years rebuilt from the database and validated together (in a worker, through its own connection)."""
+    store = store or _reader(task.database)
+    data = store.record(task.report_id).to_data()
     single = validate(data).findings
-    if previous is None:
-        return single, set()
-    full = validate(data, store.record(previous).to_data()).findings
-    return full, set(full) - set(single)
+    if task.previous is None:
+        return Compared(task.report_id, None, single, frozenset())
+    full = validate(data, store.record(task.previous).to_data()).findings
+    return Compared(task.report_id, task.previous, full, frozenset(full) - frozenset(single))

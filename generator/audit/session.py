@@ -13,7 +13,16 @@ from generator.audit.fetch import Fetcher
 from generator.audit.notice import notice_context, notice_template, render_notice
 from generator.audit.page import render_page, totals
 from generator.audit.results import results_workbook
-from generator.audit.run import Event, Outcome, Progress, compare_years, fetch_units, file_sources, read_into
+from generator.audit.run import (
+    Event,
+    Outcome,
+    Progress,
+    Workers,
+    compare_years,
+    fetch_units,
+    file_sources,
+    read_into,
+)
 from generator.audit.sources import find_reports
 from generator.audit.store import Store
 from generator.exceptions import InputError, OutputError
@@ -91,8 +100,9 @@ def run_audit(
         if urls:
             fetcher = Fetcher(settings.cache_path(), settings.timeout, settings.retries, settings.interval)
             fetched = fetch_units(fetcher, urls, outcome, report)
-        read_into(store, [*file_sources(paths), *fetched], run, outcome, report, settings.jobs)
-        compare_years(store, run)
+        with Workers(settings.jobs) as workers:
+            read_into(store, [*file_sources(paths), *fetched], run, outcome, report, workers)
+            compare_years(store, run, workers)
         counts = totals(store, run, outcome)
         result = AuditResult(run, database, counts, outcome)
         if settings.outdir is not None and template is not None:

@@ -135,6 +135,14 @@ def years(store: Store) -> list[YearTotals]:
 
 
 def body_years(store: Store, key: str) -> Iterator[tuple[int, str, dict[str, float]]]:
-    """A body's years in the database: (year, status, key figures)."""
-    for row in store.db.execute(f"SELECT id, year, status FROM ({LATEST}) WHERE body_key = ? ORDER BY year", (key,)):
-        yield row["year"], row["status"], key_figures(store, row["id"])
+    """A body's years in the database: (year, status, key figures) of each year's latest report."""
+    rows = store.db.execute(
+        "SELECT id, year, status FROM reports WHERE body_key = ? AND status != 'unreadable' AND year IS NOT NULL "
+        "ORDER BY year, seen DESC, id DESC",  # as LATEST, for one body: its index finds the rows
+        (key,),
+    ).fetchall()
+    years_seen: set[int] = set()
+    for row in rows:
+        if row["year"] not in years_seen:
+            years_seen.add(row["year"])
+            yield row["year"], row["status"], key_figures(store, row["id"])

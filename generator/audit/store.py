@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -177,14 +178,20 @@ def _number_text(value: object) -> str | None:
 class Store:
     """The database, open for one audit; `with Store(path) as store:` commits at the end (or on each `commit`)."""
 
-    def __init__(self, path: Path, tool_version: str) -> None:
+    def __init__(self, path: Path, tool_version: str, readonly: bool = False) -> None:
+        """Open (or create) the database; `readonly` for a worker that only reads what the run has committed."""
         self.path, self.tool_version = path, tool_version
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path)
+            if readonly:
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, isolation_level=None)  # transactions as `whole` and `commit` say
         except (OSError, sqlite3.Error) as err:
             raise OutputError(f"无法打开审查数据库 {path}：{err}") from err
         self.db.row_factory = sqlite3.Row
+        if readonly:
+            return
         try:
             self._prepare()
         except sqlite3.DatabaseError as err:
@@ -199,7 +206,6 @@ class Store:
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self.db.commit()
         elif application != APPLICATION_ID:
             raise InputError(
                 f"{self.path}：不是本工具的审查数据库（其中已有别的数据表），为免破坏原有数据，未写入。请换一个 --db 文件。"
@@ -217,12 +223,28 @@ class Store:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         try:
-            self.db.commit()  # what was finished stays, even after Ctrl-C: each report is whole or absent
+            self.commit()  # what was finished stays, even after Ctrl-C: each report is whole or absent
         finally:
             self.db.close()
 
     def commit(self) -> None:
-        self.db.commit()
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    @contextmanager
+    def whole(self) -> Iterator[None]:
+        """Writes that land together or not at all (a report, its figures and its findings), within the run's
+        open transaction, which `commit` ends every so often."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT whole")
+        try:
+            yield
+        except BaseException:  # Ctrl-C half-way through a report: none of it stays
+            self.db.execute("ROLLBACK TO whole")
+            self.db.execute("RELEASE whole")
+            raise
+        self.db.execute("RELEASE whole")
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -230,7 +252,8 @@ class Store:
         """The number of this audit run (reports it sees are marked with it)."""
         row = self.db.execute("SELECT value FROM state WHERE name = 'last_run'").fetchone()
         run = int(row["value"]) + 1 if row else 1
-        self.db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('last_run', ?)", (str(run),))
+        with self.whole():
+            self.db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('last_run', ?)", (str(run),))
         return run
 
     def known(self, content_hash: str) -> int | None:
@@ -239,111 +262,116 @@ class Store:
         if row is None:
             return None
         if row["tool_version"] != self.tool_version:  # read by another version: read it again, replacing it
-            self.db.execute("DELETE FROM reports WHERE id = ?", (row["id"],))
+            with self.whole():
+                self.db.execute("DELETE FROM reports WHERE id = ?", (row["id"],))
             return None
         return int(row["id"])
 
     def see(self, report_id: int, source: str, run: int) -> None:
-        self.db.execute("UPDATE reports SET source = ?, seen = ? WHERE id = ?", (source, run, report_id))
+        with self.whole():
+            self.db.execute("UPDATE reports SET source = ?, seen = ? WHERE id = ?", (source, run, report_id))
 
     def add(
         self, content_hash: str, source: str, kind: str, record: ReportRecord, run: int, values: Mapping[str, Number]
     ) -> int:
         """A report read, with all it printed (`values`: each figure that parsed); its findings follow with
         `set_findings`."""
-        cursor = self.db.execute(
-            "INSERT INTO reports (hash, source, name, file_type, body, body_key, body_kind, year, figures_found, "
-            "status, workbook, tool_version, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'passed', ?, ?, ?)",
-            (
-                content_hash,
-                source,
-                record.name,
-                kind,
-                record.body,
-                body_key(record.body),
-                record.body_kind,
-                record.year,
-                record.figures_found(),
-                int(record.workbook),
-                self.tool_version,
-                run,
-            ),
-        )
-        report_id = int(cursor.lastrowid or 0)
-        figures = schema.figures()
-        marks = ", ".join("?" * (len(PLACE_NAMES)))
-        self.db.executemany(
-            f"INSERT INTO figures (report_id, key, raw, semantic, value, is_group, {', '.join(PLACE_NAMES)}) "
-            f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
-            [
+        with self.whole():
+            cursor = self.db.execute(
+                "INSERT INTO reports (hash, source, name, file_type, body, body_key, body_kind, year, figures_found, "
+                "status, workbook, tool_version, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'passed', ?, ?, ?)",
                 (
-                    report_id,
-                    c.key,
-                    c.raw,
-                    c.semantic,
-                    _number_text(values.get(c.key) if c.key in figures else c.value),
-                    int(c.key not in figures),
-                    *place_values(c.place),
-                )
-                for c in record.cells
-            ],
-        )
-        self.db.executemany(
-            f"INSERT INTO texts (report_id, key, text, {', '.join(PLACE_NAMES)}) VALUES (?, ?, ?, {marks})",
-            [(report_id, t.key, t.raw, *place_values(t.place)) for t in record.texts],
-        )
-        self.db.executemany(
-            f"INSERT INTO left_out (report_id, seq, keys, text, reason, {', '.join(PLACE_NAMES)}) "
-            f"VALUES (?, ?, ?, ?, ?, {marks})",
-            [
-                (report_id, n, " ".join(item.keys), item.text, item.reason, *place_values(item.place))
-                for n, item in enumerate(record.left_out, 1)
-            ],
-        )
-        self.db.executemany(
-            "INSERT INTO notes (report_id, seq, text) VALUES (?, ?, ?)",
-            [(report_id, n, note) for n, note in enumerate(record.notes, 1)],
-        )
-        return report_id
+                    content_hash,
+                    source,
+                    record.name,
+                    kind,
+                    record.body,
+                    body_key(record.body),
+                    record.body_kind,
+                    record.year,
+                    record.figures_found(),
+                    int(record.workbook),
+                    self.tool_version,
+                    run,
+                ),
+            )
+            report_id = int(cursor.lastrowid or 0)
+            figures = schema.figures()
+            marks = ", ".join("?" * (len(PLACE_NAMES)))
+            self.db.executemany(
+                f"INSERT INTO figures (report_id, key, raw, semantic, value, is_group, {', '.join(PLACE_NAMES)}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
+                [
+                    (
+                        report_id,
+                        c.key,
+                        c.raw,
+                        c.semantic,
+                        _number_text(values.get(c.key) if c.key in figures else c.value),
+                        int(c.key not in figures),
+                        *place_values(c.place),
+                    )
+                    for c in record.cells
+                ],
+            )
+            self.db.executemany(
+                f"INSERT INTO texts (report_id, key, text, {', '.join(PLACE_NAMES)}) VALUES (?, ?, ?, {marks})",
+                [(report_id, t.key, t.raw, *place_values(t.place)) for t in record.texts],
+            )
+            self.db.executemany(
+                f"INSERT INTO left_out (report_id, seq, keys, text, reason, {', '.join(PLACE_NAMES)}) "
+                f"VALUES (?, ?, ?, ?, ?, {marks})",
+                [
+                    (report_id, n, " ".join(item.keys), item.text, item.reason, *place_values(item.place))
+                    for n, item in enumerate(record.left_out, 1)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO notes (report_id, seq, text) VALUES (?, ?, ?)",
+                [(report_id, n, note) for n, note in enumerate(record.notes, 1)],
+            )
+            return report_id
 
     def add_unreadable(self, content_hash: str, source: str, name: str, kind: str, message: str, run: int) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO reports (hash, source, name, file_type, status, message, tool_version, seen) "
-            "VALUES (?, ?, ?, ?, 'unreadable', ?, ?, ?)",
-            (content_hash, source, name, kind, message, self.tool_version, run),
-        )
-        return int(cursor.lastrowid or 0)
+        with self.whole():
+            cursor = self.db.execute(
+                "INSERT INTO reports (hash, source, name, file_type, status, message, tool_version, seen) "
+                "VALUES (?, ?, ?, ?, 'unreadable', ?, ?, ?)",
+                (content_hash, source, name, kind, message, self.tool_version, run),
+            )
+            return int(cursor.lastrowid or 0)
 
     def set_findings(
         self, report_id: int, findings: Iterable[Finding], across: Iterable[Finding] = (), previous: int | None = None
     ) -> None:
         """Replace a report's findings (`across`: those found against last year's report `previous`)."""
-        across = set(across)
-        rows = [
-            (
-                report_id,
-                n,
-                f.code,
-                f.severity,
-                f.key,
-                " ".join(f.keys or (f.key,)),
-                f.message,
-                f.location,
-                _number_text(f.expected),
-                _number_text(f.actual),
-                f.variant,
-                json.dumps(dict(f.params), ensure_ascii=False, sort_keys=True),
-                int(f in across),
+        with self.whole():
+            across = set(across)
+            rows = [
+                (
+                    report_id,
+                    n,
+                    f.code,
+                    f.severity,
+                    f.key,
+                    " ".join(f.keys or (f.key,)),
+                    f.message,
+                    f.location,
+                    _number_text(f.expected),
+                    _number_text(f.actual),
+                    f.variant,
+                    json.dumps(dict(f.params), ensure_ascii=False, sort_keys=True),
+                    int(f in across),
+                )
+                for n, f in enumerate(findings, 1)
+            ]
+            errors = sum(1 for row in rows if row[3] == "error")
+            self.db.execute("DELETE FROM findings WHERE report_id = ?", (report_id,))
+            self.db.executemany(f"INSERT INTO findings VALUES ({', '.join('?' * 13)})", rows)
+            self.db.execute(
+                "UPDATE reports SET status = ?, errors = ?, warnings = ?, previous_id = ? WHERE id = ?",
+                ("failed" if errors else "passed", errors, len(rows) - errors, previous, report_id),
             )
-            for n, f in enumerate(findings, 1)
-        ]
-        errors = sum(1 for row in rows if row[3] == "error")
-        self.db.execute("DELETE FROM findings WHERE report_id = ?", (report_id,))
-        self.db.executemany(f"INSERT INTO findings VALUES ({', '.join('?' * 13)})", rows)
-        self.db.execute(
-            "UPDATE reports SET status = ?, errors = ?, warnings = ?, previous_id = ? WHERE id = ?",
-            ("failed" if errors else "passed", errors, len(rows) - errors, previous, report_id),
-        )
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ import click
 import generator
 from generator.audit.fetch import read_url_list
 from generator.audit.run import Event
-from generator.audit.session import AuditResult, report_entries
-from generator.cli.options import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, output_folder_option, run
+from generator.audit.session import AuditResult, AuditSettings, report_entries
+from generator.cli.options import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, run
 from generator.cli.zh import ZhCommand
 
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
@@ -31,7 +31,14 @@ EVENT_TEXT = {
     cls=ZhCommand, name="audit", short_help="审查辖区内已发布的报告：逐份核对、与上年衔接、出审查报告和通报。"
 )
 @click.argument("sources", nargs=-1)
-@output_folder_option("审查报告.html、审查结果.xlsx、审查通报.docx 和审查数据库（审查.sqlite）写在这里。")
+@click.option(  # as options.output_folder_option, without its default folder: -o is asked for unless --format json
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出文件夹：审查报告.html、审查结果.xlsx、审查通报.docx 和审查数据库（审查.sqlite）写在这里；--format json 时可省略。",
+)
 @click.option(
     "--urls",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -69,7 +76,7 @@ EVENT_TEXT = {
 )
 def audit_command(
     sources: tuple[str, ...],
-    outdir: Path,
+    outdir: Path | None,
     urls: Path | None,
     database: Path | None,
     jobs: int | None,
@@ -87,24 +94,23 @@ def audit_command(
 
     退出码：全部通过为 0；有报告存在错误或无法读取为 1；没有一份报告能够读取为 3。
     """
-    explicit = click.get_current_context().get_parameter_source("outdir") == click.core.ParameterSource.COMMANDLINE
     if not sources and urls is None:
         raise click.UsageError("请给出要审查的报告（文件或文件夹），或用 --urls 指定网址列表。")
-    if not explicit and fmt != "json":
+    if outdir is None and fmt != "json":
         raise click.UsageError("请用 -o 指定输出文件夹（审查报告、审查结果和审查通报写在这里）。")
 
     def action() -> int:
         addresses = read_url_list(urls) if urls is not None else []
         with tempfile.TemporaryDirectory(prefix="generate-report-audit-") as scratch:
             # --format json without -o or --db: the database only lives for this run.
-            folder = outdir if explicit else None
-            db = database if database is not None or folder is not None else Path(scratch) / "审查.sqlite"
+            db = database if database is not None or outdir is not None else Path(scratch) / "审查.sqlite"
             try:
                 result = generator.audit(
-                    sources, folder, addresses, db, jobs, office, notice_template, timeout, retries, _progress()
+                    sources, outdir, addresses, db, jobs, office, notice_template, timeout, retries, _progress()
                 )
             except KeyboardInterrupt:
-                click.echo(f"\n已中断：已经读完的报告都已存入审查数据库 {db}，再次运行时不必重读。", err=True)
+                kept = db or AuditSettings(outdir=outdir).database_path()
+                click.echo(f"\n已中断：已经读完的报告都已存入审查数据库 {kept}，再次运行时不必重读。", err=True)
                 return EXIT_INTERRUPTED
             if fmt == "json":
                 _print_json(result)
