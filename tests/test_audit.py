@@ -276,6 +276,8 @@ def test_usage_errors(tmp_path):
     assert code == 2 and "-o" in err
     code, _, err = invoke("audit", "nothing-here/*.pdf", "-o", "out", cwd=tmp_path)
     assert code == 3 and "没有文件与“nothing-here/*.pdf”匹配" in err
+    code, out, err = invoke("audit", "missing.pdf", "--format", "json", cwd=tmp_path)
+    assert code == 3 and json.loads(out)["reports"][0]["message"] == "missing.pdf：找不到该文件。"
 
 
 def test_ctrl_c_keeps_what_was_read(tmp_path):

@@ -169,7 +169,7 @@ def read_into(
         try:
             content_hash = file_hash(path.read_bytes())
         except OSError as err:
-            event = Event(source, "unreadable", message=f"{name}：无法打开（{err.strerror or err}）。")
+            event = Event(source, "unreadable", message=f"{name}：{_unopened(err)}")
             outcome.failures.append(event)
             step(event)
             continue
@@ -202,6 +202,16 @@ def read_into(
         if done % COMMIT_EVERY == 0:
             store.commit()
     store.commit()
+
+
+def _unopened(err: OSError) -> str:
+    if isinstance(err, FileNotFoundError):
+        return "找不到该文件。"
+    if isinstance(err, PermissionError):
+        return "没有读取该文件的权限。"
+    if isinstance(err, IsADirectoryError):
+        return "这是一个文件夹，不是文件。"
+    return f"无法打开（{err.strerror or err}）。"
 
 
 def compare_years(store: Store, run: int, workers: Workers) -> None:
