@@ -1,36 +1,61 @@
-"""Benchmark: this tool's batch against a naive docxtpl loop, plus command start-up times.
+"""Benchmark: `generate-report batch` against the naive docxtpl loop, like with like.
 
     python benchmarks/bench_batch.py                 # 1,000 synthetic bodies, naive loop over 100
-    python benchmarks/bench_batch.py --n 10000       # the memory check at 10,000
+    python benchmarks/bench_batch.py --n 10000       # and the memory at 10,000
 
-Not a test: CI times nothing. Prints reports per second for each path, their ratio per report, the peak
-memory of the batch (main process and the largest worker) and the wall time of two commands.
+Not a test: CI times nothing. Every contestant is one process started the same way, reading the same synthetic
+CSV files and writing the same formats from the same template set:
+
+- naive: what a script would write — for each body load, validate, then `DocxTemplate(path).render(ctx);
+  .save(...)` for Word and the same Jinja page template for HTML;
+- batch -j 1: this tool in one process (the per-core comparison);
+- batch -j <cores>: this tool on every core (the wall-clock comparison).
+
+Each is run for Word and HTML together and for Word alone. Printed: reports per second, the per-core and wall
+ratios, and the peak memory of the batch (resident set of the main process and of its largest worker).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 from synthetic import synthetic_values  # noqa: E402
 
-from generator import load, validate  # noqa: E402
-from generator.bulk.batch import BatchSettings, plan_jobs, run_batch, write_summary  # noqa: E402
-from generator.jinja.environment import make_environment  # noqa: E402
-from generator.jinja.sets import find_template_set  # noqa: E402
-from generator.render.context import build_context  # noqa: E402
 from generator.workbook.csvfile import long_csv  # noqa: E402
+
+NAIVE = """
+import sys
+from pathlib import Path
+from docxtpl import DocxTemplate
+from generator import load, validate
+from generator.jinja.environment import make_environment
+from generator.jinja.sets import find_template_set
+from generator.render.context import build_context
+
+out, formats, paths = Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3:]
+out.mkdir(parents=True, exist_ok=True)
+template_set = find_template_set()
+page = make_environment(template_set.html_loader()).get_template("report.html.j2")
+for path in map(Path, paths):
+    data = load(path)
+    context = build_context(data, validate(data), template_set.standard_paragraphs)
+    if "docx" in formats:
+        document = DocxTemplate(str(template_set.file("report.docx")))
+        document.render(context, jinja_env=make_environment(), autoescape=True)
+        document.save(str(out / f"{path.stem}.docx"))
+    if "html" in formats:
+        (out / f"{path.stem}.html").write_text(page.render(context), encoding="utf-8")
+"""
 
 
 def make_inputs(folder: Path, n: int) -> list[Path]:
@@ -43,41 +68,32 @@ def make_inputs(folder: Path, n: int) -> list[Path]:
     return paths
 
 
-def time_batch(paths: list[Path], outdir: Path, jobs: int) -> float:
-    start = time.perf_counter()
-    results = list(run_batch(plan_jobs(paths), BatchSettings(outdir), jobs))
-    write_summary(outdir, results)
-    elapsed = time.perf_counter() - start
-    assert sum(r.failed for r in results) == 0, "synthetic bodies must all pass"
-    return elapsed
+# Runs one command and reports its CPU time and the peak resident memory of its largest process (a batch's
+# main process or any of its workers): a separate process, so that each command's peak is its own.
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], check=False, capture_output=True)
+wall = time.perf_counter() - start
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(wall, used.ru_utime + used.ru_stime, used.ru_maxrss / 1024)
+"""
 
 
-def time_naive(paths: list[Path], outdir: Path) -> float:
-    """What a script would do: open the Word template afresh for every report."""
-    from docxtpl import DocxTemplate
-
-    template_set = find_template_set()
-    template = template_set.file("report.docx")
-    contexts = []
-    for path in paths:  # contexts prepared beforehand: only the Word rendering is timed
-        data = load(path)
-        contexts.append(build_context(data, validate(data), template_set.standard_paragraphs))
-    outdir.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    for path, context in zip(paths, contexts, strict=True):
-        document = DocxTemplate(template)
-        document.render(context, jinja_env=make_environment(), autoescape=True)
-        document.save(str(outdir / f"{path.stem}.docx"))
-    return time.perf_counter() - start
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds of the process and its children, peak resident MB of its largest process)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], check=True, capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    wall, cpu, peak = (float(x) for x in result.stdout.split())
+    return wall, cpu, peak
 
 
-def wall(command: list[str], runs: int = 5) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        best = min(best, time.perf_counter() - start)
-    return best
+def batch(inputs: Path, out: Path, formats: str, jobs: int) -> tuple[float, float, float]:
+    command = [sys.executable, "-m", "generator", "batch", str(inputs), "-o", str(out), "--format", formats]
+    return timed([*command, "-j", str(jobs)])
 
 
 def main() -> None:
@@ -86,35 +102,37 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=100, help="bodies in the naive loop")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=True)  # as installed
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
+    lines = [f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {args.n} bodies, naive {args.naive}"]
     try:
         paths = make_inputs(work / "in", args.n)
-        batch_seconds = time_batch(paths, work / "out", args.jobs)
-        # High-water marks taken before the naive loop, so they are the batch's own.
-        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        peak_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        naive_seconds = time_naive(paths[: args.naive], work / "naive")
-        sample = str(ROOT / "data_samples" / "mengzhou-2023.xlsx")
-        one_report = wall([sys.executable, "-m", "generator", sample, "-o", str(work / "one")])
-        help_time = wall([sys.executable, "-m", "generator", "--help"])
+        batch(work / "in", work / "warm", "docx,html", 1)  # compiled templates cached, as after a first run
+        for formats in ("docx,html", "docx"):
+            naive_wall, naive_cpu, naive_peak = timed(
+                [sys.executable, "-c", NAIVE, str(work / "naive"), formats, *map(str, paths[: args.naive])]
+            )
+            shutil.rmtree(work / "naive", ignore_errors=True)
+            one_wall, one_cpu, one_peak = batch(work / "in", work / "one", formats, 1)
+            shutil.rmtree(work / "one", ignore_errors=True)
+            all_wall, all_cpu, all_peak = batch(work / "in", work / "all", formats, args.jobs)
+            shutil.rmtree(work / "all", ignore_errors=True)
+            naive_rate, one_rate, all_rate = args.naive / naive_wall, args.n / one_wall, args.n / all_wall
+            lines += [
+                f"[{formats}] naive loop, 1 process : {naive_rate:7.1f} reports/s ({naive_wall:.1f} s, CPU {naive_cpu:.1f} s), "
+                f"peak {naive_peak:.0f} MB",
+                f"[{formats}] batch -j 1            : {one_rate:7.1f} reports/s ({one_wall:.1f} s, CPU {one_cpu:.1f} s), "
+                f"peak {one_peak:.0f} MB",
+                f"[{formats}] batch -j {args.jobs}            : {all_rate:7.1f} reports/s ({all_wall:.1f} s, CPU {all_cpu:.1f} s), "
+                f"largest process {all_peak:.0f} MB",
+                f"[{formats}] ratio per core {one_rate / naive_rate:.1f}x "
+                f"(CPU per report {naive_cpu / args.naive * 1000:.1f} ms vs {one_cpu / args.n * 1000:.1f} ms: "
+                f"{(naive_cpu / args.naive) / (one_cpu / args.n):.1f}x); wall {all_rate / naive_rate:.1f}x",
+            ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-    batch_rate = args.n / batch_seconds
-    naive_rate = args.naive / naive_seconds
-    out = io.StringIO()
-    out.write(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs={args.jobs}\n")
-    out.write(
-        f"batch   : {args.n} reports (docx + html + validation) in {batch_seconds:.2f} s = {batch_rate:.0f} reports/s\n"
-    )
-    out.write(
-        f"naive   : {args.naive} reports (docx only, DocxTemplate per report) in {naive_seconds:.2f} s = {naive_rate:.1f} reports/s\n"
-    )
-    out.write(f"ratio   : {batch_rate / naive_rate:.1f}x per report\n")
-    out.write(f"memory  : peak {peak_self:.0f} MB main process, {peak_worker:.0f} MB largest worker\n")
-    out.write(f"command : generate-report sample.xlsx {one_report:.2f} s wall; --help {help_time:.2f} s wall\n")
-    print(out.getvalue(), end="")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

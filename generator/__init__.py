@@ -18,7 +18,14 @@ from pathlib import Path
 from generator.audit.run import Event
 from generator.audit.session import AuditResult, AuditSettings, run_audit
 from generator.bulk.aggregate import aggregate_files
-from generator.bulk.batch import BatchResult, BatchSettings, expand_inputs, plan_jobs, run_batch, write_summary
+from generator.bulk.batch import (
+    BatchInterrupted,
+    BatchResult,
+    BatchSettings,
+    batch_into_folder,
+    expand_inputs,
+    plan_jobs,
+)
 from generator.checks.findings import Finding, ValidationReport
 from generator.checks.rules import validate
 from generator.compare.model import YearDiff
@@ -57,11 +64,12 @@ def check_template(template: str | Path) -> list[TemplateProblem]:
 
 
 def aggregate(
-    inputs: Sequence[Path], out: Path, body: str, year: int | None = None
-) -> tuple[list[ReportData], list[tuple[str, str, bool]], ValidationReport]:
-    """Sum the valid bodies into the workbook `out`: (included, excluded with reason and whether it is a problem,
-    the total's own validation)."""
-    return aggregate_files(inputs, out, body, year)
+    inputs: Sequence[Path], out: Path, body: str, year: int | None = None, overwrite: bool = False
+) -> tuple[list[str], list[tuple[str, str, bool]], ValidationReport]:
+    """Sum the valid bodies into the workbook `out`: (the files included, those excluded with the reason and
+    whether it is a problem, the total's own validation). A total someone edited since it was written is
+    replaced only with `overwrite`."""
+    return aggregate_files(inputs, out, body, year, overwrite)
 
 
 def batch(
@@ -72,19 +80,19 @@ def batch(
     force: bool = False,
     jobs: int | None = None,
     on_result: Callable[[BatchResult, int, int], None] | None = None,
+    overwrite: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> tuple[list[BatchResult], list[Path]]:
     """A report for each input (files, folders, glob patterns) in `jobs` processes, then the summary files:
     (every input's result, the summary files written).
 
     `on_result(result, done, total)` is called as each input finishes; one failing input never stops the rest.
+    An output changed since this tool wrote it stops the batch before it starts (OutputError) unless `overwrite`;
+    a second batch into the same folder waits for the first (`on_wait` is called when it has to). Ctrl-C raises
+    BatchInterrupted, carrying the results so far and their summary.
     """
-    job_list = plan_jobs(expand_inputs(inputs))
-    results: list[BatchResult] = []
-    for result in run_batch(job_list, BatchSettings(outdir, tuple(formats), template, force), jobs):
-        results.append(result)
-        if on_result is not None:
-            on_result(result, len(results), len(job_list))
-    return results, write_summary(outdir, results)
+    settings = BatchSettings(outdir, tuple(formats), template, force, overwrite)
+    return batch_into_folder(plan_jobs(expand_inputs(inputs)), settings, jobs, on_result, on_wait)
 
 
 def audit(
@@ -98,6 +106,7 @@ def audit(
     timeout: float = 20.0,
     retries: int = 2,
     on_event: Callable[[Event, int, int], None] | None = None,
+    overwrite: bool = False,
 ) -> AuditResult:
     """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
     this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
@@ -106,7 +115,8 @@ def audit(
     every single-year rule and, against the same body's previous year wherever the database (`database`, default
     OUTDIR/审查.sqlite) knows it, by the continuity rules. With `outdir`, 审查报告.html, 审查结果.xlsx and
     审查通报.docx (from `notice_template`, default templates/notice) are written there. `on_event(event, done,
-    total)` follows each report; one that cannot be fetched or read never stops the rest.
+    total)` follows each report; one that cannot be fetched or read never stops the rest. An output someone changed
+    since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
     Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
     """
     settings = AuditSettings(
@@ -118,6 +128,7 @@ def audit(
         timeout=timeout,
         retries=retries,
         tool_version=__version__,
+        overwrite=overwrite,
     )
     return run_audit(list(sources), list(urls), settings, on_event)
 
@@ -125,6 +136,7 @@ def audit(
 __all__ = [
     "FORMATS",
     "AuditResult",
+    "BatchInterrupted",
     "BatchResult",
     "Evidence",
     "Finding",

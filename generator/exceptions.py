@@ -6,6 +6,8 @@ Every message is Chinese and names the file (and sheet, cell, line or key) at fa
 
 from __future__ import annotations
 
+import errno
+
 
 class GenerateReportError(Exception):
     """Base class: the command line prints the message on one line and exits 3."""
@@ -31,3 +33,36 @@ class InvalidDataError(GenerateReportError):
         super().__init__(
             "数据未通过校验，未生成报告：请先改正错误（或用 --force 强制生成，报告首行将注明未通过校验）。"
         )
+
+
+# What the operating system said, in the words a clerk reads ("没有权限", not "Permission denied").
+OS_REASONS = {
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "ENOSPC": "磁盘空间已满",
+    "EDQUOT": "超出磁盘配额",
+    "EROFS": "磁盘或文件夹是只读的",
+    "ENOENT": "找不到该文件或文件夹",
+    "ENOTDIR": "路径中有一项不是文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "EEXIST": "已有同名的文件或文件夹",
+    "ENAMETOOLONG": "文件名太长",
+    "EBUSY": "文件正被其他程序占用",
+    "ETXTBSY": "文件正被其他程序占用",
+    "EMFILE": "打开的文件太多",
+    "EIO": "读写设备出错",
+    "EBADF": "输出已关闭",
+    "EPIPE": "输出已关闭",
+    "EINVAL": "文件名或路径不合法",
+    "ELOOP": "符号链接层数太多（可能循环指向自身）",
+    "EFBIG": "文件太大",
+    "EXDEV": "不能跨磁盘移动文件",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """The operating system's reason for `err` in Chinese; the original wording when the error is unusual."""
+    name = errno.errorcode.get(err.errno or -1, "")
+    if getattr(err, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+        name = "EBUSY"
+    return OS_REASONS.get(name) or str(err.strerror or err)

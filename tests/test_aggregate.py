@@ -84,3 +84,21 @@ def test_a_second_copy_with_other_figures_is_a_problem(run, tmp_path):
         in result.stdout
     )
     assert "提示：未用 --body 指定发布机关，汇总报告暂以“汇总”为发布机关" in result.stdout
+
+
+def test_the_streamed_breakdown_opens_in_libreoffice(tmp_path):
+    """The breakdown sheet is written into the zip by hand: LibreOffice reads it back with every figure."""
+    from conftest import soffice_convert
+
+    for seed in range(5):
+        (tmp_path / f"b{seed}.csv").write_bytes(long_csv(synthetic_values(seed)))
+    result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "b*.csv"), "-o", str(tmp_path / "全市.xlsx")])
+    assert result.exit_code == 0, result.output
+    resaved = soffice_convert(tmp_path / "全市.xlsx", "xlsx", tmp_path / "lo")
+    sheet = openpyxl.load_workbook(resaved)[BREAKDOWN_SHEET]
+    keys = [cell.value for cell in sheet[2]][1:]
+    assert keys == list(schema.figures())
+    fee = keys.index("t2.art20_8.admin_fees.amount_wan_yuan") + 2
+    total = sum(Decimal(synthetic_values(seed)["t2.art20_8.admin_fees.amount_wan_yuan"]) for seed in range(5))
+    assert sheet.cell(8, 1).value == "合计" and Decimal(str(sheet.cell(8, fee).value)) == total
+    assert load(resaved).figures == load(tmp_path / "全市.xlsx").figures

@@ -277,7 +277,7 @@ def test_usage_errors(tmp_path):
     code, _, err = invoke("audit", "nothing-here/*.pdf", "-o", "out", cwd=tmp_path)
     assert code == 3 and "没有文件与“nothing-here/*.pdf”匹配" in err
     code, out, err = invoke("audit", "missing.pdf", "--format", "json", cwd=tmp_path)
-    assert code == 3 and json.loads(out)["reports"][0]["message"] == "missing.pdf：找不到该文件。"
+    assert code == 3 and json.loads(out)["reports"][0]["message"] == "missing.pdf：无法打开（找不到该文件或文件夹）。"
 
 
 def test_ctrl_c_keeps_what_was_read(tmp_path):
@@ -311,3 +311,16 @@ def test_ctrl_c_keeps_what_was_read(tmp_path):
     kept = rows(database, "SELECT count(*), count(DISTINCT body) FROM reports WHERE status = 'passed'")[0]
     assert 20 <= kept[0] < 400 and kept[0] == kept[1]
     assert rows(database, "SELECT count(*) FROM figures")[0][0] == 200 * kept[0]  # each report whole or absent
+
+
+def test_an_output_someone_changed_is_kept_unless_overwrite(tmp_path, write_data, sample_values):
+    (tmp_path / "r").mkdir()
+    write_data(sample_values, "r/a.csv")
+    assert invoke("audit", "r", "-o", "out", cwd=tmp_path)[0] == 0
+    notice = tmp_path / "out" / "审查通报.docx"
+    notice.write_bytes(notice.read_bytes() + b"edited in Word")
+    code, _, err = invoke("audit", "r", "-o", "out", cwd=tmp_path)
+    assert code == 3 and "审查通报.docx" in err and "--overwrite" in err
+    assert notice.read_bytes().endswith(b"edited in Word")
+    assert invoke("audit", "r", "-o", "out", "--overwrite", cwd=tmp_path)[0] == 0
+    assert not notice.read_bytes().endswith(b"edited in Word")

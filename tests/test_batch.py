@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from conftest import ROOT
 from synthetic import synthetic_values
 
 from generator.bulk.batch import expand_inputs, plan_jobs
+from generator.bulk.pool import available_cores, worker_count
 from generator.cli.main import cli
 from generator.workbook.csvfile import long_csv
 from generator.workbook.writer import write_workbook
@@ -100,3 +107,126 @@ def test_old_formats_in_a_folder_are_reported_and_same_names_kept_apart(run, tmp
     assert result.exit_code == 1
     assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["单位-csv.docx", "单位-xlsx.docx"]
     assert "无法读取：" in result.stdout and "县教育局.xls：暂不支持Excel 97-2003 工作簿（.xls）" in result.stdout
+
+
+def test_lock_files_mac_forks_and_hidden_files_are_not_inputs(tmp_path):
+    folder = tmp_path / "各单位"
+    (folder / ".git").mkdir(parents=True)
+    for name in ("甲.xlsx", "~$甲.xlsx", "._甲.xlsx", ".隐藏.csv", ".git/旧.csv"):
+        (folder / name).write_bytes(write_workbook(synthetic_values(1)) if name.endswith("xlsx") else b"key,value\n")
+    assert [p.name for p in expand_inputs([str(folder)])] == ["甲.xlsx"]
+    assert [p.name for p in expand_inputs([str(folder / "*.xlsx")])] == ["甲.xlsx"]
+    assert [p.name for p in expand_inputs([str(folder / "*")])] == ["甲.xlsx"]
+
+
+def test_a_unit_whose_data_breaks_the_template_is_one_summary_line(run, tmp_path):
+    """A template dividing by a figure: the body where it is 0 fails alone, the others are written."""
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "report.html.j2").write_text("{{ 1000 // t2.art20_5.licensing.decisions }}", encoding="utf-8")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in range(4):
+        values = synthetic_values(seed)
+        if seed == 2:
+            values["t2.art20_5.licensing.decisions"] = "0"
+        (inputs / f"b{seed}.csv").write_bytes(long_csv(values))
+    result = run("batch", inputs, "-o", "out", "--template", tmp_path / "tpl", "--format", "html")
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("b*.html")) == ["b0.html", "b1.html", "b3.html"]
+    assert "无法生成：" in result.stdout and "b2.csv：模板 report.html.j2：" in result.stdout
+    assert "内部错误" not in result.output
+
+
+def test_jobs_are_capped_at_the_cores(run, tmp_path):
+    (tmp_path / "a.csv").write_bytes(long_csv(synthetic_values(1)))
+    result = run("batch", "a.csv", "-o", "out", "-j", "999")
+    assert result.exit_code == 0
+    assert f"提示：本机只有 {available_cores()} 个 CPU 核，按 -j {available_cores()} 运行。" in result.stderr
+    assert worker_count(999, 1000) == available_cores() and worker_count(None, 3) == min(3, available_cores())
+
+
+def _start_batch(tmp_path: Path, count: int) -> tuple[subprocess.Popen[str], Path]:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in range(count):
+        (inputs / f"body-{seed:03d}.csv").write_bytes(long_csv(synthetic_values(seed)))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator", "batch", str(inputs), "-o", str(out), "-j", "2"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )  # its own process group, as a terminal's Ctrl-C reaches
+    assert process.stderr is not None
+    for line in process.stderr:  # progress lines: wait until some units are done
+        if line.startswith("[40/"):
+            break
+    return process, out
+
+
+def test_ctrl_c_exits_130_with_a_summary_of_the_finished_units_and_no_temporary_file(tmp_path):
+    process, out = _start_batch(tmp_path, 400)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group gets SIGINT
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    rows = list(csv.DictReader(io.StringIO((out / "校验汇总.csv").read_text(encoding="utf-8-sig"))))
+    finished = {Path(r["文件"]).stem for r in rows}
+    assert 40 <= len(finished) < 400
+    assert (
+        {p.stem for p in out.glob("*.docx")} == finished == {p.stem for p in out.glob("*.html") if p.stem != "校验汇总"}
+    )
+    assert f"已中断：共 400 个单位，完成 {len(finished)} 个，汇总只列出已完成的单位。" in stderr
+    assert "已中断：计划处理 400 个数据文件" in (out / "校验汇总.html").read_text(encoding="utf-8")
+    assert list(out.glob(".generate-report-*.tmp")) == []
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_workers_end_with_their_parent(tmp_path):
+    process, _ = _start_batch(tmp_path, 400)
+    workers = _children(process.pid)
+    assert len(workers) >= 2
+    os.kill(process.pid, signal.SIGKILL)  # no chance to clean up: the workers must notice by themselves
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()]
+
+
+def _square_or_die(unit: int) -> tuple[str, int]:
+    if unit == 13:
+        os._exit(3)  # what a crash in a C library or the out-of-memory killer does to a worker
+    return ("ok", unit * unit)
+
+
+def test_a_unit_that_kills_its_worker_is_reported_alone():
+    from generator.bulk.pool import PoolRun
+
+    results = list(PoolRun(_square_or_die, list(range(40)), 2, lambda unit: ("crashed", unit)))
+    assert len(results) == 40
+    assert sorted(results) == sorted([("crashed", 13)] + [("ok", u * u) for u in range(40) if u != 13])
+
+
+def test_a_batch_with_a_crashing_unit_writes_the_others_and_the_summary(tmp_path, monkeypatch):
+    """The same through the whole batch: the crashed body is a summary line, every other body is written."""
+    import generator.bulk.batch as batch_module
+
+    real = batch_module._process
+
+    def crash_on_seven(job, settings):
+        if job.stem == "body-007":
+            os._exit(9)
+        return real(job, settings)
+
+    monkeypatch.setattr(batch_module, "_process", crash_on_seven)  # the workers are forked: they see it too
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in range(12):
+        (inputs / f"body-{seed:03d}.csv").write_bytes(long_csv(synthetic_values(seed)))
+    result = CliRunner().invoke(cli, ["batch", str(inputs), "-o", str(tmp_path / "out"), "-j", "2"])
+    assert result.exit_code == 1, result.output
+    assert "无法生成：" in result.stdout and "body-007.csv：处理该文件时工作进程意外退出" in result.stdout
+    assert len(list((tmp_path / "out").glob("body-*.docx"))) == 11
+    assert (tmp_path / "out" / "校验汇总.csv").is_file()

@@ -93,8 +93,8 @@ def test_usage_errors_exit_2(run):
 def test_render_writes_docx_and_html(run, tmp_path):
     result = run(SAMPLE_XLSX, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert written == ["mengzhou-2023.docx", "mengzhou-2023.html"]
+    written = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+    assert written == ["mengzhou-2023.docx", "mengzhou-2023.html"]  # and the hidden record of what was written
     assert f"已生成：{tmp_path / 'out' / 'mengzhou-2023.html'}" in result.stdout
     assert run("render", SAMPLE_CSV, "--format", "html").exit_code == 0
     assert [p.name for p in tmp_path.glob("*.html")] == ["mengzhou-2023.html"]
@@ -181,7 +181,7 @@ def test_previous_year_file_is_named_as_such(run):
 def test_office_spellings_are_accepted(run, sample_values, write_data, tmp_path):
     sample_values["meta.year"] = "2023年"
     assert run(write_data(sample_values, "d.csv"), "--format", "docx，html", "-o", "out").exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d.docx", "d.html"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*")) == ["d.docx", "d.html"]
 
 
 def test_a_closed_pipe_is_not_an_internal_error():

@@ -49,7 +49,7 @@ def test_an_existing_file_that_looks_like_a_command_is_still_data(zh, tmp_path):
 def test_a_data_file_first_still_renders(zh, tmp_path):
     result = zh(SAMPLE_CSV, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mengzhou-2023.docx", "mengzhou-2023.html"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*")) == ["mengzhou-2023.docx", "mengzhou-2023.html"]
 
 
 def test_output_folder_that_is_a_file(zh, tmp_path):

@@ -22,7 +22,7 @@ from generator.format.filters import num
 from generator.jinja.environment import make_environment
 from generator.readers import load
 from generator.render.context import build_context
-from generator.render.docx import render_docx, zip_members
+from generator.render.docx import render_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "default" / "report.docx"
@@ -49,7 +49,7 @@ def _east_asia_font(style) -> str | None:
 
 
 def _render(context: dict, template: Path = TEMPLATE) -> docx.document.Document:
-    return docx.Document(io.BytesIO(zip_members(render_docx(template, context, make_environment()))))
+    return docx.Document(io.BytesIO(render_docx(template, context, make_environment()).zip()))
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def rendered_bytes(sample):
-    return zip_members(render_docx(TEMPLATE, sample[1], make_environment()))
+    return render_docx(TEMPLATE, sample[1], make_environment()).zip()
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
 
 def test_cli_writes_only_the_pdf(cli_pdf):
     outdir, output = cli_pdf
-    assert sorted(p.name for p in outdir.iterdir()) == ["mengzhou-2023.pdf"]
+    assert sorted(p.name for p in outdir.glob("[!.]*")) == ["mengzhou-2023.pdf"]
     assert f"已生成：{outdir / 'mengzhou-2023.pdf'}" in output
 
 

@@ -166,7 +166,10 @@ def test_new_template_refuses_to_overwrite(run):
     assert run("new-template", "a").exit_code == 0
     result = run("new-template", "a")
     assert result.exit_code == 3
-    assert result.stderr == "错误：文件夹 templates/a 已存在且不为空：请换一个名称或用 -o 指定新文件夹。\n"
+    assert result.stderr == (
+        "错误：文件夹 templates/a 已存在且不为空：请换一个名称、用 -o 指定新文件夹，或加 --overwrite 覆盖其中的模板文件。\n"
+    )
+    assert run("new-template", "a", "--overwrite").exit_code == 0
 
 
 def test_department_copy_keeps_working(run, tmp_path):

@@ -53,4 +53,4 @@ def test_installed_wheel_renders_with_its_own_templates(tmp_path: Path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mengzhou-2023.docx", "mengzhou-2023.html"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("[!.]*")) == ["mengzhou-2023.docx", "mengzhou-2023.html"]

@@ -34,8 +34,8 @@ from docx.text.paragraph import Paragraph
 from generator.format import schema
 from generator.format.filters import cn_num
 from generator.format.grid import Grid
-from generator.render.docx import FIXED_TIME
 from generator.render.layout import CONTACT_STYLE_ID, DATE_STYLE_ID, SIGNATURE_STYLE_ID, label_words, text_width
+from generator.render.zipout import Packed, zip_bytes
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_OUT = TEMPLATES / "default" / "report.docx"
@@ -383,8 +383,8 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 def _finish(saved: bytes) -> bytes:
     """The saved package with this tool's properties, the theme's empty East-Asian fonts filled, fixed times."""
     replaced = {"docProps/core.xml": CORE_XML.encode("utf-8"), "docProps/app.xml": APP_XML.encode("utf-8")}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(saved)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    members = []
+    with zipfile.ZipFile(io.BytesIO(saved)) as source:
         for info in source.infolist():
             data = replaced.get(info.filename) or source.read(info)
             if info.filename == "word/theme/theme1.xml":
@@ -393,11 +393,8 @@ def _finish(saved: bytes) -> bytes:
                 major = major.replace('<a:ea typeface=""/>', f'<a:ea typeface="{HEITI}"/>', 1)
                 minor = minor.replace('<a:ea typeface=""/>', f'<a:ea typeface="{FANGSONG}"/>', 1)
                 data = f"{major}<a:minorFont>{minor}".encode()
-            member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, data)
-    return out.getvalue()
+            members.append(Packed.of(info.filename, data))
+    return zip_bytes(members)  # fixed times and order, as every report is written
 
 
 # --- Content ----------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Mm
 
+from generator.render.zipout import Packed, zip_bytes
+
 OUT = Path(__file__).resolve().parents[1] / "templates" / "notice" / "notice.docx"
 
 INTRO = (
@@ -114,15 +116,19 @@ def build_notice() -> DocumentObject:
 
 
 def notice_bytes() -> bytes:
-    """The finished .docx, byte for byte what is committed: the report template's finish, the notice's properties."""
+    """The finished .docx, byte for byte what is committed: the report template's finish, the notice's properties,
+    through the one zip writer."""
     saved = io.BytesIO()
     build_notice().save(saved)
-    finished = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_finish(saved.getvalue()))) as source, zipfile.ZipFile(finished, "w") as target:
-        for info in source.infolist():
-            core = info.filename == "docProps/core.xml"
-            target.writestr(info, NOTICE_CORE.encode("utf-8") if core else source.read(info), zipfile.ZIP_DEFLATED)
-    return finished.getvalue()
+    with zipfile.ZipFile(io.BytesIO(_finish(saved.getvalue()))) as finished:
+        members = [
+            Packed.of(
+                info.filename,
+                NOTICE_CORE.encode("utf-8") if info.filename == "docProps/core.xml" else finished.read(info),
+            )
+            for info in finished.infolist()
+        ]
+    return zip_bytes(members)
 
 
 def main(argv: list[str]) -> int:

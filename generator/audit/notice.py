@@ -15,7 +15,7 @@ from generator.checks.findings import rule_title
 from generator.exceptions import TemplateError
 from generator.format.filters import cn_date
 from generator.jinja.sets import builtin_templates_dir
-from generator.render.docx import document_environment, render_docx, zip_members
+from generator.render.docx import document_environment, render_docx
 
 NOTICE_TEMPLATE = "notice.docx"
 DEFAULT_OFFICE = "（发文机关）"
@@ -69,4 +69,4 @@ def notice_context(store: Store, run: int, totals: dict[str, int], office: str) 
 
 
 def render_notice(template: Path, context: dict[str, Any]) -> bytes:
-    return zip_members(render_docx(template, context, document_environment()))
+    return render_docx(template, context, document_environment()).zip()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.format import schema
 from generator.format.cells import parse_year, semantic
-from generator.format.model import NOWHERE, RawValue, ReportData, assemble
+from generator.format.model import NOWHERE, RawValue, ReadProblem, ReportData, assemble
 from generator.importers import (
     DOCX_SUFFIXES,
     HTML_SUFFIXES,
@@ -67,6 +67,7 @@ class ReportRecord:
     left_out: tuple[LeftOut, ...] = ()
     notes: tuple[str, ...] = ()
     workbook: bool = False
+    hints: tuple[ReadProblem, ...] = ()  # what a workbook reader noticed (a sheet found under a spaced name)
 
     def text(self, key: str) -> str:
         return next((found.raw.strip() for found in self.texts if found.key == key), "")
@@ -97,7 +98,7 @@ class ReportRecord:
             for cell in self.cells:
                 formula = cell.raw if cell.semantic == FORMULA else ""
                 raws[cell.key] = RawValue(None if formula else cell.raw, cell.place, formula=formula)
-            return assemble(self.name, raws)
+            return assemble(self.name, raws, self.hints)
         figures = schema.figures()
         evidence = {cell.key: cell for cell in self.cells if cell.key in figures}
         groups = {cell.key: cell for cell in self.cells if cell.key not in figures}
@@ -130,7 +131,7 @@ def from_workbook(path: Path, name: str) -> ReportRecord:
     kind = WORKBOOK_TYPES[path.suffix.lower()]
     if kind not in ("csv", "xlsx"):
         load(path)  # an old spreadsheet format: the reader's own one-line advice (save as .xlsx)
-    raws = read_csv(path) if kind == "csv" else read_xlsx(path)
+    raws, hints = (read_csv(path), []) if kind == "csv" else read_xlsx(path)
     figures = schema.figures()
     cells, texts = [], []
     for key, raw in raws.items():
@@ -141,7 +142,7 @@ def from_workbook(path: Path, name: str) -> ReportRecord:
         else:
             text = cell_text(raw.value)
             cells.append(Evidence(key, text, semantic(text, figures[key].kind), raw.place))
-    return ReportRecord(name, tuple(cells), tuple(texts), workbook=True)
+    return ReportRecord(name, tuple(cells), tuple(texts), workbook=True, hints=tuple(hints))
 
 
 def from_published(path: Path, name: str) -> ReportRecord:

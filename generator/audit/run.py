@@ -6,10 +6,7 @@ One report that cannot be fetched or read never stops the others: it becomes a l
 
 from __future__ import annotations
 
-import os
-import signal
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -18,9 +15,10 @@ from typing import NamedTuple, TypeVar
 from generator.audit.fetch import Fetcher
 from generator.audit.record import ReportRecord, file_hash, file_type, read_record
 from generator.audit.store import Store
+from generator.bulk.pool import PoolRun, worker_count
 from generator.checks.findings import Finding
 from generator.checks.rules import validate
-from generator.exceptions import GenerateReportError, InputError
+from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format.model import Number
 
 COMMIT_EVERY = 100  # reports per transaction: fast, and Ctrl-C loses at most these
@@ -101,38 +99,35 @@ def examine(unit: Unit) -> Examined:
     return Examined(unit, kind, problem=problem)
 
 
-def _ignore_interrupts() -> None:
-    """In each worker: Ctrl-C is for the main process, which keeps what is done and stops the rest."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def crashed_reading(unit: Unit) -> Examined:
+    """A report whose reading killed its worker (a damaged or huge file): that report's line, the rest go on."""
+    return Examined(
+        unit, file_type(unit.path), problem=f"{unit.name}：读取时程序意外退出（文件可能已损坏或过大），已跳过。"
+    )
 
 
-class Workers:
-    """The run's worker processes (`jobs`, default every core), started when first needed and shared by the
-    reading and the comparing; with one job, everything runs in this process."""
-
-    def __init__(self, jobs: int | None) -> None:
-        self.count = max(1, jobs or os.cpu_count() or 1)
-        self.pool: ProcessPoolExecutor | None = None
-
-    def local(self, tasks: Sequence[object]) -> bool:
-        """Whether `map` runs these tasks in this process."""
-        return self.count == 1 or len(tasks) < 2
-
-    def map(self, function: Callable[[Task], Done], tasks: Sequence[Task]) -> Iterator[Done]:
-        """Results in input order."""
-        if self.local(tasks):
-            yield from map(function, tasks)
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=_ignore_interrupts)
-        yield from self.pool.map(function, tasks, chunksize=max(1, min(16, len(tasks) // (self.count * 8))))
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:  # after Ctrl-C too: what has not started never will
-            self.pool.shutdown(wait=True, cancel_futures=True)
+def each(
+    function: Callable[[Task], Done],
+    tasks: Sequence[Task],
+    jobs: int | None,
+    crashed: Callable[[Task], Done],
+    keep: Callable[[Done], None],
+) -> None:
+    """`keep(function(task))` for every task, in order, in `jobs` worker processes (at most every core; one runs
+    them in this process). After Ctrl-C the results of the tasks running then are kept too."""
+    count = worker_count(jobs, len(tasks))
+    if count == 1:
+        for task in tasks:
+            keep(function(task))
+        return
+    runner = PoolRun(function, tasks, count, crashed)
+    try:
+        for done in runner:
+            keep(done)
+    except KeyboardInterrupt:
+        for done in runner.finish():
+            keep(done)
+        raise
 
 
 def fetch_units(fetcher: Fetcher, urls: Sequence[str], outcome: Outcome, progress: Progress) -> list[Source]:
@@ -153,7 +148,7 @@ def file_sources(paths: Sequence[Path]) -> list[Source]:
 
 
 def read_into(
-    store: Store, files: Sequence[Source], run: int, outcome: Outcome, progress: Progress, workers: Workers
+    store: Store, files: Sequence[Source], run: int, outcome: Outcome, progress: Progress, jobs: int | None
 ) -> None:
     """Every file into the database: new content read in workers, content already there only marked as seen."""
     pending: list[Unit] = []
@@ -186,7 +181,8 @@ def read_into(
         store.see(known, source, run)
         report = store.report(known)
         step(Event(source, report.status, report.body, report.year, report.message))
-    for examined in workers.map(examine, pending):
+
+    def keep(examined: Examined) -> None:
         unit = examined.unit
         if examined.record is None:
             store.add_unreadable(unit.content_hash, unit.source, unit.name, examined.kind, examined.problem, run)
@@ -201,20 +197,18 @@ def read_into(
             step(Event(unit.source, report.status, report.body, report.year))
         if done % COMMIT_EVERY == 0:
             store.commit()
+
+    each(examine, pending, jobs, crashed_reading, keep)
     store.commit()
 
 
 def _unopened(err: OSError) -> str:
-    if isinstance(err, FileNotFoundError):
-        return "找不到该文件。"
-    if isinstance(err, PermissionError):
-        return "没有读取该文件的权限。"
     if isinstance(err, IsADirectoryError):
         return "这是一个文件夹，不是文件。"
-    return f"无法打开（{err.strerror or err}）。"
+    return f"无法打开（{os_reason(err)}）。"
 
 
-def compare_years(store: Store, run: int, workers: Workers) -> None:
+def compare_years(store: Store, run: int, jobs: int | None) -> None:
     """Every report of the run against its body's previous year, wherever the database knows that year: the
     single-year rules and the continuity rules in one `validate`, replacing the report's findings.
 
@@ -229,11 +223,15 @@ def compare_years(store: Store, run: int, workers: Workers) -> None:
         if previous != report.previous_id:  # not yet compared with that report (or no longer has one)
             tasks.append(Comparison(store.path, report.id, previous))
     store.commit()
+
+    def keep(done: Compared) -> None:
+        if done.findings is not None:
+            store.set_findings(done.report_id, done.findings, done.across, done.previous)
+
     for start in range(0, len(tasks), COMPARE_BATCH):
         batch = tasks[start : start + COMPARE_BATCH]
-        here = workers.local(batch)  # in this process, with its own connection
-        for done in workers.map(partial(compare, store=store) if here else compare, batch):
-            store.set_findings(done.report_id, done.findings, done.across, done.previous)
+        here = worker_count(jobs, len(batch)) == 1  # in this process, through its own connection
+        each(partial(compare, store=store) if here else compare, batch, jobs, crashed_comparing, keep)
         store.commit()
 
 
@@ -247,8 +245,12 @@ class Comparison(NamedTuple):
 class Compared:
     report_id: int
     previous: int | None
-    findings: tuple[Finding, ...]
-    across: frozenset[Finding]  # those only comparing with last year gives
+    findings: tuple[Finding, ...] | None  # None: the comparison killed its worker; the report keeps its findings
+    across: frozenset[Finding] = frozenset()  # those only comparing with last year gives
+
+
+def crashed_comparing(task: Comparison) -> Compared:
+    return Compared(task.report_id, task.previous, None)
 
 
 @cache

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,21 +17,21 @@ from generator.audit.run import (
     Event,
     Outcome,
     Progress,
-    Workers,
     compare_years,
     fetch_units,
     file_sources,
     read_into,
 )
-from generator.audit.sources import find_reports
+from generator.audit.sources import REPORT_FILES, find_reports
 from generator.audit.store import Store
-from generator.exceptions import InputError, OutputError
+from generator.exceptions import InputError
 from generator.render.docx import compile_docx, document_environment
-from generator.render.output import write_atomically
+from generator.render.output import Content, OutputFolder
 
 DATABASE_NAME = "审查.sqlite"
 CACHE_NAME = "网页缓存"
 PAGE_NAME, RESULTS_NAME, NOTICE_NAME = "审查报告.html", "审查结果.xlsx", "审查通报.docx"
+OUTPUT_NAMES = (PAGE_NAME, RESULTS_NAME, NOTICE_NAME)
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class AuditSettings:
     retries: int = 2
     interval: float = 1.0
     tool_version: str = ""
+    overwrite: bool = False  # replace outputs someone changed since this tool wrote them
 
     def database_path(self) -> Path:
         if self.database is not None:
@@ -88,50 +89,34 @@ def run_audit(
     exclude = [settings.outdir] if settings.outdir is not None else []
     paths = find_reports(inputs, exclude) if inputs else []
     if not paths and not urls:
-        raise InputError("没有找到任何报告文件（PDF、Word、网页、文字，或本工具的 .xlsx/.csv）。")
-    template = notice_template(settings.notice_template) if settings.outdir is not None else None
-    if template is not None:
-        compile_docx(template, document_environment())  # a broken notice template stops the audit before it starts
-    database = settings.database_path()
-    with Store(database, settings.tool_version) as store:
-        run = store.begin_run()
-        outcome = Outcome(run)
-        fetched = []
-        if urls:
-            fetcher = Fetcher(settings.cache_path(), settings.timeout, settings.retries, settings.interval)
-            fetched = fetch_units(fetcher, urls, outcome, report)
-        with Workers(settings.jobs) as workers:
-            read_into(store, [*file_sources(paths), *fetched], run, outcome, report, workers)
-            compare_years(store, run, workers)
-        counts = totals(store, run, outcome)
-        result = AuditResult(run, database, counts, outcome)
-        if settings.outdir is not None and template is not None:
-            result.outputs = write_outputs(store, result, settings.outdir, template, settings.office)
+        raise InputError(f"没有找到任何{REPORT_FILES}。")
+    with contextlib.ExitStack() as held:
+        folder, template = None, None
+        if settings.outdir is not None:
+            template = notice_template(settings.notice_template)
+            compile_docx(template, document_environment())  # a broken notice template stops the audit at once
+            folder = held.enter_context(OutputFolder(settings.outdir, settings.overwrite))
+            folder.check(OUTPUT_NAMES)  # so does an output someone changed since this tool wrote it
+        database = settings.database_path()
+        with Store(database, settings.tool_version) as store:
+            run = store.begin_run()
+            outcome = Outcome(run)
+            fetched = []
+            if urls:
+                fetcher = Fetcher(settings.cache_path(), settings.timeout, settings.retries, settings.interval)
+                fetched = fetch_units(fetcher, urls, outcome, report)
+            read_into(store, [*file_sources(paths), *fetched], run, outcome, report, settings.jobs)
+            compare_years(store, run, settings.jobs)
+            result = AuditResult(run, database, totals(store, run, outcome), outcome)
+            if folder is not None and template is not None:
+                notice = render_notice(template, notice_context(store, run, result.totals, settings.office))
+                outputs: dict[str, Content] = {
+                    PAGE_NAME: render_page(store, run, outcome, database),  # in pieces, one body at a time
+                    RESULTS_NAME: results_workbook(store, run, outcome),
+                    NOTICE_NAME: notice,
+                }
+                result.outputs = folder.write(outputs, check=False)
     return result
-
-
-def write_outputs(store: Store, result: AuditResult, outdir: Path, template: Path, office: str) -> list[Path]:
-    write_streamed(outdir / PAGE_NAME, render_page(store, result.run, result.outcome, result.database))
-    write_atomically(outdir / RESULTS_NAME, results_workbook(store, result.run, result.outcome))
-    notice = render_notice(template, notice_context(store, result.run, result.totals, office))
-    write_atomically(outdir / NOTICE_NAME, notice)
-    return [outdir / PAGE_NAME, outdir / RESULTS_NAME, outdir / NOTICE_NAME]
-
-
-def write_streamed(path: Path, pieces: Iterable[bytes]) -> None:
-    """Like write_atomically, for a file written piece by piece (the page of 10,000 bodies): a temporary file in
-    the same folder, renamed over the target once whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temp.open("wb") as handle:
-            for piece in pieces:
-                handle.write(piece)
-        os.replace(temp, path)
-    except OSError as err:
-        raise OutputError(f"无法写入 {path}：{err.strerror or err}（文件是否正在浏览器中打开？）") from err
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:

@@ -20,7 +20,7 @@ from generator.checks.findings import Finding
 from generator.exceptions import InputError, OutputError
 from generator.format import schema
 from generator.format.cells import normalise_text
-from generator.format.model import Number, Place
+from generator.format.model import NOWHERE, Number, Place, ReadProblem
 from generator.importers import Evidence, LeftOut
 
 SCHEMA_VERSION = 1
@@ -81,10 +81,14 @@ CREATE TABLE left_out (                   -- printed rows not imported, with the
     {PLACE_COLUMNS},
     PRIMARY KEY (report_id, seq)
 ) WITHOUT ROWID;
-CREATE TABLE notes (
+CREATE TABLE notes (                      -- what reading noticed: an importer's note, or a workbook reader's hint
     report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
-    text TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',        -- the importer's note
+    key TEXT NOT NULL DEFAULT '',         -- a hint: the key, what it is (variant: sheet_name, ...) and what was read
+    variant TEXT NOT NULL DEFAULT '',
+    raw TEXT NOT NULL DEFAULT '',
+    {PLACE_COLUMNS},
     PRIMARY KEY (report_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE findings (
@@ -326,9 +330,12 @@ class Store:
                     for n, item in enumerate(record.left_out, 1)
                 ],
             )
+            notes = [(note, "", "", "", NOWHERE) for note in record.notes]
+            notes += [("", hint.key, hint.variant, hint.raw, hint.place) for hint in record.hints]
             self.db.executemany(
-                "INSERT INTO notes (report_id, seq, text) VALUES (?, ?, ?)",
-                [(report_id, n, note) for n, note in enumerate(record.notes, 1)],
+                f"INSERT INTO notes (report_id, seq, text, key, variant, raw, {', '.join(PLACE_NAMES)}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
+                [(report_id, n, *note[:4], *place_values(note[4])) for n, note in enumerate(notes, 1)],
             )
             return report_id
 
@@ -411,8 +418,9 @@ class Store:
             LeftOut(tuple(row["keys"].split()), row["text"], row["reason"], place_from(row))
             for row in self.db.execute("SELECT * FROM left_out WHERE report_id = ? ORDER BY seq", (report_id,))
         )
-        notes = tuple(
-            row["text"]
-            for row in self.db.execute("SELECT text FROM notes WHERE report_id = ? ORDER BY seq", (report_id,))
+        noticed = self.db.execute("SELECT * FROM notes WHERE report_id = ? ORDER BY seq", (report_id,)).fetchall()
+        notes = tuple(row["text"] for row in noticed if not row["variant"])
+        hints = tuple(
+            ReadProblem(row["key"], row["variant"], place_from(row), row["raw"]) for row in noticed if row["variant"]
         )
-        return ReportRecord(head["name"], cells, texts, left_out, notes, bool(head["workbook"]))
+        return ReportRecord(head["name"], cells, texts, left_out, notes, bool(head["workbook"]), hints)

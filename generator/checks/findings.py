@@ -52,6 +52,11 @@ MESSAGES: dict[tuple[str, str], str] = {
     ): "{text_where}「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
+    ("W-meta", "sheet_name"): (
+        "工作表名称「{raw}」与标准名称「{sheet_name}」只差空格或全角半角，已按「{sheet_name}」读取：建议把工作表改名为「{sheet_name}」。"
+    ),
+    ("W-meta", "control"): "{where}「{label}」中有不可见的控制字符（{raw}），已删去：请核对该处文字是否完整。",
+    ("W-text", "control"): "{where}「{label}」中有不可见的控制字符（{raw}），已删去：请核对该处文字是否完整。",
     ("W-meta", "date"): "{where}「{label}」为「{raw}」，无法识别为日期（示例：2024-01-20 或 2024年1月20日）。",
     (
         "W-text",
@@ -60,7 +65,22 @@ MESSAGES: dict[tuple[str, str], str] = {
     ("W-text", "review_results"): ("正文「总体情况」未写明工作考核、社会评议和责任追究结果（政府的年度报告须说明）。"),
     ("W-text", "no_figures"): "正文「总体情况」没有引用任何数字（如发布信息条数、受理申请件数）。",
     ("W-fee", "magnitude"): (
-        "{where}「{label}」为 {actual} 万元（即 {yuan} 元），数额异常大：是否把“元”当成了“万元”填写？"
+        "{where}「{label}」为 {actual} 万元（即 {yuan} 元），超过{kind}一年收费的合理上限（约 {ceiling} 亿元）："
+        "是否把“元”当成了“万元”填写？"
+    ),
+    ("W-fee", "previous"): (
+        "{where}「{label}」为 {actual} 万元（即 {yuan} 元），是上年 {expected} 万元的一千倍以上："
+        "是否把“元”当成了“万元”填写？"
+    ),
+    ("W-text", "other_year"): (
+        "{where}「{label}」第 {paragraph} 段写的是「{quote}」，但报告年度为 {year} 年：是否沿用了往年的文字？"
+    ),
+    ("W-meta", "issue_early"): (
+        "{where}「{label}」为 {date}，早于 {year} 年度结束：年度报告在次年年初公布，是否沿用了上年的日期？"
+    ),
+    ("W-meta", "issue_late"): (
+        "{where}「{label}」为 {date}，晚于{who}年度报告的公布期限 {deadline}（《政府信息公开条例》第四十九、五十条）："
+        "请核对日期。"
     ),
     ("W-fee", "no_notice"): ("{where}「{label}」为 {actual}，但正文「其他需要报告的事项」称未发出收费通知，两者矛盾。"),
     ("W-review", "exceeds"): (

@@ -10,6 +10,7 @@ from functools import cache
 
 from generator.checks.continuity import check_continuity
 from generator.checks.findings import SUSPECT_NOTE, Finding, ValidationReport, make_finding
+from generator.checks.plausibility import check_plausibility
 from generator.checks.quotes import expand_narrative
 from generator.checks.structure import read_findings
 from generator.format import schema
@@ -192,7 +193,6 @@ def _check_narrative(data: ReportData) -> list[Finding]:
 
 # --- Warnings ---------------------------------------------------------------------------------
 
-FEE_IMPLAUSIBLE_WAN_YUAN = Decimal(10_000_000)  # 1,000 亿元: beyond any one body; 元 typed as 万元
 NO_FEE_NOTICE = re.compile(r"(?:未|没有|无)(?:发出|下发|出具|发送|开具)?[^。；]{0,6}收费通知")
 COUNTY_LEVEL_NAME = re.compile(r"(?<!自治)区|县|旗|乡|镇|街道|办事处")
 REVIEW_RESULT_WORDS = ("考核", "评议", "责任追究")
@@ -213,21 +213,6 @@ def _check_text(data: ReportData) -> list[Finding]:
 
 def _check_plausibility(data: ReportData) -> list[Finding]:
     figures, findings = data.figures, []
-    fee_key = "t2.art20_8.admin_fees.amount_wan_yuan"
-    fee = figures.get(fee_key)
-    if fee is not None and fee > FEE_IMPLAUSIBLE_WAN_YUAN:
-        label = schema.figures()[fee_key].label
-        findings.append(
-            make_finding(
-                "W-fee",
-                "magnitude",
-                fee_key,
-                place=data.place(fee_key),
-                label=label,
-                actual=fee,
-                yuan=f"{fee * 10000:,.0f}",
-            )
-        )
     unpaid_key = "t3.other.unpaid_fee.total"
     other_text = "".join(data.narrative.get("narrative.other", ()))
     if figures.get(unpaid_key, 0) > 0 and NO_FEE_NOTICE.search(other_text):
@@ -287,6 +272,7 @@ def validate(data: ReportData, previous: ReportData | None = None) -> Validation
         *_check_narrative(data),
         *_check_text(data),
         *_check_plausibility(data),
+        *check_plausibility(data, previous),
     ]
     if previous is not None:
         findings += check_continuity(previous, data)

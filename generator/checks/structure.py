@@ -23,6 +23,11 @@ def _label(key: str) -> str:
 
 def _finding(problem: ReadProblem) -> Finding:
     key, variant = problem.key, problem.variant
+    if variant == "sheet_name":  # a hint of the reader, whatever key stands for the sheet
+        return make_finding("W-meta", variant, key, problem.place, raw=problem.raw, sheet_name=problem.raw.strip())
+    if variant == "control":
+        code = "W-meta" if key.startswith("meta.") else "W-text"
+        return make_finding(code, variant, key, problem.place, label=_label(key), raw=problem.raw)
     if key in schema.figures():
         code = "E-int" if variant in ("count", "amount") else "E-cell"
     else:

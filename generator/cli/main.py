@@ -1,12 +1,11 @@
 """The generate-report command: each subcommand parses options, calls the library, prints, sets the exit code.
 
-Exit codes are a contract (see options.py). `render` and `validate` live here; every other command in its own
-module under cli/ and is registered below.
+Exit codes are a contract (see options.py). `render` lives here; every other command in its own module under
+cli/ and is registered below.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from generator.cli.commands.audit import audit_command
 from generator.cli.commands.batch import batch_command
 from generator.cli.commands.diff import diff_command
 from generator.cli.commands.templates import check_template_command, new_template_command
+from generator.cli.commands.validate import validate_command
 from generator.cli.commands.workbook import import_command, init_command
 from generator.cli.options import (
     data_argument,
@@ -25,16 +25,18 @@ from generator.cli.options import (
     formats_option,
     load_previous,
     output_folder_option,
+    overwrite_option,
     parse_formats,
     previous_option,
     print_findings,
     run,
     strict_option,
     template_option,
+    waiting_notice,
 )
 from generator.cli.schema import schema_command
 from generator.cli.zh import VERSION_HELP, VERSION_MESSAGE, ZhGroup, mistyped_command
-from generator.exceptions import GenerateReportError, InvalidDataError
+from generator.exceptions import InvalidDataError
 from generator.render.output import write_outputs
 
 
@@ -77,10 +79,18 @@ def cli() -> None:
 @formats_option
 @template_option
 @force_option
+@overwrite_option
 @strict_option
 @previous_option
 def render(
-    data: Path, outdir: Path, formats: str, template: str | None, force: bool, strict: bool, previous: Path | None
+    data: Path,
+    outdir: Path,
+    formats: str,
+    template: str | None,
+    force: bool,
+    overwrite: bool,
+    strict: bool,
+    previous: Path | None,
 ) -> None:
     """校验 DATA（.xlsx 或 .csv）并生成报告：输出文件夹（-o）中的 <数据文件名>.docx 与 .html（及 .pdf）。"""
     chosen = parse_formats(formats)
@@ -97,45 +107,15 @@ def render(
         except InvalidDataError:
             click.echo("未生成报告：请先改正以上错误（或用 --force 强制生成）。", err=True)
             return code
-        for path in write_outputs(outdir, data.stem, outputs):
+        for path in write_outputs(outdir, data.stem, outputs, overwrite, waiting_notice(outdir)):
             click.echo(f"已生成：{path}")
         return code
 
     run(action)
 
 
-@cli.command(name="validate", short_help="只校验，列出全部错误和警告（含工作表、单元格）。")
-@data_argument
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
-)
-@strict_option
-@previous_option
-def validate_command(data: Path, fmt: str, strict: bool, previous: Path | None) -> None:
-    """只校验 DATA，列出每个错误和警告（含工作表、单元格、期望值与实际值）。"""
-
-    def action() -> int:
-        try:
-            report = generator.validate(generator.load(data), load_previous(previous))
-        except GenerateReportError as err:
-            if fmt == "json":  # scripts get JSON on stdout even when the file cannot be read
-                click.echo(
-                    json.dumps(
-                        {"source": str(data), "valid": False, "cannot_run": str(err), "findings": []},
-                        ensure_ascii=False,
-                    )
-                )
-            raise
-        if fmt == "json":
-            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            print_findings(report)
-        return exit_code(report, strict)
-
-    run(action)
-
-
 for command in (
+    validate_command,
     schema_command,
     diff_command,
     batch_command,

@@ -18,17 +18,29 @@ from typing import Any
 import click
 
 from generator.checks.findings import ValidationReport
-from generator.exceptions import GenerateReportError, InputError
+from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format.model import ReportData
 from generator.readers import load
 from generator.render import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
 
 
 def fail(message: str) -> None:
     click.echo(f"错误：{message}", err=True)
     sys.exit(EXIT_CANNOT_RUN)
+
+
+def interrupted() -> None:
+    """Ctrl-C: one line and exit 130; files are written whole or not at all, so nothing is left half-done."""
+    click.echo("已中断（Ctrl-C）。", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def waiting_notice(folder: Path) -> Callable[[], None]:
+    """What a run says when another one is writing into the same folder and it has to wait."""
+    return lambda: click.echo(f"文件夹 {folder} 正由另一个 generate-report 写入，等它完成后继续……", err=True)
 
 
 def run(action: Callable[[], int]) -> None:
@@ -40,6 +52,12 @@ def run(action: Callable[[], int]) -> None:
     except BrokenPipeError:  # `generate-report validate x | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_FINDINGS)
+    except KeyboardInterrupt:
+        interrupted()
+    except OSError as err:  # a file or folder the operating system refused, in its own words made Chinese
+        if not err.filename:
+            raise  # printing the results failed (a full disk): the command group says so
+        fail(f"{err.filename}：{os_reason(err)}")
     except Exception as err:  # last resort: office staff must never see a traceback
         if os.environ.get("GENERATE_REPORT_DEBUG"):
             raise
@@ -79,7 +97,11 @@ template_option = click.option(
     "--template", default=None, help="模板集名称或文件夹（默认按机关类型：政府用 default，部门用 department）。"
 )
 force_option = click.option("--force", is_flag=True, help="数据有错误也生成报告（报告首行标明未通过校验）。")
-overwrite_option = click.option("--overwrite", is_flag=True, help="目标文件已存在时覆盖它。")
+overwrite_option = click.option(
+    "--overwrite",
+    is_flag=True,
+    help="替换已存在的文件，即使它不是本工具生成的或生成后被修改过（如在 Word 中改过的报告）；不加时这样的文件保持不变，退出码 3。",
+)
 # init and import spelled "replace the file" --force before --overwrite existed; the old spelling still works.
 old_force_option = click.option("--force", "old_force", is_flag=True, hidden=True)
 

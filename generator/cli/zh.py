@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import gettext
+import io
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -318,18 +321,57 @@ class ZhGroup(ZhHelp, click.Group):
         run_click: Any = super().main  # typed by click as overloads on standalone_mode
         if not standalone_mode:
             return run_click(*args, standalone_mode=False, **kwargs)
+        if sys.stdout is None:  # started with stdout closed (`>&-`): writing to it fails like any other output
+            sys.stdout = ClosedOutput()
         try:
-            code = run_click(*args, standalone_mode=False, **kwargs)
+            try:
+                code = run_click(*args, standalone_mode=False, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full disk shows here, not as an error Python prints at exit
         except click.UsageError as err:
             show_usage_error(err)
             sys.exit(err.exit_code)
         except click.ClickException as err:
             click.echo(f"错误：{err.format_message()}", err=True)
             sys.exit(err.exit_code)
-        except (click.Abort, EOFError):
+        except click.Abort as err:
+            if isinstance(err.__cause__, KeyboardInterrupt):
+                click.echo("已中断（Ctrl-C）。", err=True)
+                sys.exit(130)
             click.echo("已中止。", err=True)
             sys.exit(1)
+        except EOFError:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        except OSError as err:  # stdout itself failed: a full disk, a closed stream
+            output_failed(err)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class ClosedOutput(io.TextIOBase):
+    """Standard output when the process was started without one: every write fails as a closed stream does."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def writable(self) -> bool:
+        return True
+
+
+def output_failed(err: OSError) -> None:
+    """Results that cannot be printed (`> /dev/full`, `>&-`): one line on stderr, exit 3, no traceback."""
+    reason = {errno.ENOSPC: "磁盘空间已满", errno.EBADF: "标准输出已关闭"}.get(err.errno or 0, str(err.strerror or err))
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left for Python to flush at exit
+    except (OSError, ValueError, io.UnsupportedOperation):
+        sys.stdout = ClosedOutput()
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(f"错误：无法输出结果：{reason}。\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+    sys.exit(3)
 
 
 def install() -> None:

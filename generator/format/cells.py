@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from generator.format import schema
 from generator.format.schema import Kind
 
 # What staff type for "nothing" instead of 0: each must be reported, never read as 0.
@@ -56,6 +57,8 @@ def _number_from(value: object) -> Decimal | None | str:
     if isinstance(value, Decimal):
         return value if value.is_finite() else "text"
     original = str(value)
+    if original.isascii() and original.isdigit():  # the usual case, "123": nothing to normalise
+        return Decimal(original)
     if DISGUISED_DIGITS.search(original):
         return "text"
     text = normalise_text(original)
@@ -181,6 +184,40 @@ def parse_date(value: object) -> dt.date | None:
     return _chinese_date(text)
 
 
+# What staff type in 机关类型 besides 政府 / 部门: the kind of office ("局", "人民政府") or its whole name.
+GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "街道", "乡", "镇")
+DEPARTMENT_WORDS = (
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "署",
+    "中心",
+    "院",
+    "所",
+    "队",
+    "站",
+    "室",
+    "委员会",
+    "办公室",
+    "办公厅",
+    "机关",
+)
+
+
+def parse_body_kind(text: str) -> str | None:
+    """ "government" or "department" for what was typed as 机关类型; None when it names neither."""
+    text = "".join(text.split())
+    if text in schema.BODY_KINDS:
+        return schema.BODY_KINDS[text]
+    if text.endswith(GOVERNMENT_WORDS):
+        return "government"
+    if text.endswith(DEPARTMENT_WORDS):
+        return "department"
+    return None
+
+
 # A cell starting with one of these is a formula to Excel (=HYPERLINK(…), +1, -1, @SUM, or a tab/CR trick).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -197,6 +234,19 @@ def guard_formula(value: object) -> str:
 def unguard_formula(text: str) -> str:
     """A CSV cell as it was before guard_formula (the long-format reader reads back what this tool wrote)."""
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+# Characters XML 1.0 forbids (C0 controls but tab and line ends, lone surrogates, U+FFFE/U+FFFF).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def remove_control_characters(text: str) -> tuple[str, str]:
+    """The text without characters XML forbids, and those removed as they would be written in code ("\\x07")."""
+    found = XML_FORBIDDEN.findall(text)
+    if not found:
+        return text, ""
+    shown = "".join(dict.fromkeys(ch.encode("unicode_escape", "backslashreplace").decode("ascii") for ch in found))
+    return XML_FORBIDDEN.sub("", text), shown
 
 
 def split_paragraphs(value: object) -> tuple[str, ...]:

@@ -7,13 +7,20 @@ Reading never decides which rule a bad cell breaks: a value that does not parse 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
 from generator.format import schema
-from generator.format.cells import parse_date, parse_figure, parse_year, split_paragraphs
+from generator.format.cells import (
+    parse_body_kind,
+    parse_date,
+    parse_figure,
+    parse_year,
+    remove_control_characters,
+    split_paragraphs,
+)
 
 Number = int | Decimal
 
@@ -171,19 +178,35 @@ def _meta(raws: Mapping[str, RawValue], meta: dict[str, object]) -> list[ReadPro
 
     meta["contact"] = _text(raws, "meta.contact")
     kind = _text(raws, "meta.body_kind")
-    meta["body_kind"] = schema.BODY_KINDS.get(kind, "government")
+    meta["body_kind"] = parse_body_kind(kind) or "government"
     if not kind:
         problem("meta.body_kind", "missing")
-    elif kind not in schema.BODY_KINDS:
+    elif parse_body_kind(kind) is None:
         problem("meta.body_kind", "body_kind")
     return problems
 
 
-def assemble(source: str, raws: Mapping[str, RawValue]) -> ReportData:
-    """Parse every raw value through the schema; what cannot be parsed becomes a problem, never a silent 0."""
+def _without_control_characters(raws: Mapping[str, RawValue]) -> tuple[dict[str, RawValue], list[ReadProblem]]:
+    """Text with characters XML forbids (a body name pasted from another program) would make a Word file no
+    program opens: they are removed, and each field that had some is named."""
+    cleaned, problems = dict(raws), []
+    for key in (f.key for f in schema.text_fields()):
+        raw = raws.get(key)
+        if raw is not None and isinstance(raw.value, str):
+            text, removed = remove_control_characters(raw.value)
+            if removed:
+                cleaned[key] = RawValue(text, raw.place, raw.formula)
+                problems.append(ReadProblem(key, "control", raw.place, removed))
+    return cleaned, problems
+
+
+def assemble(source: str, raws: Mapping[str, RawValue], hints: Sequence[ReadProblem] = ()) -> ReportData:
+    """Parse every raw value through the schema; what cannot be parsed becomes a problem, never a silent 0.
+    `hints` are what the reader noticed on the way (a sheet found under a name with a stray space)."""
     figures: dict[str, Number] = {}
     meta: dict[str, object] = {}
-    problems = _figures(raws, figures) + _meta(raws, meta)
+    raws, cleaned = _without_control_characters(raws)
+    problems = list(hints) + cleaned + _figures(raws, figures) + _meta(raws, meta)
     narrative = {f.key: split_paragraphs(raws[f.key].value) for f in schema.NARRATIVE_FIELDS if f.key in raws}
     return ReportData(
         source=source,

@@ -99,6 +99,7 @@ OPTIONAL_NARRATIVE = frozenset({"narrative.preface"})
 OVERVIEW_FIELDS = tuple(f for f in NARRATIVE_FIELDS if f.key.startswith("narrative.overview."))
 BODY_KINDS = {"政府": "government", "government": "government", "部门": "department", "department": "department"}
 
+
 # --- Table 二 ---------------------------------------------------------------------------------
 
 T2_SHEET = "表二"

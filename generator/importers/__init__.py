@@ -8,7 +8,9 @@ a figure not found is listed, a row whose cells cannot be told apart is left out
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator.exceptions import InputError
@@ -53,6 +55,13 @@ def read_lines(path: Path) -> list[Line]:
     )
 
 
+# A page's text is data: braces that would read as a narrative quote ({{ key }}) are made full-width, so that
+# nothing taken from a page is ever filled in or run when the report is generated.
+TEMPLATE_MARKS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+NEUTRAL_MARKS = {"{{": "｛｛", "}}": "｝｝", "{%": "｛%", "%}": "%｝", "{#": "｛#", "#}": "#｝"}
+MARKS_NOTE = "报告中有“{{”“{%”等模板标记，已改为全角括号（｛｛ ｝｝），不会作为引用执行。"
+
+
 def import_report(path: str | Path, boilerplate: Sequence[str] = ()) -> ImportResult:
     """Read a published report into key → raw text; what could not be placed is in `unplaced` and `notes`.
 
@@ -60,4 +69,11 @@ def import_report(path: str | Path, boilerplate: Sequence[str] = ()) -> ImportRe
     it is not kept, since generating the report prints it again.
     """
     path = Path(path)
-    return parse_lines(read_lines(path), path.name, boilerplate)
+    lines = read_lines(path)
+    marked = any(TEMPLATE_MARKS.search(line.text) for line in lines)
+    if marked:  # each line keeps its place and cells; only the marks change
+        lines = [
+            replace(line, text=TEMPLATE_MARKS.sub(lambda m: NEUTRAL_MARKS[m.group()], line.text)) for line in lines
+        ]
+    result = parse_lines(lines, path.name, boilerplate)
+    return replace(result, notes=(*result.notes, MARKS_NOTE)) if marked else result

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from generator.exceptions import InputError
@@ -172,6 +173,17 @@ class ImportResult:
             what = "整行" if len(keys) == width else "、".join(columns)
             lines.append(f"{sheet}「{row_label}」：{what}")
         return lines
+
+
+SIZE_LIMIT = 10 * 1024 * 1024  # a report page is a few hundred kilobytes; reading ten megabytes takes seconds
+
+
+def read_bounded(path: Path) -> bytes:
+    """A page's or a text's bytes, refused when far larger than any report."""
+    size = path.stat().st_size
+    if size > SIZE_LIMIT:
+        raise InputError(f"{path.name}：文件有 {size / 1048576:,.0f} MB，远大于一份年度报告，已拒绝（上限 10 MB）。")
+    return path.read_bytes()
 
 
 def decode_text(data: bytes, name: str, declared: str | None = None) -> str:

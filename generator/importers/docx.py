@@ -6,11 +6,13 @@ horizontal merge is one cell already.
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from generator.exceptions import InputError
+from generator.format.archive import ArchiveProblem, check_sizes
 from generator.importers.base import Line
 
 
@@ -68,7 +70,11 @@ def read_docx(path: Path) -> list[Line]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        with contextlib.suppress(zipfile.BadZipFile), zipfile.ZipFile(path) as archive:  # python-docx names those
+            check_sizes(archive)  # a zip bomb is refused before python-docx inflates it
         document = Document(str(path))
+    except ArchiveProblem as err:
+        raise InputError(f"{path.name}：{err}，不像是一份年度报告，已拒绝。") from err
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
         raise InputError(f"{path.name}：不是有效的 Word 文档（.docx），无法打开（{type(err).__name__}）。") from err
     reader = _Reader()

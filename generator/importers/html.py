@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.importers.base import Line, decode_text
+from generator.importers.base import Line, decode_text, read_bounded
 
 VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "param", "embed"})
 SKIP = frozenset({"head", "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea"})
@@ -25,6 +25,7 @@ CELLS = frozenset({"td", "th"})
 TABLE_PARTS = frozenset({"thead", "tbody", "tfoot"})
 SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+MAX_DEPTH = 200  # elements nested deeper are read as siblings: the text is kept, the recursion stays bounded
 
 
 @dataclass
@@ -63,7 +64,7 @@ class _TreeBuilder(HTMLParser):
             self._close(CELLS | TABLE_PARTS | {"tr"}, frozenset({"table"}))
         node = Node(tag)
         self.stack[-1].children.append(node)
-        if tag not in VOID:
+        if tag not in VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -167,4 +168,4 @@ def html_lines(html: str) -> list[Line]:
 
 
 def read_html(path: Path) -> list[Line]:
-    return html_lines(decode_html(path.read_bytes(), path.name))
+    return html_lines(decode_html(read_bounded(path), path.name))

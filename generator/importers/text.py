@@ -17,7 +17,7 @@ from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import CHINESE_DIGITS, normalise_text, parse_date
 from generator.format.model import Place
-from generator.importers.base import Evidence, ImportResult, LeftOut, Line, decode_text
+from generator.importers.base import Evidence, ImportResult, LeftOut, Line, decode_text, read_bounded
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
 from generator.importers.oneline import is_whole_article, split_article
@@ -60,7 +60,7 @@ def _is_date(text: str) -> bool:
 
 def read_text(path: Path) -> list[Line]:
     """The lines of pasted text; text a page-to-Markdown converter wrote comes without its marks."""
-    text = decode_text(path.read_bytes(), path.name)
+    text = decode_text(read_bounded(path), path.name)
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if is_whole_article(raw):  # a crawler's text: the whole article on one line
         return [

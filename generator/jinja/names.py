@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 
 from generator.jinja.environment import make_environment
+from generator.jinja.errors import translate
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def check_source(
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as err:
-        return [TemplateProblem(file, where("", err.lineno), f"语法错误：{err.message}")]
+        return [TemplateProblem(file, where("", err.lineno), f"语法错误：{translate(err.message or '')}")]
     problems = []
     for attr in tree.find_all(nodes.Getattr):
         if attr.attr.startswith("_"):

@@ -110,14 +110,17 @@ def guide_text(name: str, source: str, folder: Path) -> str:
 """
 
 
-def new_template(name: str, source: str | None = None, dest: Path | None = None) -> Path:
-    """Copy the set `source` (default: default) to `dest` (default: ./templates/NAME) and write its guide."""
+def new_template(name: str, source: str | None = None, dest: Path | None = None, overwrite: bool = False) -> Path:
+    """Copy the set `source` (default: default) to `dest` (default: ./templates/NAME) and write its guide;
+    a folder that is not empty is written into only with `overwrite`."""
     if not re.fullmatch(r"[\w\-]+", name):
         raise OutputError(f"模板名“{name}”只能包含字母、数字、汉字、下划线和连字符。")
     origin = find_template_set(source)
     dest = dest or Path("templates") / name
-    if dest.exists() and any(dest.iterdir()):
-        raise OutputError(f"文件夹 {dest} 已存在且不为空：请换一个名称或用 -o 指定新文件夹。")
+    if dest.exists() and any(dest.iterdir()) and not overwrite:
+        raise OutputError(
+            f"文件夹 {dest} 已存在且不为空：请换一个名称、用 -o 指定新文件夹，或加 --overwrite 覆盖其中的模板文件。"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     for file in (DOCX_TEMPLATE, HTML_TEMPLATE, STYLE_SHEET, MANIFEST):
         shutil.copyfile(origin.file(file), dest / file)

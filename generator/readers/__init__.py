@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.exceptions import InputError
-from generator.format.model import ReportData, assemble
+from generator.exceptions import InputError, os_reason
+from generator.format.model import ReadProblem, ReportData, assemble
 from generator.readers.csv_long import read_csv
 from generator.readers.xlsx import read_xlsx
 
@@ -26,10 +26,14 @@ def load(path: str | Path) -> ReportData:
         raise InputError(f"找不到数据文件：{path}")
     if suffix in OLD_FORMATS:
         raise InputError(f"{path.name}：暂不支持{OLD_FORMATS[suffix]}，请在 Excel 或 WPS 中“另存为” .xlsx 后再运行。")
-    if suffix in EXCEL_SUFFIXES:
-        raws = read_xlsx(path)
-    elif suffix in CSV_SUFFIXES:
-        raws = read_csv(path)
-    else:
-        raise InputError(f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供 .xlsx 工作簿或 .csv 文件。")
-    return assemble(path.name, raws)
+    hints: list[ReadProblem] = []
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            raws, hints = read_xlsx(path)
+        elif suffix in CSV_SUFFIXES:
+            raws = read_csv(path)
+        else:
+            raise InputError(f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供 .xlsx 工作簿或 .csv 文件。")
+    except OSError as err:
+        raise InputError(f"无法读取 {path.name}：{os_reason(err)}") from err
+    return assemble(path.name, raws, hints)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from generator.exceptions import InputError
 from generator.format import schema
@@ -21,29 +23,49 @@ def _columns(header: list[str], name: str) -> tuple[int, int]:
     return names.index("key"), names.index("value")
 
 
+SIZE_LIMIT = 32 * 1024 * 1024  # a year's figures and narrative are a few dozen kilobytes
+# A narrative cell may be long (a whole section pasted in); csv's default limit of 128 KiB per field is not.
+csv.field_size_limit(SIZE_LIMIT)
+
+
 def read_csv(path: Path) -> dict[str, RawValue]:
+    if path.stat().st_size > SIZE_LIMIT:
+        raise InputError(
+            f"{path.name}：文件有 {path.stat().st_size / 1048576:,.0f} MB，不像是一个单位一年的数据，已拒绝。"
+        )
     text = decode_text(path.read_bytes(), path.name, "请另存为 UTF-8 或 GBK 编码的 CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read_rows(csv.reader(io.StringIO(text, newline="")), path.name)
+    except csv.Error as err:
+        raise InputError(f"{path.name}：CSV 格式有误，无法读取（{err}）：请用 Excel 另存为 CSV 后再运行。") from err
+
+
+@cache
+def known_keys() -> frozenset[str]:
+    return frozenset(schema.all_keys())
+
+
+def _read_rows(reader: Any, name: str) -> dict[str, RawValue]:
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(f"{path.name}：文件是空的。") from None
-    key_col, value_col = _columns(header, path.name)
-    known = set(schema.all_keys())
+        raise InputError(f"{name}：文件是空的。") from None
+    key_col, value_col = _columns(header, name)
+    known = known_keys()
     raws: dict[str, RawValue] = {}
     first_line: dict[str, int] = {}
     line = reader.line_num + 1
     for row in reader:
         start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue
         key = row[key_col].strip() if len(row) > key_col else ""
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"，是否应为“{close[0]}”？" if close else "。可用 generate-report schema 查看全部键。"
-            raise InputError(f"{path.name} 第 {start} 行：未知的键“{key}”{hint}")
+            raise InputError(f"{name} 第 {start} 行：未知的键“{key}”{hint}")
         if key in raws:
-            raise InputError(f"{path.name} 第 {start} 行：键“{key}”重复（第 {first_line[key]} 行已出现）。")
+            raise InputError(f"{name} 第 {start} 行：键“{key}”重复（第 {first_line[key]} 行已出现）。")
         value = unguard_formula(row[value_col]) if len(row) > value_col else None
         raws[key] = RawValue(value, Place(line=start))
         first_line[key] = start

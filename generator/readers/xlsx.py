@@ -1,72 +1,233 @@
-"""The fill-in workbook: sheets 表二/表三/表四 laid out like the official tables, plus 基本信息 and 正文."""
+"""The fill-in workbook: sheets 表二/表三/表四 laid out like the official tables, plus 基本信息 and 正文.
+
+The file is looked at before it is parsed (format/archive.py): an old .xls under a new name, a workbook with a
+password, one that inflates beyond reason are each named as such. Only the five sheets are parsed, and only the
+rows a table can occupy, in openpyxl's streaming mode: a huge extra sheet costs nothing.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+import warnings
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from generator.exceptions import InputError
+from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format import schema
-from generator.format.model import Place, RawValue
+from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind, sheet_parts
+from generator.format.grid import column_letter, column_number
+from generator.format.model import Place, RawValue, ReadProblem
+from generator.readers.spreadsheet import openpyxl
 
-
-def _open(path: Path, data_only: bool) -> Any:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        return openpyxl.load_workbook(path, data_only=data_only)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as err:
-        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{type(err).__name__}）。") from err
+TEXT_ROWS = 1_000  # 基本信息 and 正文 hold a row per field; rows below that are never read
+MARGIN = 6  # rows and columns beyond a table that are read, to see a table whose rows or columns moved
+Cells = dict[tuple[int, int], Any]
 
 
 def required_sheets() -> list[str]:
     return [*schema.TABLE_SHEETS.values(), schema.META_SHEET, schema.NARRATIVE_SHEET]
 
 
-def _check_sheets(workbook: Any, name: str) -> None:
-    missing = [s for s in required_sheets() if s not in workbook.sheetnames]
+def _damaged(path: Path, err: BaseException) -> InputError:
+    return InputError(
+        f"{path.name}：工作簿内容已损坏，无法读取（{type(err).__name__}）："
+        "请用 Excel 或 WPS 打开后“另存为”一份新的 .xlsx 再运行。"
+    )
+
+
+def _look_before_opening(path: Path) -> None:
+    kind = office_kind(path)
+    if kind == "encrypted":
+        raise InputError(
+            f"{path.name}：工作簿设置了打开密码（已加密），无法读取：请在 Excel 中取消密码后另存，再运行。"
+        )
+    if kind == "ole":
+        raise InputError(
+            f"{path.name}：这是 Excel 97-2003 格式（.xls）的文件，只是扩展名为 {path.suffix}："
+            "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再运行。"
+        )
+    if kind != "zip":
+        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（不是 zip 压缩格式）。")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)  # sheets other than the five are never read (an aggregate's breakdown)
+            check_sizes(archive, [part for sheet, part in parts.items() if sheet not in required_sheets()])
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                what = "Word 文档" if "word/document.xml" in names else "压缩包"
+                raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），而是{what}，无法读取。")
+            check_sheets(archive, required_sheets())
+    except ArchiveProblem as err:
+        raise InputError(f"{path.name}：{err}，已拒绝（填报工作簿只需五张工作表中的表格）。") from err
+    except zipfile.BadZipFile as err:
+        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{type(err).__name__}）。") from err
+    except (zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as err:  # damaged compressed data
+        raise _damaged(path, err) from err
+
+
+@contextmanager
+def _opened(path: Path, data_only: bool) -> Iterator[Any]:
+    """The workbook in streaming mode; any failure of the parser on a damaged file is one plain line."""
+    workbook = None
+    try:
+        with warnings.catch_warnings():  # openpyxl's notes on parts it skips ("conditional formatting") are not ours
+            warnings.simplefilter("ignore")
+            workbook = openpyxl().load_workbook(path, read_only=True, data_only=data_only)
+            yield workbook
+    except GenerateReportError:
+        raise
+    except OSError as err:
+        raise InputError(f"无法读取 {path.name}：{os_reason(err)}") from err
+    except Exception as err:  # a parser meeting broken XML, a missing part, an index out of range
+        raise _damaged(path, err) from err
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _sheet_names(workbook: Any, name: str) -> tuple[dict[str, str], list[ReadProblem]]:
+    """Each required sheet's actual name; a name differing only by spaces or width is taken, with a hint."""
+    actual = {unicodedata.normalize("NFKC", s).strip(): s for s in workbook.sheetnames}
+    found, hints, missing = {}, [], []
+    for sheet in required_sheets():
+        if sheet in workbook.sheetnames:
+            found[sheet] = sheet
+        elif sheet in actual:
+            found[sheet] = actual[sheet]
+            hints.append(ReadProblem(_first_key(sheet), "sheet_name", Place(sheet=actual[sheet]), actual[sheet]))
+        else:
+            missing.append(sheet)
     if missing:
-        present = "、".join(workbook.sheetnames)
+        present = "、".join(f"「{s}」" for s in workbook.sheetnames)
         raise InputError(f"{name}：缺少工作表“{'、'.join(missing)}”（现有：{present}）。")
+    return found, hints
 
 
-def _text_fields(workbook: Any, raws: dict[str, RawValue]) -> None:
+def _first_key(sheet: str) -> str:
+    if sheet == schema.META_SHEET:
+        return schema.META_FIELDS[0].key
+    if sheet == schema.NARRATIVE_SHEET:
+        return schema.NARRATIVE_FIELDS[0].key
+    return next(key for key, fig in schema.figures().items() if fig.sheet == sheet)
+
+
+def _cells(sheet: Any, max_row: int, min_col: int = 1, max_col: int | None = None) -> Cells:
+    """The sheet's values by (row, column), 1-based, empty cells left out."""
+    found: Cells = {}
+    rows = sheet.iter_rows(min_row=1, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, min_col):
+            if value is not None and value != "":
+                found[(r, c)] = value
+    return found
+
+
+def _table_extent(table: str) -> tuple[int, int]:
+    grid = schema.grids()[table]
+    return schema.GRID_FIRST_ROW + grid.n_rows + MARGIN, grid.n_cols + MARGIN
+
+
+def _label(value: object) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def check_layout(table: str, cells: Cells, name: str) -> None:
+    """A table whose rows or columns were inserted or deleted is named once, with the first row that moved —
+    rather than as one finding per figure that now sits in the wrong cell."""
+    grid = schema.grids()[table]
+    first = schema.GRID_FIRST_ROW
+    labels = {(c.row + first, c.col + 1): _label(c.text) for c in grid.cells if not c.is_figure and c.text}
+
+    def matches(dr: int, dc: int) -> int:
+        return sum(_label(cells.get((r + dr, c + dc), "")) == text for (r, c), text in labels.items())
+
+    here = matches(0, 0)
+    if here == len(labels):
+        return
+    shifts = [(dr, dc) for dr in range(-3, 4) for dc in range(-3, 4) if (dr, dc) != (0, 0)]
+    best = max(shifts, key=lambda s: matches(*s))
+    if matches(*best) <= here:
+        return  # labels reworded in place: the figures are still where they belong
+    dr, dc = best
+    moved = sorted(
+        (r, c)
+        for (r, c), text in labels.items()
+        if _label(cells.get((r, c), "")) != text and _label(cells.get((r + dr, c + dc), "")) == text
+    )
+    row, col = moved[0] if moved else min(labels)
+    if dr:
+        change = f"第 {row} 行{'多出' if dr > 0 else '少了'}{'一' if abs(dr) == 1 else abs(dr)}行"
+    else:
+        change = f"第 {column_letter(col - 1)} 列{'多出' if dc > 0 else '少了'}{'一' if abs(dc) == 1 else abs(dc)}列"
+    sheet = schema.TABLE_SHEETS[table]
+    raise InputError(
+        f"{name}：{sheet}的行列与标准格式不一致（{change}）：请删去插入的行列（或补回删去的），"
+        "或用 generate-report init 新建填报表后把数字填进去。"
+    )
+
+
+def _text_fields(workbook: Any, sheets: dict[str, str], raws: dict[str, RawValue]) -> None:
     """Metadata and narrative rows are found by the key in column B, so an inserted row does no harm."""
     for sheet_name, fields in (
         (schema.META_SHEET, schema.META_FIELDS),
         (schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS),
     ):
-        sheet = workbook[sheet_name]
-        rows = {}
-        for row in sheet.iter_rows(min_col=schema.TEXT_KEY_COLUMN, max_col=schema.TEXT_VALUE_COLUMN):
-            key = str(row[0].value or "").strip()
-            if key:
-                rows[key] = row[-1]
+        actual = sheets[sheet_name]
+        cells = _cells(workbook[actual], TEXT_ROWS, schema.TEXT_KEY_COLUMN, schema.TEXT_VALUE_COLUMN)
+        rows: dict[str, int] = {}
+        for (r, c), value in cells.items():
+            key = str(value).strip() if c == schema.TEXT_KEY_COLUMN else ""
+            if key and key not in rows:
+                rows[key] = r
+        column = column_letter(schema.TEXT_VALUE_COLUMN - 1)
         for field in fields:
             if field.key in rows:
-                cell = rows[field.key]
-                raws[field.key] = RawValue(cell.value, Place(sheet=sheet_name, cell=cell.coordinate))
+                r = rows[field.key]
+                raws[field.key] = RawValue(
+                    cells.get((r, schema.TEXT_VALUE_COLUMN)), Place(sheet=actual, cell=f"{column}{r}")
+                )
 
 
-def read_xlsx(path: Path) -> dict[str, RawValue]:
-    workbook = _open(path, data_only=True)
-    _check_sheets(workbook, path.name)
+def _figure_cell(address: str) -> tuple[int, int]:
+    """ "D5" -> (5, 4)."""
+    letters = address.rstrip("0123456789")
+    return int(address[len(letters) :]), column_number(letters)
+
+
+def read_xlsx(path: Path) -> tuple[dict[str, RawValue], list[ReadProblem]]:
+    """Every value of the workbook by key, and the hints about what was read (a sheet found under a spaced name)."""
+    _look_before_opening(path)
     raws: dict[str, RawValue] = {}
-    blanks = []
-    for key, fig in schema.figures().items():
-        value = workbook[fig.sheet][fig.cell].value
-        raws[key] = RawValue(value, Place(sheet=fig.sheet, cell=fig.cell))
-        if value is None:
-            blanks.append(key)
+    blanks: list[str] = []
+    with _opened(path, data_only=True) as workbook:
+        sheets, hints = _sheet_names(workbook, path.name)
+        for table, sheet in schema.TABLE_SHEETS.items():
+            max_row, max_col = _table_extent(table)
+            cells = _cells(workbook[sheets[sheet]], max_row, 1, max_col)
+            check_layout(table, cells, path.name)
+            for key, fig in schema.figures().items():
+                if fig.table == table:
+                    value = cells.get(_figure_cell(fig.cell))
+                    raws[key] = RawValue(value, Place(sheet=fig.sheet, cell=fig.cell))
+                    if value is None:
+                        blanks.append(key)
+        _text_fields(workbook, sheets, raws)
     if blanks:
         # A blank cached value may be a formula never calculated: look at the formulas themselves.
-        formulas = _open(path, data_only=False)
-        for key in blanks:
-            fig = schema.figures()[key]
-            formula = formulas[fig.sheet][fig.cell].value
-            if isinstance(formula, str) and formula.startswith("="):
-                raws[key] = RawValue(None, Place(sheet=fig.sheet, cell=fig.cell), formula=formula)
-    _text_fields(workbook, raws)
-    return raws
+        with _opened(path, data_only=False) as formulas:
+            for table, sheet in schema.TABLE_SHEETS.items():
+                keys = [k for k in blanks if schema.figures()[k].table == table]
+                if not keys:
+                    continue
+                max_row, max_col = _table_extent(table)
+                cells = _cells(formulas[sheets[sheet]], max_row, 1, max_col)
+                for key in keys:
+                    fig = schema.figures()[key]
+                    formula = cells.get(_figure_cell(fig.cell))
+                    if isinstance(formula, str) and formula.startswith("="):
+                        raws[key] = RawValue(None, Place(sheet=fig.sheet, cell=fig.cell), formula=formula)
+    return raws, hints

@@ -1,11 +1,13 @@
 """The Word report: a docxtpl template compiled once per process, then filled per report into a deterministic zip.
 
 docxtpl's own `DocxTemplate(path).render(ctx)` re-reads and re-parses the whole document for every report.
-Here its tag clean-up (`patch_xml`) runs once per template; each report only renders the compiled Jinja parts
-and copies the other zip members as they are, with fixed timestamps, so the same input gives the same bytes.
-Templates using docxtpl features that need a parsed tree ({%tc %}, {% hm %}, {% vm %}, images in loops)
+Here its tag clean-up (`patch_xml`) runs once per template and the compiled Jinja is kept between runs
+(jinja/cache.py); each report only renders the compiled parts, and the parts that never change (styles, theme)
+go into the zip as they were compressed once (zipout.py), with fixed timestamps: the same input gives the same
+bytes. Templates using docxtpl features that need a parsed tree ({%tc %}, {% hm %}, {% vm %}, images in loops)
 take docxtpl's full path, re-zipped the same deterministic way. Either way the filled body then gets the
-layout that depends on its words (render.layout: the signature block), and the file the report's date.
+layout that depends on its words (render.layout: the signature block), and the file the report's date; the
+filled parts are kept as they are too, since the web page is made from them (render.word_html).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,15 +26,18 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.exceptions import SecurityError
 
 from generator.exceptions import TemplateError
+from generator.format.archive import check_sizes
+from generator.format.cells import XML_FORBIDDEN
+from generator.jinja.cache import compile_string
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.render.layout import typeset_body
+from generator.render.zipout import Packed, zip_bytes
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
 TEMPLATE_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$")
 NEEDS_TREE = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\{%-?\s*colspan\b|\{%-?\s*cellbg\b")
 LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip time: no generation time inside a report
 CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
 
@@ -51,59 +57,59 @@ def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[t
     return finished
 
 
-@cache
-def document_environment() -> Environment:
-    """The one environment Word templates are compiled in, shared by every report of the process."""
-    return make_environment()
-
-
 def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
     return TemplateError(describe_template_error(name, err, source))
 
 
-def zip_members(members: list[tuple[str, bytes]]) -> bytes:
-    """A .docx from its members: fixed order and timestamps, so the same input gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=1)  # speed over the last kilobyte
-    return out.getvalue()
+@dataclass(frozen=True)
+class RenderedDocx:
+    """A filled Word report: every part as it is (the web page is made from them), and the parts unchanged from
+    the template already compressed."""
+
+    members: list[tuple[str, bytes]]
+    packed: dict[str, Packed] = field(default_factory=dict)
+
+    def zip(self) -> bytes:
+        return zip_bytes([self.packed.get(name) or Packed.of(name, data) for name, data in self.members])
 
 
 @dataclass
 class CompiledDocx:
-    """A Word template ready to fill: its zip members, and a compiled Jinja template per part with tags."""
+    """A Word template ready to fill: its zip members in order, a compiled Jinja template per part with tags,
+    and every other part compressed once."""
 
     name: str
     blob: bytes
     members: list[tuple[str, bytes]]
     parts: dict[str, Template] = field(default_factory=dict)
+    packed: dict[str, Packed] = field(default_factory=dict)
     needs_tree: bool = False
-    helper: Any = None  # a DocxTemplate, for its post-render clean-up (resolve_listing)
 
-    def render(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
-        """The filled document's zip members, in order (the web page is made from them too)."""
+    def render(self, context: dict[str, Any], env: Environment) -> RenderedDocx:
         try:
             if self.needs_tree:
-                return self._render_with_docxtpl(context, env)
-            members = []
-            for name, data in self.members:
-                template = self.parts.get(name)
-                members.append((name, self._fill(template, context) if template else data))
-            return _finish(members, context)
+                return RenderedDocx(self._render_with_docxtpl(context, env))
+            members = [
+                (name, self._fill(self.parts[name], context) if name in self.parts else data)
+                for name, data in self.members
+            ]
+            finished = _finish(members, context)
+            unchanged = {name: self.packed[name] for name, _ in self.members if name in self.packed}
+            return RenderedDocx(finished, unchanged)
         except (JinjaTemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as err:
             raise _template_error(self.name, err) from err
 
     def _fill(self, template: Template, context: dict[str, Any]) -> bytes:
+        from docxtpl import DocxTemplate
+
         xml = template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl turns it into Word markup
-            xml = str(self.helper.resolve_listing(xml))
-        return xml.encode("utf-8")
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks prepared_source added
+        if "{_" in xml or "_}" in xml:  # braces docxtpl escaped in the template's own text
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        maybe = any(ch in xml for ch in "\t\a\f") or "\n" in xml.replace("\r\n", "")  # a quick look first
+        if maybe and LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl makes Word markup
+            xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
+        return xml.encode("utf-8")  # values pass the environment's finalize: no character XML forbids
 
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
         from docxtpl import DocxTemplate
@@ -116,34 +122,49 @@ class CompiledDocx:
             return _finish([(info.filename, archive.read(info)) for info in archive.infolist()], context)
 
 
+def _members(name: str, blob: bytes) -> list[tuple[str, bytes]]:
+    """The zip's parts, after checking it is a Word file within the size limits."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            check_sizes(archive)
+            if "word/document.xml" not in archive.namelist():
+                raise KeyError("word/document.xml")
+            return [(info.filename, archive.read(info)) for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as err:
+        raise TemplateError(f"模板 {name}：不是有效的 Word（.docx）文件：{err}") from err
+
+
 @lru_cache(maxsize=16)
 def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledDocx:
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
-
     name = Path(path).name
     blob = Path(path).read_bytes()
-    try:
-        helper = DocxTemplate(io.BytesIO(blob))
-        helper.init_docx()
-        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
-            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise TemplateError(f"模板 {name}：不是有效的 Word（.docx）文件：{err}") from err
-    compiled = CompiledDocx(name, blob, members, helper=helper)
-    for part_name, data in members:
-        if not TEMPLATE_PART.match(part_name):
-            continue
-        xml = data.decode("utf-8")
+    compiled = CompiledDocx(name, blob, _members(name, blob))
+    for part_name, data in compiled.members:
+        # The template's own text may carry characters XML forbids too (values are cleaned as they are printed).
+        xml = XML_FORBIDDEN.sub("", data.decode("utf-8", "replace")) if TEMPLATE_PART.match(part_name) else ""
         if not any(marker in xml for marker in ("{{", "{%", "{#", "{<")):
+            compiled.packed[part_name] = Packed.of(part_name, data)
             continue
         compiled.needs_tree |= bool(NEEDS_TREE.search(re.sub(r"<[^>]+>", "", xml)))
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", helper.patch_xml(xml))
         try:
-            compiled.parts[part_name] = env.from_string(source)
+            compiled.parts[part_name] = compile_string(env, xml, prepared_source, f"{path}:{part_name}")
         except TemplateSyntaxError as err:
-            raise _template_error(name, err, source) from err
+            raise _template_error(name, err, prepared_source(xml)) from err
     return compiled
+
+
+def prepared_source(xml: str) -> str:
+    """A Word part's XML as Jinja source: docxtpl's tag clean-up, and each paragraph on a line of its own (so a
+    syntax error's line number names a paragraph)."""
+    from docxtpl import DocxTemplate
+
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))  # uses nothing of the instance
+
+
+@cache
+def document_environment() -> Environment:
+    """The one environment Word templates are compiled in, shared by every report of the process."""
+    return make_environment(xml_safe=True)
 
 
 def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:
@@ -155,7 +176,7 @@ def compile_docx(template_path: Path, env: Environment) -> CompiledDocx:
     return _compile(str(path.resolve()), stat.st_mtime_ns, stat.st_size, env)
 
 
-def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
-    """Fill the Word template with `context`: the document's members (zip them with zip_members); any template
-    problem becomes a one-line TemplateError."""
+def render_docx(template_path: Path, context: dict[str, Any], env: Environment) -> RenderedDocx:
+    """Fill the Word template with `context` (`.zip()` gives the .docx); any template problem becomes a one-line
+    TemplateError."""
     return compile_docx(template_path, env).render(context, env)

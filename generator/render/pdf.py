@@ -13,8 +13,8 @@ import sys
 import tempfile
 import zipfile
 from functools import cache
+from html import escape as html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from generator.exceptions import OutputError
 
@@ -49,6 +49,11 @@ EXPORT_FILTER = (
     'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
     '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"}}'
 )
+
+
+def escape(text: str) -> str:
+    """&, < and > escaped for XML (xml.sax.saxutils.escape, without importing urllib and ssl on every run)."""
+    return html_escape(text, quote=False)
 
 
 class PdfConverterMissing(OutputError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from generator.jinja.names import TemplateProblem
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, TemplateSet
-from generator.render.check import check_docx, check_html, check_manifest
+from generator.render.check import check_docx, check_html, check_manifest, probe_context
+from generator.render.safety import safety_problems
 from generator.render.word_check import page_problems, uncarried_problems
 
 
@@ -16,6 +17,7 @@ def check_template_set(template_set: TemplateSet, advice: bool = True) -> list[T
         check_html(template_set.file(HTML_TEMPLATE), template_set)
         + check_docx(template_set.file(DOCX_TEMPLATE))
         + check_manifest(template_set)
+        + safety_problems(template_set, probe_context())
     )
     if not advice or any(p.blocking for p in problems):
         return problems  # the page cannot be made to compare it while the templates are broken

@@ -127,7 +127,7 @@ def page_problems(template_set: TemplateSet) -> list[TemplateProblem]:
     context = _blank_year_context(template_set)
     word = render_docx(template_set.file(DOCX_TEMPLATE), context, document_environment())
     page = render_html(template_set, context).decode("utf-8")
-    in_word = _texts(word_body_html(WordParts(dict(word)), context["meta"].title))
+    in_word = _texts(word_body_html(WordParts(dict(word.members)), context["meta"].title))
     in_page = _texts(page)
     only_word = [t for t in in_word if t not in in_page]
     only_page = [t for t in in_page if t not in in_word]

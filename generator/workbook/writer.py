@@ -65,6 +65,18 @@ def _styles() -> dict[str, Any]:
     }
 
 
+def _print_setup(sheet: Any, title_rows: int, last_row: int, last_col: int) -> None:
+    """On paper as on screen: A4 landscape, one page wide, the title (and the table's heading rows) on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # as many pages down as it takes
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_title_rows = f"1:{title_rows}"
+    sheet.print_area = f"A1:{column_letter(last_col - 1)}{last_row}"
+
+
 def _protect(sheet: Any) -> None:
     """Labels and formulas locked, no password (staff may unprotect); column widths and row heights stay free."""
     sheet.protection.sheet = True
@@ -141,6 +153,8 @@ def _table_sheet(workbook: Any, table: str, grid: Grid, values: Mapping[str, obj
             dims.height = max(dims.height or 0, 15 * lines) if lines > 1 else dims.height
     if table in ("t3", "t4"):
         _formulas(sheet, table, grid)
+    last_row = max(sheet.max_row, first + grid.n_rows - 1)
+    _print_setup(sheet, first + grid.head_rows - 1, last_row, max(sheet.max_column, grid.n_cols))
     _protect(sheet)
 
 
@@ -219,6 +233,7 @@ def _field_sheet(workbook: Any, title: str, fields: tuple[schema.TextField, ...]
             rule.error, rule.errorTitle = "请选择“政府”或“部门”。", "机关类型"
             rule.add(value.coordinate)
             sheet.add_data_validation(rule)
+    _print_setup(sheet, 1, max(schema.text_field_row(f.key) for f in fields), 4)
     _protect(sheet)
 
 
@@ -266,10 +281,13 @@ def _instructions(workbook: Any) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=14)
+    _print_setup(sheet, 1, len(lines), 1)
 
 
-def write_workbook(values: Mapping[str, object]) -> bytes:
-    """The fill-in workbook holding `values` (key → value); `load` reads it back to the same data."""
+def write_workbook(values: Mapping[str, object], appendix: str | None = None) -> bytes:
+    """The fill-in workbook holding `values` (key → value); `load` reads it back to the same data.
+
+    `appendix` names an empty last sheet, for a caller to fill in (aggregate streams its breakdown into it)."""
     import openpyxl
     from openpyxl.workbook.properties import CalcProperties
 
@@ -280,6 +298,8 @@ def write_workbook(values: Mapping[str, object]) -> bytes:
         _table_sheet(workbook, table, grid, values)
     _field_sheet(workbook, schema.META_SHEET, schema.META_FIELDS, values)
     _field_sheet(workbook, schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS, values)
+    if appendix:
+        workbook.create_sheet(appendix)
     # openpyxl saves no formula results: ask Excel and WPS to calculate the check cells when the file opens.
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     out = io.BytesIO()

@@ -8,7 +8,7 @@ import click
 
 import generator
 from generator.bulk.batch import expand_inputs
-from generator.cli.options import EXIT_FINDINGS, EXIT_OK, output_file_option, print_findings, run
+from generator.cli.options import EXIT_FINDINGS, EXIT_OK, output_file_option, overwrite_option, print_findings, run
 from generator.cli.zh import ZhCommand
 
 DEFAULT_BODY = "汇总"
@@ -19,7 +19,8 @@ DEFAULT_BODY = "汇总"
 @output_file_option("汇总工作簿（.xlsx），可直接用 generate-report 生成报告。")
 @click.option("--body", default=DEFAULT_BODY, show_default=True, help="汇总报告的发布机关，如“焦作市人民政府”。")
 @click.option("--year", type=int, default=None, help="报告年度（默认取各单位一致的年度）。")
-def aggregate_command(inputs: tuple[str, ...], output: Path, body: str, year: int | None) -> None:
+@overwrite_option
+def aggregate_command(inputs: tuple[str, ...], output: Path, body: str, year: int | None, overwrite: bool) -> None:
     """把多个单位的数据逐项相加，写成一个汇总工作簿（含“分单位明细”表），并校验汇总结果。
 
     未通过校验、无法读取、同一机关同一年度数字却不同的文件不计入汇总，逐个列出，退出码为 1；
@@ -27,7 +28,7 @@ def aggregate_command(inputs: tuple[str, ...], output: Path, body: str, year: in
     """
 
     def action() -> int:
-        included, excluded, report = generator.aggregate(expand_inputs(inputs), output, body, year)
+        included, excluded, report = generator.aggregate(expand_inputs(inputs), output, body, year, overwrite)
         click.echo(f"已生成：{output}（汇总 {len(included)} 个单位）")
         for source, reason, _ in excluded:
             click.echo(f"未计入：{source}：{reason}")

@@ -14,7 +14,7 @@ import generator
 from generator.audit.fetch import read_url_list
 from generator.audit.run import Event
 from generator.audit.session import AuditResult, AuditSettings, report_entries
-from generator.cli.options import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, run
+from generator.cli.options import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, overwrite_option, run
 from generator.cli.zh import ZhCommand
 
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
@@ -74,6 +74,7 @@ EVENT_TEXT = {
 @click.option(
     "--retries", type=click.IntRange(min=0, max=10), default=2, show_default=True, help="下载失败时重试的次数。"
 )
+@overwrite_option
 def audit_command(
     sources: tuple[str, ...],
     outdir: Path | None,
@@ -85,6 +86,7 @@ def audit_command(
     notice_template: Path | None,
     timeout: float,
     retries: int,
+    overwrite: bool,
 ) -> None:
     """审查 SOURCES 中已发布的年度报告（文件、文件夹或通配符：PDF、Word、网页、文字，以及本工具的 .xlsx/.csv），
     以及 --urls 列出的网址。
@@ -106,7 +108,17 @@ def audit_command(
             db = database if database is not None or outdir is not None else Path(scratch) / "审查.sqlite"
             try:
                 result = generator.audit(
-                    sources, outdir, addresses, db, jobs, office, notice_template, timeout, retries, _progress()
+                    sources,
+                    outdir,
+                    addresses,
+                    db,
+                    jobs,
+                    office,
+                    notice_template,
+                    timeout,
+                    retries,
+                    _progress(),
+                    overwrite,
                 )
             except KeyboardInterrupt:
                 kept = db or AuditSettings(outdir=outdir).database_path()

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 import generator
-from generator.cli.options import exit_code, output_file_option, run, strict_option
+from generator.cli.options import exit_code, output_file_option, overwrite_option, run, strict_option
 from generator.cli.zh import ZhCommand
 from generator.compare.formats import FORMATS, diff_file_bytes, format_diff, summary_lines
 from generator.compare.redline import redline_docx
-from generator.render.output import write_atomically
+from generator.render.output import write_file
 
 FORMAT_CHOICES = (*FORMATS, "docx")  # the Word redline needs a file
 
@@ -25,7 +25,10 @@ FORMAT_CHOICES = (*FORMATS, "docx")  # the Word redline needs a file
 @output_file_option("对比结果写入这个文件（默认打印到屏幕）。", required=False)
 @click.option("--all", "include_unchanged", is_flag=True, help="也列出与上年相同的数字和正文。")
 @strict_option
-def diff_command(old: Path, new: Path, fmt: str, output: Path | None, include_unchanged: bool, strict: bool) -> None:
+@overwrite_option
+def diff_command(
+    old: Path, new: Path, fmt: str, output: Path | None, include_unchanged: bool, strict: bool, overwrite: bool
+) -> None:
     """对比上年 OLD 与本年 NEW（同一机关，.xlsx 或 .csv）：每个数字的变化、正文变化、两年衔接核对。
 
     --format docx -o 文件.docx：本年的 Word 报告，与上年报告的差别显示为 Word 修订（需另装 python-redlines）。
@@ -46,7 +49,7 @@ def diff_command(old: Path, new: Path, fmt: str, output: Path | None, include_un
                 click.echo(finding.describe(), err=True)
         else:
             content = redline_docx(old_data, new_data) if fmt == "docx" else diff_file_bytes(result, fmt)
-            write_atomically(output, content)
+            write_file(output, content, overwrite)
             for line in summary_lines(result) + [f.describe() for f in result.findings]:
                 click.echo(line)
             click.echo(f"已生成：{output}")

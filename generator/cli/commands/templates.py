@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 import generator
-from generator.cli.options import EXIT_FINDINGS, EXIT_OK, run
+from generator.cli.options import EXIT_FINDINGS, EXIT_OK, overwrite_option, run
 from generator.cli.zh import ZhCommand
 from generator.jinja.scaffold import GUIDE
-from generator.jinja.sets import find_template_set
+from generator.jinja.sets import find_template_set, template_set_at
 from generator.render.check import template_variables
 from generator.render.set_check import check_template_set
 
@@ -27,11 +27,12 @@ from generator.render.set_check import check_template_set
     default=None,
     help="输出文件夹：新模板写在这里（默认 ./templates/NAME）。",
 )
-def new_template_command(name: str, source: str, dest: Path | None) -> None:
+@overwrite_option
+def new_template_command(name: str, source: str, dest: Path | None, overwrite: bool) -> None:
     """复制一套模板供本地修改，内附中文说明（可用变量、过滤器、在 Word 中编辑的注意事项）。"""
 
     def action() -> int:
-        folder = generator.new_template(name, source, dest)
+        folder = generator.new_template(name, source, dest, overwrite)
         click.echo(f"已生成模板：{folder}")
         click.echo(f"请阅读 {folder / GUIDE}；修改后运行：generate-report check-template {folder}")
         return EXIT_OK
@@ -50,7 +51,7 @@ def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
 
     def action() -> int:
         folder = path.parent if path.is_file() else path
-        template_set = find_template_set(folder)
+        template_set = template_set_at(folder) if folder.is_dir() else find_template_set(folder)
         problems = check_template_set(template_set)
         if path.is_file():
             problems = [p for p in problems if p.file == path.name or not p.file.endswith((".docx", ".j2"))]

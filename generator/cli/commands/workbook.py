@@ -20,7 +20,7 @@ from generator.cli.options import (
 )
 from generator.cli.zh import ZhCommand
 from generator.format import schema
-from generator.render.output import write_atomically
+from generator.render.output import write_file
 from generator.workbook.csvfile import long_csv
 from generator.workbook.writer import write_workbook
 
@@ -56,7 +56,8 @@ def init_command(
     _check_target(out, WORKBOOK_SUFFIXES, "OUT", overwrite_wanted(overwrite, old_force))
 
     def action() -> int:
-        write_atomically(out, generator.new_workbook(year, body, kind))  # 政府/部门 pass through unchanged
+        # Any existing file was refused above unless --overwrite was given.
+        write_file(out, generator.new_workbook(year, body, kind), overwrite=True)  # 政府/部门 pass through unchanged
         click.echo(f"已生成：{out}")
         click.echo(f"在黄色格子中填写后运行：generate-report validate {out}")
         return 0
@@ -99,7 +100,8 @@ def import_command(report: Path, output: Path | None, fmt: str, strict: bool, ov
         findings = generator.validate(result.to_data())
         if output is not None:
             values = result.output_values()
-            write_atomically(output, long_csv(values) if output.suffix.lower() == ".csv" else write_workbook(values))
+            content = long_csv(values) if output.suffix.lower() == ".csv" else write_workbook(values)
+            write_file(output, content, overwrite=True)  # an existing file was refused above unless --overwrite
         if fmt == "json":
             payload = result.to_dict()
             payload = {
