@@ -58,3 +58,41 @@ def synthetic_values(seed: int, year: int = 2023) -> dict[str, str]:
         "meta.body_kind": "部门",
     }
     return {**meta, **text, **NARRATIVE}
+
+
+def following_year(values: dict[str, str], seed: int) -> dict[str, str]:
+    """The next year of the body `values` describes, consistent with it: 上年结转 equals last year's 结转下年度,
+    现行有效 rolls forward by 制发 − 废止, and the other key figures stay near last year's (no continuity warning)."""
+    year = int(values["meta.year"]) + 1
+    new = {**synthetic_values(seed, year), **{k: v for k, v in values.items() if k.startswith("meta.body")}}
+    new["meta.issue_date"] = f"{year + 1}-01-20"
+    for key in values:
+        if key.startswith(("t2.", "t4.")):
+            new[key] = values[key]
+    for row in ("regulations", "normative_docs"):
+        prefix = f"t2.art20_1.{row}"
+        issued = int(new[f"{prefix}.issued"])
+        repealed = min(int(new[f"{prefix}.repealed"]), int(values[f"{prefix}.in_force"]) + issued)
+        new[f"{prefix}.repealed"] = str(repealed)
+        new[f"{prefix}.in_force"] = str(int(values[f"{prefix}.in_force"]) + issued - repealed)
+    for column in schema.T3_APPLICANT_COLUMNS:
+        carried = int(values[f"t3.carried_forward.{column}"])
+        processed = int(new[f"t3.total_processed.{column}"])
+        forward = int(new[f"t3.carried_forward.{column}"])
+        forward = max(forward, carried - processed)  # never fewer applications received than none
+        new[f"t3.carried_over.{column}"] = str(carried)
+        new[f"t3.carried_forward.{column}"] = str(forward)
+        new[f"t3.new_received.{column}"] = str(processed + forward - carried)
+    for row in ("new_received", "carried_over", "carried_forward"):
+        new[f"t3.{row}.total"] = str(sum(int(new[f"t3.{row}.{c}"]) for c in schema.T3_APPLICANT_COLUMNS))
+    return new
+
+
+def published_page(values: dict[str, str]) -> bytes:
+    """The body's report as this tool renders it for the web: a published page to audit. Values that fail
+    validation are rendered anyway (the page then says so on its first line, which importing skips)."""
+    from generator import render, validate
+    from generator.format.model import RawValue, assemble
+
+    data = assemble(str(values["meta.body"]), {key: RawValue(value) for key, value in values.items()})
+    return render(data, validate(data), ["html"], force=True)["html"]

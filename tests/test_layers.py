@@ -26,6 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "render",
         "compare",
         "bulk",
+        "audit",
         "api",
         "cli",
         "__main__",

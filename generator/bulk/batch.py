@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -62,11 +62,24 @@ def skipped(path: Path) -> bool:
         return False
 
 
-def expand_inputs(inputs: Iterable[str]) -> list[Path]:
-    """Files as given; folders searched recursively for .xlsx/.csv; glob patterns expanded (Windows shells don't).
+def expand_inputs(
+    inputs: Iterable[str],
+    suffixes: Collection[str] = DATA_SUFFIXES,
+    kind: str = "数据文件（.xlsx 或 .csv）",
+    exclude: Sequence[Path] = (),
+    as_given: bool = False,
+) -> list[Path]:
+    """Files as given; folders searched recursively for `suffixes` (.xlsx/.csv); glob patterns expanded (Windows
+    shells don't). Each file once, as an absolute path (`as_given`: as the user spelt it).
 
-    Lock files, macOS ._ files and hidden files and folders are left out of folders and patterns alike.
+    Lock files, macOS ._ files, hidden files and folders, and anything inside `exclude` (a run's own output folder)
+    are left out of folders and patterns alike; `kind` names what was looked for when nothing is found.
     """
+    excluded = [folder.resolve() for folder in exclude]
+
+    def wanted(p: Path) -> bool:
+        return p.is_file() and not skipped(p) and not any(p.resolve().is_relative_to(e) for e in excluded)
+
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
@@ -74,22 +87,23 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
             found += sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix.lower() in DATA_SUFFIXES
-                and p.is_file()
+                if p.suffix.lower() in suffixes
                 and not any(part.startswith(".") for part in p.relative_to(path).parent.parts)
-                and not skipped(p)
+                and wanted(p)
             )
         elif any(ch in item for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(item, recursive=True))
             if not matches:
                 raise InputError(f"没有文件与“{item}”匹配。")
-            found += [p for p in matches if p.is_file() and not skipped(p)]
+            found += [p for p in matches if wanted(p)]
         else:
             found.append(path)  # a missing file is reported as unreadable, like any other
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique: dict[Path, Path] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), p)  # the first spelling of each file
     if not unique:
-        raise InputError("没有找到任何数据文件（.xlsx 或 .csv）。")
-    return unique
+        raise InputError(f"没有找到任何{kind}。")
+    return list(unique.values()) if as_given else list(unique)
 
 
 NAMINGS = (

@@ -125,6 +125,31 @@ MESSAGES: dict[tuple[str, str], str] = {
     ),
 }
 
+# What each rule checks, in a few words: the audit's outputs count problems by rule under these titles.
+RULE_TITLES: dict[str, str] = {
+    "E-cell": "表格数字未填写或不是数字",
+    "E-int": "件数不是整数或金额超过 6 位小数",
+    "E-row-total": "表三某行总计不等于六类申请人之和",
+    "E-col-total": "表三某列（七）总计不等于各项之和",
+    "E-balance": "表三某列新收加结转不等于办理加结转下年",
+    "E-t4-total": "表四总计不等于各项之和",
+    "E-narrative": "正文所写数字与表格不一致",
+    "E-meta": "缺少发布机关或报告年度",
+    "W-meta": "发布日期等基本信息缺失或与上年不衔接",
+    "W-text": "正文某部分缺失或内容不全",
+    "W-fee": "收费金额数额异常",
+    "W-review": "复议后起诉多于已审结的复议",
+    "W-stock": "规章或废止件数不合常理",
+    "W-carry": "上年结转与上年报告的结转下年度不一致",
+    "W-in-force": "现行有效件数与上年衔接不上",
+    "W-jump": "关键数字与上年相比变化过大或完全相同",
+}
+
+
+def rule_title(code: str) -> str:
+    return RULE_TITLES.get(code, code)
+
+
 SUSPECT_NOTE = "与其他核对一并看，最可能出错的是 {location}「{label}」（现为 {value}），请先核对该格。"
 
 

@@ -12,6 +12,7 @@ import click
 
 import generator
 from generator.cli.commands.aggregate import aggregate_command
+from generator.cli.commands.audit import audit_command
 from generator.cli.commands.batch import batch_command
 from generator.cli.commands.diff import diff_command
 from generator.cli.commands.templates import check_template_command, new_template_command
@@ -68,6 +69,7 @@ def cli() -> None:
     generate-report check-template 文件夹   检查模板：语法、拼错的变量、被 Word 拆开的标签
     generate-report init 新表.xlsx    新建空白填报工作簿（带自动核对）
     generate-report import 上年报告 -o 表.xlsx   从已发布的报告（PDF、网页、Word、文字）导入数据
+    generate-report audit 文件夹 -o 审查   审查辖区内已发布的报告，出审查报告、问题清单和通报
     """
 
 
@@ -122,6 +124,7 @@ for command in (
     check_template_command,
     init_command,
     import_command,
+    audit_command,
 ):
     cli.add_command(command)
 

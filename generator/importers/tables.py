@@ -246,10 +246,12 @@ def read_rows(
         elif row.data_count() > 0:
             result.notes.append(f"{row.where}「{row.label}」重复出现，已采用{chosen.where}的数字。")
     placements: dict[str, Placement] = {}
+    leads: dict[int, dict[tuple[int, int], int]] = {}  # by width: the same for every row of that width
     for prefix, row in by_prefix.items():
         width = len(row_columns(index, prefix))
-        same_width = [r for r in rows if len(row_columns(index, r.prefix)) == width]
-        placements[prefix] = place(row, width, _leads(same_width, width), adds_up, holds)
+        if width not in leads:
+            leads[width] = _leads([r for r in rows if len(row_columns(index, r.prefix)) == width], width)
+        placements[prefix] = place(row, width, leads[width], adds_up, holds)
     if holds is not None:
         stray = _detached(by_prefix, stray, placements, holds, index)
     if stray:  # one note for them all: an extraction that prints numbers apart prints many

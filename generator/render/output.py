@@ -8,6 +8,7 @@ part-way leaves temporary files behind; the next run into that folder removes th
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -17,7 +18,6 @@ from generator.exceptions import OutputError, os_reason
 from generator.render.lock import FolderLock
 from generator.render.record import (
     compact,
-    content_hash,
     known_hashes,
     remember,
     stale_temporaries,
@@ -41,16 +41,24 @@ def changed_message(paths: list[Path]) -> str:
     )
 
 
-def _write_temp(folder: Path, content: bytes) -> Path:
+# A file's content: its bytes, or its pieces in order (a page too large to hold whole, written as it is made).
+Content = bytes | Iterable[bytes]
+
+
+def _write_temp(folder: Path, content: Content) -> tuple[Path, str]:
+    """The content in a new temporary file of the folder: (its path, the content's hash)."""
     temp = temp_path(folder)
+    digest = hashlib.sha256()  # as record.content_hash, piece by piece
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666 & ~_umask())
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            for piece in [content] if isinstance(content, bytes) else content:
+                digest.update(piece)
+                handle.write(piece)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return temp
+    return temp, digest.hexdigest()
 
 
 def _keep_copy(target: Path, folder: Path) -> Path | None:
@@ -92,12 +100,14 @@ def _replace_together(folder: Path, temps: Mapping[str, Path]) -> None:
             copy.unlink(missing_ok=True)
 
 
-def _write_group(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+def _write_group(folder: Path, files: Mapping[str, Content]) -> dict[str, str]:
+    """Each file written, all renamed into place together; returns each name's content hash."""
     temps: dict[str, Path] = {}
+    hashes: dict[str, str] = {}
     try:
         for name, content in files.items():
-            temps[name] = _write_temp(folder, content)
-        remember(folder, {name: content_hash(content) for name, content in files.items()})
+            temps[name], hashes[name] = _write_temp(folder, content)
+        remember(folder, hashes)
         _replace_together(folder, temps)
     except OSError as err:
         where = folder / next(iter(files)) if len(files) == 1 else folder
@@ -106,7 +116,7 @@ def _write_group(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
-    return [folder / name for name in files]
+    return hashes
 
 
 class OutputFolder:
@@ -155,15 +165,14 @@ class OutputFolder:
         if changed and not self.overwrite:
             raise OutputError(changed_message(changed))
 
-    def write(self, files: Mapping[str, bytes], check: bool = True) -> list[Path]:
-        """Write `files` (name -> bytes) together, after checking that none replaces a changed file (unless the
-        caller checked them already, before a long run)."""
+    def write(self, files: Mapping[str, Content], check: bool = True) -> list[Path]:
+        """Write `files` (name -> bytes, or pieces of bytes) together, after checking that none replaces a changed
+        file (unless the caller checked them already, before a long run)."""
         if check:
             self.check(files)
-        written = _write_group(self.folder, files)
-        for name, content in files.items():
-            self.known.setdefault(name, []).append(content_hash(content))
-        return written
+        for name, digest in _write_group(self.folder, files).items():
+            self.known.setdefault(name, []).append(digest)
+        return [self.folder / name for name in files]
 
     def remove_unchanged(self, names: Iterable[str]) -> None:
         """Delete earlier outputs this tool wrote that nobody changed (a body that now fails keeps no stale report)."""
@@ -176,7 +185,8 @@ class OutputFolder:
 
 def write_prepared(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write into a folder some other process of this run holds and has checked (the workers of a batch)."""
-    return _write_group(folder, files)
+    _write_group(folder, files)
+    return [folder / name for name in files]
 
 
 def write_files(

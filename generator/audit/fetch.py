@@ -1,0 +1,279 @@
+"""Fetching published reports from the web, politely: a timeout on every request, a few retries, at most one
+request a second to any one host (redirects included), and an on-disk cache so a page is fetched only once.
+
+Each address ends as a file in the cache (its type from the reply's Content-Type, else the address) or as one
+Chinese line saying why it could not be fetched. Only http and https addresses are fetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+from generator.exceptions import InputError
+
+USER_AGENT = "generate-report/0.2 (annual report audit; Python-urllib)"
+MAX_BYTES = 50 * 1024 * 1024  # a report's PDF is a few megabytes; anything this large is not one
+MAX_REDIRECTS = 5
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TYPES = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+}
+KNOWN_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".txt", ".md"})
+
+
+class FetchError(Exception):
+    """An address that could not be fetched; the message is the Chinese reason."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """An address and the cached file holding its reply (`path`), or why it failed (`problem`)."""
+
+    url: str
+    path: Path | None = None
+    problem: str = ""
+    from_cache: bool = False
+
+
+@dataclass
+class HostClock:
+    """One request at a time per host, at least `interval` seconds apart (measured from each request's start)."""
+
+    interval: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    last: float = float("-inf")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are followed by the fetcher itself, so each hop waits its turn at its host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        return None
+
+
+def read_url_list(path: Path) -> list[str]:
+    """One address a line; blank lines and lines starting with # are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"无法读取网址列表 {path}：{err}") from err
+    urls = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return list(dict.fromkeys(urls))
+
+
+class Fetcher:
+    """Fetches addresses into `cache` (a folder): `fetch_all(urls)` yields one `Fetched` per address, in order."""
+
+    def __init__(
+        self,
+        cache: Path,
+        timeout: float = 20.0,
+        retries: int = 2,
+        interval: float = 1.0,
+        threads: int = 8,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.cache, self.timeout, self.retries, self.interval = cache, timeout, retries, interval
+        self.threads, self.sleep = threads, sleep
+        self.clocks: dict[str, HostClock] = {}
+        self.clocks_lock = threading.Lock()
+        self.opener = urllib.request.build_opener(_NoRedirect())
+
+    def fetch_all(self, urls: Iterable[str]) -> Iterator[Fetched]:
+        urls = list(urls)
+        if not urls:
+            return
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            yield from pool.map(self.fetch, urls)
+
+    def fetch(self, url: str) -> Fetched:
+        """The cached reply to `url`, fetching it first when the cache does not hold it."""
+        cached = self._cached(url)
+        if cached is not None:
+            return Fetched(url, cached, from_cache=True)
+        try:
+            if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
+                raise FetchError("不是 http 或 https 网址")
+            content, content_type, final = self._follow(url)
+            return Fetched(url, self._store(url, final, content, content_type))
+        except FetchError as err:
+            return Fetched(url, problem=f"{url}：{err}")
+
+    # --- the cache ----------------------------------------------------------------------------
+
+    def _entry(self, url: str) -> Path:
+        return self.cache / hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+    def _cached(self, url: str) -> Path | None:
+        index = self._entry(url).with_suffix(".json")
+        try:
+            meta = json.loads(index.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        path = self.cache / str(meta.get("file", ""))
+        return path if meta.get("url") == url and path.is_file() else None
+
+    def _store(self, url: str, final: str, content: bytes, content_type: str) -> Path:
+        entry = self._entry(url)
+        path = entry.with_suffix(_suffix(content_type, final, url))
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            _write(path, content)
+            meta = {"url": url, "final_url": final, "content_type": content_type, "file": path.name}
+            _write(entry.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+        except OSError as err:
+            raise FetchError(f"无法写入网页缓存 {self.cache}（{err.strerror or err}）") from err
+        return path
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def _clock(self, host: str) -> HostClock:
+        with self.clocks_lock:
+            return self.clocks.setdefault(host, HostClock(self.interval))
+
+    def _follow(self, url: str) -> tuple[bytes, str, str]:
+        """The content and type at `url`, following redirects one polite request at a time."""
+        for _ in range(MAX_REDIRECTS + 1):
+            status, headers, content = self._request(url)
+            if status in (301, 302, 303, 307, 308):
+                target = headers.get("Location")
+                if not target:
+                    raise FetchError(f"服务器返回重定向 {status}，但没有给出新地址")
+                url = urljoin(url, target)
+                if urlsplit(url).scheme.lower() not in ("http", "https"):
+                    raise FetchError(f"重定向到了不是 http 或 https 的地址 {url}")
+                continue
+            return content, headers.get_content_type() if headers else "", url
+        raise FetchError(f"重定向超过 {MAX_REDIRECTS} 次")
+
+    def _request(self, url: str) -> tuple[int, Message, bytes]:
+        """One address, retried after a timeout, a dropped connection or a busy server (5xx, 429)."""
+        problem = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(self.interval * 2**attempt)
+            try:
+                return self._once(url)
+            except _Retry as err:
+                problem = str(err)
+        tries = f"（已重试 {self.retries} 次）" if self.retries else ""
+        raise FetchError(problem + tries)
+
+    def _once(self, url: str) -> tuple[int, Message, bytes]:
+        host = (urlsplit(url).hostname or "").lower()
+        clock = self._clock(host)
+        with clock.lock:
+            wait = clock.last + clock.interval - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+            clock.last = time.monotonic()
+            try:
+                request = urllib.request.Request(
+                    ascii_url(url), headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+                )
+                with self.opener.open(request, timeout=self.timeout) as reply:
+                    return reply.status, reply.headers, _body(reply.headers, _read(reply))
+            except urllib.error.HTTPError as err:
+                if err.code in (301, 302, 303, 307, 308):
+                    return err.code, err.headers, b""
+                if err.code in RETRY_STATUSES:
+                    raise _Retry(f"服务器返回 {err.code}（{_reason(err.code)}）") from err
+                raise FetchError(f"服务器返回 {err.code}（{_reason(err.code)}）") from err
+            except TimeoutError as err:
+                raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
+            except urllib.error.URLError as err:
+                if isinstance(err.reason, TimeoutError):
+                    raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
+                raise _Retry(f"无法连接（{err.reason}）") from err
+            except (ConnectionError, OSError, http.client.IncompleteRead) as err:
+                raise _Retry(f"连接中断（{err}）") from err
+            except (ValueError, http.client.HTTPException) as err:  # an address or a reply HTTP cannot carry
+                raise FetchError(f"无法请求（{type(err).__name__}：{err}）") from err
+
+
+def ascii_url(url: str) -> str:
+    """An address with Chinese in its path or query, as HTTP carries it (percent-encoded UTF-8, IDNA host)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").encode("idna").decode("ascii")
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    if parts.username:
+        netloc = f"{quote(parts.username)}{':' + quote(parts.password) if parts.password else ''}@{netloc}"
+    safe = "/%:@!$&'()*+,;=?~"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe), quote(parts.query, safe), ""))
+
+
+class _Retry(Exception):
+    """A failure worth another try."""
+
+
+def _read(reply: object) -> bytes:
+    chunks, size = [], 0
+    while chunk := reply.read(65536):  # type: ignore[attr-defined]
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise FetchError(f"内容超过 {MAX_BYTES // 1024 // 1024} MB，不像是一份年度报告")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _body(headers: Message, content: bytes) -> bytes:
+    """The content as the page is, a compressed reply decompressed (never beyond MAX_BYTES)."""
+    encoding = (headers.get("Content-Encoding") or "").lower()
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        return content
+    try:
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS)
+        data = decompressor.decompress(content, MAX_BYTES + 1)
+    except zlib.error as err:
+        raise FetchError(f"压缩内容已损坏（{err}）") from err
+    if len(data) > MAX_BYTES:
+        raise FetchError(f"内容超过 {MAX_BYTES // 1024 // 1024} MB，不像是一份年度报告")
+    return data
+
+
+def _suffix(content_type: str, final: str, url: str) -> str:
+    if content_type in TYPES:
+        return TYPES[content_type]
+    for address in (final, url):
+        suffix = Path(urlsplit(address).path).suffix.lower()
+        if suffix in KNOWN_SUFFIXES:
+            return suffix
+    return ".html"  # a page served without a usable type is most often HTML; the importer says if it is not
+
+
+REASONS = {
+    400: "请求有误",
+    401: "需要登录",
+    403: "禁止访问",
+    404: "找不到该网页",
+    410: "网页已删除",
+    429: "请求过于频繁",
+}
+
+
+def _reason(code: int) -> str:
+    return REASONS.get(code, "服务器出错" if code >= 500 else "请求未成功")
+
+
+def _write(path: Path, content: bytes) -> None:
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_bytes(content)
+    temp.replace(path)

@@ -1,0 +1,72 @@
+"""审查通报.docx: a draft notice listing the bodies and their problems, from an editable Word template
+(templates/notice/notice.docx by default), rendered in the same sandboxed Jinja environment as the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from generator.audit.evidence import shown_findings
+from generator.audit.stats import rule_counts
+from generator.audit.store import Store
+from generator.audit.views import grouped
+from generator.checks.findings import rule_title
+from generator.exceptions import TemplateError
+from generator.format.filters import cn_date
+from generator.jinja.sets import builtin_templates_dir
+from generator.render.docx import document_environment, render_docx
+
+NOTICE_TEMPLATE = "notice.docx"
+DEFAULT_OFFICE = "（发文机关）"
+
+
+def notice_template(choice: Path | None) -> Path:
+    """The Word template: a .docx file, a folder holding notice.docx, or the shipped one."""
+    if choice is None:
+        return builtin_templates_dir() / "notice" / NOTICE_TEMPLATE
+    path = choice / NOTICE_TEMPLATE if choice.is_dir() else choice
+    if not path.is_file():
+        raise TemplateError(f"找不到通报模板：{path}（应为 .docx 文件，或含有 {NOTICE_TEMPLATE} 的文件夹）。")
+    return path
+
+
+def _years(store: Store, run: int) -> str:
+    found = sorted({r.year for r in store.reports(run) if r.year is not None})
+    return "、".join(str(year) for year in found) or "    "
+
+
+def notice_context(store: Store, run: int, totals: dict[str, int], office: str) -> dict[str, Any]:
+    bodies = []
+    for _, reports in grouped(store, run):
+        for report in reports:
+            problems = [
+                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": f.message}
+                for f in shown_findings(store, report)
+            ]
+            if problems:
+                bodies.append(
+                    {
+                        "name": report.body or report.name,
+                        "year": report.year or "",
+                        "errors": report.errors,
+                        "warnings": report.warnings,
+                        "problems": problems,
+                    }
+                )
+    rules = [
+        {"code": r.code, "title": rule_title(r.code), "findings": r.findings, "reports": r.reports}
+        for r in rule_counts(store, run)
+    ]
+    return {
+        "office": office or DEFAULT_OFFICE,
+        "years": _years(store, run),
+        "date": cn_date(dt.date.today()),
+        "totals": totals,
+        "rules": rules,
+        "bodies": bodies,
+    }
+
+
+def render_notice(template: Path, context: dict[str, Any]) -> bytes:
+    return render_docx(template, context, document_environment()).zip()

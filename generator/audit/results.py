@@ -1,0 +1,134 @@
+"""审查结果.xlsx: one row per finding (body, year, rule, figure, expected and actual values, the evidence as printed,
+the source), and one row per report; written row by row (openpyxl's write-only mode), never all in memory."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from generator.audit.evidence import Exhibit, shown_findings
+from generator.audit.run import Outcome
+from generator.audit.store import Store
+from generator.audit.views import STATUS_TEXT, grouped
+from generator.checks.findings import rule_title
+
+FINDING_COLUMNS = (
+    ("发布机关", 24),
+    ("年度", 7),
+    ("代码", 12),
+    ("级别", 6),
+    ("规则", 26),
+    ("数字", 36),
+    ("键", 34),
+    ("期望值", 10),
+    ("实际值", 10),
+    ("原文证据", 60),
+    ("说明", 80),
+    ("来源", 40),
+)
+REPORT_COLUMNS = (
+    ("来源", 40),
+    ("发布机关", 24),
+    ("机关类型", 8),
+    ("年度", 7),
+    ("识别出的数字", 8),
+    ("结果", 8),
+    ("错误", 6),
+    ("警告", 6),
+    ("说明", 60),
+)
+
+
+def evidence_text(exhibits: Iterable[Exhibit], across_years: bool) -> str:
+    """Each exhibit on a line: what it is, the text as printed, what it means, where."""
+    lines = []
+    for exhibit in exhibits:
+        year = f"{exhibit.year} " if across_years else ""
+        raw = f"“{exhibit.raw}”" if exhibit.raw else "（空白）"
+        lines.append(f"{year}{exhibit.label}：{raw}（{exhibit.meaning}；{exhibit.where or '位置不详'}）")
+    return "\n".join(lines)
+
+
+def _cell(sheet: Any, value: object) -> Any:
+    """A cell that keeps text as text: openpyxl would otherwise write "=…" as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def _sheet(workbook: Any, title: str, columns: tuple[tuple[str, int], ...]) -> Any:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title)
+    for n, (_, width) in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for name, _ in columns:
+        cell = _cell(sheet, name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def _number(text: str) -> object:
+    """Expected and actual values as numbers Excel can sort and sum (they are exact decimal text)."""
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return float(text) if text.replace(".", "", 1).isdigit() else text
+
+
+def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    findings = _sheet(workbook, "审查结果", FINDING_COLUMNS)
+    for _, reports in grouped(store, run):
+        for report in reports:
+            for finding in shown_findings(store, report):
+                row = [
+                    report.body,
+                    report.year,
+                    finding.code,
+                    finding.level,
+                    rule_title(finding.code),
+                    finding.label,
+                    finding.key,
+                    _number(finding.expected),
+                    _number(finding.actual),
+                    evidence_text(finding.exhibits, finding.across_years),
+                    finding.message,
+                    report.source,
+                ]
+                findings.append([_cell(findings, value) for value in row])
+    reports_sheet = _sheet(workbook, "各报告", REPORT_COLUMNS)
+    for report in store.reports(run):
+        row = [
+            report.source,
+            report.body,
+            report.body_kind,
+            report.year,
+            report.figures_found,
+            STATUS_TEXT[report.status],
+            report.errors,
+            report.warnings,
+            report.message,
+        ]
+        reports_sheet.append([_cell(reports_sheet, value) for value in row])
+    for event in outcome.failures:
+        status = "无法获取" if event.status == "unfetched" else "无法读取"
+        reports_sheet.append(
+            [_cell(reports_sheet, value) for value in (event.source, "", "", None, 0, status, 0, 0, event.message)]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,426 @@
+"""The audit's memory: an SQLite database of reports (source, hash, body, year), every figure with its meaning and
+evidence, the texts, the rows left out, and the findings — so next year's audit sees this year's figures.
+
+A report is its file's content (a SHA-256 hash): auditing the same file again adds no row. The schema's version
+is the database's `user_version`; `application_id` marks the file as this tool's.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from generator.audit.record import ReportRecord
+from generator.checks.findings import Finding
+from generator.exceptions import InputError, OutputError
+from generator.format import schema
+from generator.format.cells import normalise_text
+from generator.format.model import NOWHERE, Number, Place, ReadProblem
+from generator.importers import Evidence, LeftOut
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x47524155  # "GRAU": generate-report audit
+PLACE_COLUMNS = """
+    page INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0, table_name TEXT NOT NULL DEFAULT '',
+    row_label TEXT NOT NULL DEFAULT '', column_label TEXT NOT NULL DEFAULT '', row_number INTEGER NOT NULL DEFAULT 0,
+    column_number INTEGER NOT NULL DEFAULT 0, bbox TEXT NOT NULL DEFAULT '', sheet TEXT NOT NULL DEFAULT '',
+    cell TEXT NOT NULL DEFAULT '', place_text TEXT NOT NULL DEFAULT '', place TEXT NOT NULL DEFAULT ''"""
+PLACE_NAMES: tuple[str, ...] = ("page", "line", "table_name", "row_label", "column_label", "row_number")
+PLACE_NAMES += ("column_number", "bbox", "sheet", "cell", "place_text", "place")
+SCHEMA = f"""
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,            -- SHA-256 of the file as read (a page as fetched)
+    source TEXT NOT NULL,                 -- the file or web address it was last audited from
+    name TEXT NOT NULL,                   -- what messages call it: the file name or the web address
+    file_type TEXT NOT NULL,              -- pdf, docx, html, text, xlsx, csv
+    body TEXT NOT NULL DEFAULT '',        -- 发布机关, from the title or signature
+    body_key TEXT NOT NULL DEFAULT '',    -- the body's name compared across years (full-width folded, no spaces)
+    body_kind TEXT NOT NULL DEFAULT '',   -- 政府, 部门 or '' when its name does not say
+    year INTEGER,                         -- 报告年度
+    figures_found INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'unreadable')),
+    message TEXT NOT NULL DEFAULT '',     -- why an unreadable report could not be read
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    previous_id INTEGER REFERENCES reports(id) ON DELETE SET NULL,  -- last year's report compared with
+    workbook INTEGER NOT NULL DEFAULT 0,  -- read from this tool's own .xlsx/.csv
+    tool_version TEXT NOT NULL,
+    seen INTEGER NOT NULL                 -- the audit run that last saw it
+);
+CREATE INDEX reports_body_year ON reports (body_key, year);
+CREATE INDEX reports_seen ON reports (seen);
+CREATE TABLE figures (                    -- every cell a report printed for a figure (or a group's own row)
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,                    -- the stable key, e.g. t3.new_received.total
+    raw TEXT NOT NULL,                    -- the cell exactly as printed ('' for a blank cell)
+    semantic TEXT NOT NULL,               -- value, zero, blank, not_applicable, absent, text (formula: a workbook's)
+    value NUMERIC,                        -- the number, when the cell holds one
+    is_group INTEGER NOT NULL DEFAULT 0,  -- a group's own row kept as printed (its items not listed)
+    {PLACE_COLUMNS},
+    PRIMARY KEY (report_id, key)
+) WITHOUT ROWID;
+CREATE TABLE texts (                      -- metadata and narrative: meta.body, narrative.problems, ...
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    {PLACE_COLUMNS},
+    PRIMARY KEY (report_id, key)
+) WITHOUT ROWID;
+CREATE TABLE left_out (                   -- printed rows not imported, with their own text and why
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    keys TEXT NOT NULL,                   -- the figure keys of the row, space-separated
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    {PLACE_COLUMNS},
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE notes (                      -- what reading noticed: an importer's note, or a workbook reader's hint
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',        -- the importer's note
+    key TEXT NOT NULL DEFAULT '',         -- a hint: the key, what it is (variant: sheet_name, ...) and what was read
+    variant TEXT NOT NULL DEFAULT '',
+    raw TEXT NOT NULL DEFAULT '',
+    {PLACE_COLUMNS},
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE findings (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    code TEXT NOT NULL,                   -- E-balance, W-carry, ...
+    severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+    key TEXT NOT NULL,
+    keys TEXT NOT NULL,                   -- every figure involved, space-separated
+    message TEXT NOT NULL,
+    location TEXT NOT NULL,
+    expected TEXT,
+    actual TEXT,
+    variant TEXT NOT NULL,
+    params TEXT NOT NULL,                 -- JSON object of the message's parameters
+    across_years INTEGER NOT NULL,        -- 1: found by comparing with last year's report (previous_id)
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report's row: what the outputs list."""
+
+    id: int
+    hash: str
+    source: str
+    name: str
+    file_type: str
+    body: str
+    body_kind: str
+    year: int | None
+    figures_found: int
+    status: str
+    message: str
+    errors: int
+    warnings: int
+    previous_id: int | None
+    body_key: str = ""
+
+
+REPORT_COLUMNS = "id, hash, source, name, file_type, body, body_kind, year, figures_found, status, message, errors, "
+REPORT_COLUMNS += "warnings, previous_id, body_key"
+
+
+def body_key(body: str) -> str:
+    return normalise_text(body)
+
+
+def place_values(place: Place) -> tuple[object, ...]:
+    bbox = ",".join(f"{v:.2f}" for v in place.bbox) if place.bbox else ""
+    return (
+        place.page,
+        place.line,
+        place.table,
+        place.row,
+        place.column,
+        place.row_number,
+        place.column_number,
+        bbox,
+        place.sheet,
+        place.cell,
+        place.text,
+        str(place),
+    )
+
+
+def place_from(row: sqlite3.Row) -> Place:
+    bbox = tuple(float(v) for v in row["bbox"].split(",")) if row["bbox"] else None
+    return Place(
+        sheet=row["sheet"],
+        cell=row["cell"],
+        line=row["line"],
+        page=row["page"],
+        table=row["table_name"],
+        row=row["row_label"],
+        column=row["column_label"],
+        text=row["place_text"],
+        row_number=row["row_number"],
+        column_number=row["column_number"],
+        bbox=bbox if bbox and len(bbox) == 4 else None,  # type: ignore[arg-type]
+    )
+
+
+def _number_text(value: object) -> str | None:
+    return None if value is None else format(value, "f") if not isinstance(value, int) else str(value)
+
+
+class Store:
+    """The database, open for one audit; `with Store(path) as store:` commits at the end (or on each `commit`)."""
+
+    def __init__(self, path: Path, tool_version: str, readonly: bool = False) -> None:
+        """Open (or create) the database; `readonly` for a worker that only reads what the run has committed."""
+        self.path, self.tool_version = path, tool_version
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, isolation_level=None)  # transactions as `whole` and `commit` say
+        except (OSError, sqlite3.Error) as err:
+            raise OutputError(f"无法打开审查数据库 {path}：{err}") from err
+        self.db.row_factory = sqlite3.Row
+        if readonly:
+            return
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as err:
+            self.db.close()
+            raise InputError(f"{path}：不是 SQLite 数据库，或文件已损坏（{err}）。请换一个 --db 文件。") from err
+
+    def _prepare(self) -> None:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application == 0 and version == 0 and tables == 0:  # a new, empty file
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif application != APPLICATION_ID:
+            raise InputError(
+                f"{self.path}：不是本工具的审查数据库（其中已有别的数据表），为免破坏原有数据，未写入。请换一个 --db 文件。"
+            )
+        elif version > SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path}：审查数据库由更新版本的 generate-report 创建（数据库版本 {version}，"
+                f"本程序只认识到版本 {SCHEMA_VERSION}），请升级 generate-report 后再用它，或换一个 --db 文件。"
+            )
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            self.commit()  # what was finished stays, even after Ctrl-C: each report is whole or absent
+        finally:
+            self.db.close()
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    @contextmanager
+    def whole(self) -> Iterator[None]:
+        """Writes that land together or not at all (a report, its figures and its findings), within the run's
+        open transaction, which `commit` ends every so often."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT whole")
+        try:
+            yield
+        except BaseException:  # Ctrl-C half-way through a report: none of it stays
+            self.db.execute("ROLLBACK TO whole")
+            self.db.execute("RELEASE whole")
+            raise
+        self.db.execute("RELEASE whole")
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def begin_run(self) -> int:
+        """The number of this audit run (reports it sees are marked with it)."""
+        row = self.db.execute("SELECT value FROM state WHERE name = 'last_run'").fetchone()
+        run = int(row["value"]) + 1 if row else 1
+        with self.whole():
+            self.db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('last_run', ?)", (str(run),))
+        return run
+
+    def known(self, content_hash: str) -> int | None:
+        """The report with this content, read by this version of the tool; None if it must be read (again)."""
+        row = self.db.execute("SELECT id, tool_version FROM reports WHERE hash = ?", (content_hash,)).fetchone()
+        if row is None:
+            return None
+        if row["tool_version"] != self.tool_version:  # read by another version: read it again, replacing it
+            with self.whole():
+                self.db.execute("DELETE FROM reports WHERE id = ?", (row["id"],))
+            return None
+        return int(row["id"])
+
+    def see(self, report_id: int, source: str, run: int) -> None:
+        with self.whole():
+            self.db.execute("UPDATE reports SET source = ?, seen = ? WHERE id = ?", (source, run, report_id))
+
+    def add(
+        self, content_hash: str, source: str, kind: str, record: ReportRecord, run: int, values: Mapping[str, Number]
+    ) -> int:
+        """A report read, with all it printed (`values`: each figure that parsed); its findings follow with
+        `set_findings`."""
+        with self.whole():
+            cursor = self.db.execute(
+                "INSERT INTO reports (hash, source, name, file_type, body, body_key, body_kind, year, figures_found, "
+                "status, workbook, tool_version, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'passed', ?, ?, ?)",
+                (
+                    content_hash,
+                    source,
+                    record.name,
+                    kind,
+                    record.body,
+                    body_key(record.body),
+                    record.body_kind,
+                    record.year,
+                    record.figures_found(),
+                    int(record.workbook),
+                    self.tool_version,
+                    run,
+                ),
+            )
+            report_id = int(cursor.lastrowid or 0)
+            figures = schema.figures()
+            marks = ", ".join("?" * (len(PLACE_NAMES)))
+            self.db.executemany(
+                f"INSERT INTO figures (report_id, key, raw, semantic, value, is_group, {', '.join(PLACE_NAMES)}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
+                [
+                    (
+                        report_id,
+                        c.key,
+                        c.raw,
+                        c.semantic,
+                        _number_text(values.get(c.key) if c.key in figures else c.value),
+                        int(c.key not in figures),
+                        *place_values(c.place),
+                    )
+                    for c in record.cells
+                ],
+            )
+            self.db.executemany(
+                f"INSERT INTO texts (report_id, key, text, {', '.join(PLACE_NAMES)}) VALUES (?, ?, ?, {marks})",
+                [(report_id, t.key, t.raw, *place_values(t.place)) for t in record.texts],
+            )
+            self.db.executemany(
+                f"INSERT INTO left_out (report_id, seq, keys, text, reason, {', '.join(PLACE_NAMES)}) "
+                f"VALUES (?, ?, ?, ?, ?, {marks})",
+                [
+                    (report_id, n, " ".join(item.keys), item.text, item.reason, *place_values(item.place))
+                    for n, item in enumerate(record.left_out, 1)
+                ],
+            )
+            notes = [(note, "", "", "", NOWHERE) for note in record.notes]
+            notes += [("", hint.key, hint.variant, hint.raw, hint.place) for hint in record.hints]
+            self.db.executemany(
+                f"INSERT INTO notes (report_id, seq, text, key, variant, raw, {', '.join(PLACE_NAMES)}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
+                [(report_id, n, *note[:4], *place_values(note[4])) for n, note in enumerate(notes, 1)],
+            )
+            return report_id
+
+    def add_unreadable(self, content_hash: str, source: str, name: str, kind: str, message: str, run: int) -> int:
+        with self.whole():
+            cursor = self.db.execute(
+                "INSERT INTO reports (hash, source, name, file_type, status, message, tool_version, seen) "
+                "VALUES (?, ?, ?, ?, 'unreadable', ?, ?, ?)",
+                (content_hash, source, name, kind, message, self.tool_version, run),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def set_findings(
+        self, report_id: int, findings: Iterable[Finding], across: Iterable[Finding] = (), previous: int | None = None
+    ) -> None:
+        """Replace a report's findings (`across`: those found against last year's report `previous`)."""
+        with self.whole():
+            across = set(across)
+            rows = [
+                (
+                    report_id,
+                    n,
+                    f.code,
+                    f.severity,
+                    f.key,
+                    " ".join(f.keys or (f.key,)),
+                    f.message,
+                    f.location,
+                    _number_text(f.expected),
+                    _number_text(f.actual),
+                    f.variant,
+                    json.dumps(dict(f.params), ensure_ascii=False, sort_keys=True),
+                    int(f in across),
+                )
+                for n, f in enumerate(findings, 1)
+            ]
+            errors = sum(1 for row in rows if row[3] == "error")
+            self.db.execute("DELETE FROM findings WHERE report_id = ?", (report_id,))
+            self.db.executemany(f"INSERT INTO findings VALUES ({', '.join('?' * 13)})", rows)
+            self.db.execute(
+                "UPDATE reports SET status = ?, errors = ?, warnings = ?, previous_id = ? WHERE id = ?",
+                ("failed" if errors else "passed", errors, len(rows) - errors, previous, report_id),
+            )
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def report(self, report_id: int) -> StoredReport:
+        row = self.db.execute(f"SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return StoredReport(**dict(row))
+
+    def reports(self, run: int) -> Iterator[StoredReport]:
+        """The reports a run saw, by body, year and source."""
+        query = f"SELECT {REPORT_COLUMNS} FROM reports WHERE seen = ? ORDER BY body_key = '', body_key, year, source"
+        for row in self.db.execute(query, (run,)):
+            yield StoredReport(**dict(row))
+
+    def previous_of(self, report: StoredReport) -> int | None:
+        """The same body's report of the year before (the one seen last, if several)."""
+        if not report.body_key or report.year is None:
+            return None
+        row = self.db.execute(
+            "SELECT id FROM reports WHERE body_key = ? AND year = ? AND status != 'unreadable' "
+            "ORDER BY seen DESC, id DESC LIMIT 1",
+            (report.body_key, report.year - 1),
+        ).fetchone()
+        return int(row["id"]) if row else None
+
+    def record(self, report_id: int) -> ReportRecord:
+        """A report rebuilt from what the database holds, exactly as it was read."""
+        head = self.db.execute("SELECT name, workbook FROM reports WHERE id = ?", (report_id,)).fetchone()
+        cells = tuple(
+            Evidence(row["key"], row["raw"], row["semantic"], place_from(row))
+            for row in self.db.execute("SELECT * FROM figures WHERE report_id = ? ORDER BY key", (report_id,))
+        )
+        texts = tuple(
+            Evidence(row["key"], row["text"], "text", place_from(row))
+            for row in self.db.execute("SELECT * FROM texts WHERE report_id = ?", (report_id,))
+        )
+        left_out = tuple(
+            LeftOut(tuple(row["keys"].split()), row["text"], row["reason"], place_from(row))
+            for row in self.db.execute("SELECT * FROM left_out WHERE report_id = ? ORDER BY seq", (report_id,))
+        )
+        noticed = self.db.execute("SELECT * FROM notes WHERE report_id = ? ORDER BY seq", (report_id,)).fetchall()
+        notes = tuple(row["text"] for row in noticed if not row["variant"])
+        hints = tuple(
+            ReadProblem(row["key"], row["variant"], place_from(row), row["raw"]) for row in noticed if row["variant"]
+        )
+        return ReportRecord(head["name"], cells, texts, left_out, notes, bool(head["workbook"]), hints)

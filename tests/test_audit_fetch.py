@@ -1,0 +1,167 @@
+"""Fetching reports from the web, against a local HTTP server these tests start: slow replies, 404, redirects,
+a busy server, a compressed reply, a page in GBK — at most one request a second per host, and a cache."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from synthetic import published_page, synthetic_values
+
+from generator.audit.fetch import Fetcher, read_url_list
+from generator.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GBK_PAGE = ROOT / "tests" / "import_cases" / "word_html_gbk" / "report.html"  # a Word page saved in GBK
+SLOW_SECONDS = 3.0
+
+
+class Site:
+    """What the server serves, and every request it received (path, monotonic time)."""
+
+    def __init__(self) -> None:
+        self.report = published_page(synthetic_values(31, 2023))
+        self.requests: list[tuple[str, float]] = []
+        self.flaky_calls = 0
+        self.lock = threading.Lock()
+
+    def hits(self, path: str) -> list[float]:
+        return [at for p, at in self.requests if p == path]
+
+
+def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # quiet
+            pass
+
+        def reply(
+            self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8", **headers: str
+        ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name.replace("_", "-"), value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            with site.lock:
+                site.requests.append((self.path, time.monotonic()))
+            if self.path == "/report.html":
+                self.reply(200, site.report)
+            elif self.path == "/gbk":  # no <meta charset> needed: the reply says gb2312 and the bytes are GBK
+                self.reply(200, GBK_PAGE.read_bytes(), "text/html; charset=gb2312")
+            elif self.path == "/moved":
+                self.reply(302, Location="/report.html")
+            elif self.path == "/loop":
+                self.reply(301, Location="/loop")
+            elif self.path == "/missing.html":
+                self.reply(404, "找不到".encode())
+            elif self.path == "/slow.html":
+                time.sleep(SLOW_SECONDS)
+                with contextlib.suppress(OSError):  # the client gave up long ago
+                    self.reply(200, site.report)
+            elif self.path == "/flaky.html":
+                with site.lock:
+                    site.flaky_calls += 1
+                    calls = site.flaky_calls
+                self.reply(503) if calls == 1 else self.reply(200, site.report)
+            elif self.path == "/compressed.html":
+                self.reply(200, gzip.compress(site.report), Content_Encoding="gzip")
+            elif self.path == "/annual.pdf":
+                self.reply(200, b"%PDF-1.4 not really", "application/octet-stream")
+            else:
+                self.reply(404)
+
+    return Handler
+
+
+@pytest.fixture
+def site():
+    """A real HTTP server on 127.0.0.1 in a thread, for one test."""
+    served = Site()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(served))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    served.base = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    yield served
+    server.shutdown()
+    server.server_close()
+
+
+def test_redirects_are_followed_and_a_gbk_page_is_kept_as_sent(site, tmp_path):
+    fetcher = Fetcher(tmp_path / "cache", timeout=5, interval=0.05)
+    moved, gbk, compressed = fetcher.fetch_all(
+        [f"{site.base}/moved", f"{site.base}/gbk", f"{site.base}/compressed.html"]
+    )
+    assert moved.path is not None and moved.path.read_bytes() == site.report and moved.path.suffix == ".html"
+    assert len(site.hits("/moved")) == 1 and site.hits("/report.html")[0] > site.hits("/moved")[0]
+    assert gbk.path is not None and gbk.path.read_bytes() == GBK_PAGE.read_bytes()
+    assert compressed.path is not None and compressed.path.read_bytes() == site.report
+    meta = json.loads(moved.path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["final_url"] == f"{site.base}/report.html"
+
+
+def test_failures_are_one_line_each(site, tmp_path):
+    fetcher = Fetcher(tmp_path / "cache", timeout=0.5, retries=1, interval=0.05)
+    missing, slow, loop, elsewhere = fetcher.fetch_all(
+        [f"{site.base}/missing.html", f"{site.base}/slow.html", f"{site.base}/loop", "ftp://example.org/a.pdf"]
+    )
+    assert missing.problem == f"{site.base}/missing.html：服务器返回 404（找不到该网页）"
+    assert slow.problem == f"{site.base}/slow.html：连接超时（0.5 秒内没有响应）（已重试 1 次）"
+    assert len(site.hits("/slow.html")) == 2  # tried, then retried once
+    assert len(site.hits("/missing.html")) == 1  # a 404 is not retried
+    assert loop.problem.endswith("重定向超过 5 次")
+    assert elsewhere.problem == "ftp://example.org/a.pdf：不是 http 或 https 网址"
+    assert all(result.path is None and "\n" not in result.problem for result in (missing, slow, loop, elsewhere))
+
+
+def test_a_busy_server_is_tried_again(site, tmp_path):
+    (flaky,) = Fetcher(tmp_path / "cache", timeout=5, retries=2, interval=0.05).fetch_all([f"{site.base}/flaky.html"])
+    assert flaky.path is not None and flaky.path.read_bytes() == site.report
+    assert len(site.hits("/flaky.html")) == 2
+
+
+def test_at_most_one_request_a_second_per_host_and_each_page_fetched_once(site, tmp_path):
+    urls = [f"{site.base}/report.html", f"{site.base}/moved", f"{site.base}/annual.pdf", f"{site.base}/missing.html"]
+    results = list(Fetcher(tmp_path / "cache").fetch_all(urls))  # the defaults: one request a second
+    times = sorted(at for _, at in site.requests)
+    assert len(times) == 5  # the redirect's second request waits its turn too
+    assert all(later - earlier >= 0.99 for earlier, later in zip(times, times[1:], strict=False)), times
+    assert results[2].path is not None and results[2].path.suffix == ".pdf"  # by the address, the type being vague
+    again = list(Fetcher(tmp_path / "cache").fetch_all(urls))
+    assert [r.from_cache for r in again] == [True, True, True, False]  # what failed is tried again
+    assert len(site.requests) == 6
+
+
+def test_audit_reads_a_list_of_addresses(site, tmp_path):
+    listing = tmp_path / "网址.txt"
+    listing.write_text(
+        f"# 各单位年度报告\n{site.base}/report.html\n\n{site.base}/gbk\n{site.base}/missing.html\n{site.base}/report.html\n",
+        encoding="utf-8",
+    )
+    assert read_url_list(listing) == [f"{site.base}/report.html", f"{site.base}/gbk", f"{site.base}/missing.html"]
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(
+            cli, ["audit", "--urls", "网址.txt", "-o", "out", "--format", "json"], prog_name="generate-report"
+        )
+    assert result.exit_code == 1, result.output
+    reports = {r["source"]: r for r in json.loads(result.stdout)["reports"]}
+    assert (reports[f"{site.base}/report.html"]["body"], reports[f"{site.base}/report.html"]["year"]) == (
+        "示例县第31局",
+        2023,
+    )
+    assert reports[f"{site.base}/gbk"]["body"] == "白河县教育体育局"
+    assert reports[f"{site.base}/missing.html"]["status"] == "unfetched"
+    assert f"无法获取 {site.base}/missing.html：服务器返回 404（找不到该网页）" in result.stderr
+    assert (tmp_path / "out" / "审查报告.html").read_text(encoding="utf-8").count(f"{site.base}/missing.html") == 1
+    assert len(list((tmp_path / "out" / "网页缓存").glob("*.html"))) == 2
