@@ -83,6 +83,8 @@ def decimals(number: Decimal) -> int:
 
 
 def parse_figure(value: object, kind: Kind) -> Parsed:
+    if kind is Kind.COUNT and type(value) is str and value.isascii() and value.isdigit():
+        return Parsed(value=int(value), raw=value)  # the usual cell, "146": nothing to normalise or check
     raw = "" if value is None else str(value).strip()
     number = _number_from(value)
     if number is None:

@@ -74,6 +74,31 @@ def file_properties(data: ReportData, title: str) -> SimpleNamespace:
     )
 
 
+class TableLayouts(dict[str, Any]):
+    """tables.t2 … tables.t4 for page templates that lay the tables out themselves, each built when first used:
+    a page made from the Word report needs none of them."""
+
+    def __init__(self, figures: Mapping[str, Any]) -> None:
+        super().__init__(dict.fromkeys(schema.grids()))
+        self.figures = figures
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if value is None:
+            value = _table(key, self.figures)
+            self[key] = value
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401  (dict.get would skip building it)
+
+    def values(self) -> Any:
+        return [self[key] for key in self]
+
+    def items(self) -> Any:
+        return [(key, self[key]) for key in self]
+
+
 def build_context(data: ReportData, report: ValidationReport, standard: Mapping[str, str]) -> dict[str, Any]:
     """`standard` holds the template set's paragraphs for narrative fields the data leaves empty."""
     values = quote_values(data)
@@ -92,7 +117,7 @@ def build_context(data: ReportData, report: ValidationReport, standard: Mapping[
         "properties": file_properties(data, values["meta.title"]),
         "headings": SimpleNamespace(**schema.HEADINGS),
         "overview": overview,
-        "tables": {key: _table(key, figures) for key in schema.grids()},
+        "tables": TableLayouts(figures),
         "validation": SimpleNamespace(
             failed=bool(errors),
             banner=FAILED_BANNER.format(count=len(errors)) if errors else "",

@@ -38,6 +38,17 @@ from generator.render.zipout import Packed, zip_bytes
 TEMPLATE_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$")
 NEEDS_TREE = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\{%-?\s*colspan\b|\{%-?\s*cellbg\b")
 LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
+# A text run holding a line break or tab that a value brought in: Word needs <w:br/> and <w:tab/> instead.
+BROKEN_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
+BREAKS = {"\n": '</w:t><w:br/><w:t xml:space="preserve">', "\t": '</w:t><w:tab/><w:t xml:space="preserve">'}
+
+
+def _line_breaks(match: re.Match[str]) -> str:
+    """As docxtpl's resolve_listing does for line breaks and tabs, in only the runs that hold them."""
+    text = re.sub(r"[\n\t]", lambda m: BREAKS[m.group()], match.group(1))
+    return f'<w:t xml:space="preserve">{text}</w:t>'
+
+
 CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
 
@@ -106,9 +117,11 @@ class CompiledDocx:
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks prepared_source added
         if "{_" in xml or "_}" in xml:  # braces docxtpl escaped in the template's own text
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        maybe = any(ch in xml for ch in "\t\a\f") or "\n" in xml.replace("\r\n", "")  # a quick look first
-        if maybe and LISTING_CHARACTERS.search(xml):  # a value with a line break or tab: docxtpl makes Word markup
-            xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
+        if "\a" in xml or "\f" in xml:  # a value with a paragraph or page break: docxtpl makes Word markup
+            if LISTING_CHARACTERS.search(xml):
+                xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
+        elif "\t" in xml or "\n" in xml.replace("\r\n", ""):  # line breaks and tabs (the title's lines), in place
+            xml = BROKEN_TEXT.sub(_line_breaks, xml)
         return xml.encode("utf-8")  # values pass the environment's finalize: no character XML forbids
 
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:

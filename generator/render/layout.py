@@ -270,6 +270,19 @@ ROOT = re.compile(rb"<w:document\b[^>]*>")
 DECLARATION = re.compile(rb'\s+xmlns(?::\w+)?="[^"]*"')
 
 
+def _paragraphs_with(document_xml: bytes, marker: bytes) -> list[re.Match[bytes]]:
+    """The paragraphs holding `marker` (a style reference), found from the marker outwards: no scan of every
+    paragraph of the body."""
+    found, position = [], document_xml.find(marker)
+    while position >= 0:
+        start = max(document_xml.rfind(b"<w:p>", 0, position), document_xml.rfind(b"<w:p ", 0, position))
+        match = PARAGRAPH.match(document_xml, start) if start >= 0 else None
+        if match is not None and match.end() > position:
+            found.append(match)
+        position = document_xml.find(marker, position + len(marker))
+    return found
+
+
 def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     """The rendered body with the signature block set as GB/T 9704 7.3.5 asks and contact numbers kept whole.
     Only those paragraphs (and the last section's page) are parsed; a body without them comes back unchanged."""
@@ -286,7 +299,7 @@ def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     def parse(snippet: bytes) -> object:
         return parse_xml(root.group(0) + snippet + b"</w:document>")[0]
 
-    found = {sid: [m for m in PARAGRAPH.finditer(document_xml) if marker in m.group(0)] for sid, marker in ids.items()}
+    found = {sid: _paragraphs_with(document_xml, marker) for sid, marker in ids.items()}
     edited: dict[tuple[int, int], object] = {}
     signatures, dates = found[SIGNATURE_STYLE_ID], found[DATE_STYLE_ID]
     sections = SECTION.findall(document_xml)

@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,12 +21,19 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
 
 
-def xml_tree(data: bytes) -> Any:
-    """An lxml element tree; entities and network access off (the document comes from a user's template)."""
+@cache
+def _parser() -> Any:
+    """Entities and network access off (the document comes from a user's template); made once per process."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
-    return etree.fromstring(data, parser)
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, collect_ids=False)
+
+
+def xml_tree(data: bytes) -> Any:
+    """An lxml element tree of a part."""
+    from lxml import etree
+
+    return etree.fromstring(data, _parser())
 
 
 @dataclass(frozen=True)
@@ -96,18 +103,22 @@ class WordParts:
     body: Any = field(init=False)
     styles: dict[str, StyleInfo] = field(init=False)
     bullets: frozenset[tuple[str, str]] = field(init=False)
-    links: dict[str, tuple[str, str]] = field(init=False)  # relationship id -> (target, mode)
 
     def __post_init__(self) -> None:
         self.body = xml_tree(self.members[DOCUMENT]).find(f"{W}body")
         self.styles = _styles(self.members["word/styles.xml"]) if "word/styles.xml" in self.members else {}
         numbering = self.members.get("word/numbering.xml")
         self.bullets = _bullets(numbering) if numbering else frozenset()
+
+    @cached_property
+    def links(self) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (target, mode): read only when the body has an image or a link."""
+        links = {}
         rels = self.members.get("word/_rels/document.xml.rels")
-        self.links = {}
         if rels:
             for rel in xml_tree(rels).iter(f"{REL}Relationship"):
-                self.links[rel.get("Id") or ""] = (rel.get("Target") or "", rel.get("TargetMode") or "")
+                links[rel.get("Id") or ""] = (rel.get("Target") or "", rel.get("TargetMode") or "")
+        return links
 
     def style(self, style_id: str) -> StyleInfo:
         return self.styles.get(style_id, StyleInfo(style_id))

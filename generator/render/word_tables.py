@@ -34,7 +34,7 @@ def _val(element: Any, path: str) -> str | None:
     return None if found is None else found.get(f"{W}val")
 
 
-TC_PR, GRID_SPAN, V_MERGE, VAL = f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge", f"{W}val"
+TR, TC, TC_PR, GRID_SPAN, V_MERGE, VAL = f"{W}tr", f"{W}tc", f"{W}tcPr", f"{W}gridSpan", f"{W}vMerge", f"{W}val"
 
 
 def _spans(tc: Any) -> tuple[int, str | None]:
