@@ -8,21 +8,21 @@ Chinese line saying why it could not be fetched. Only http and https addresses a
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from email.message import Message
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from generator.exceptions import InputError
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 USER_AGENT = "generate-report/0.2 (annual report audit; Python-urllib)"
 MAX_BYTES = 50 * 1024 * 1024  # a report's PDF is a few megabytes; anything this large is not one
@@ -62,11 +62,16 @@ class HostClock:
     last: float = float("-inf")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects are followed by the fetcher itself, so each hop waits its turn at its host."""
+def _opener() -> Any:
+    """A urllib opener that follows no redirect: the fetcher follows them itself, so each hop waits its turn at its
+    host. (urllib is imported here, on the first fetch, not when the command starts: it costs a tenth of a second.)"""
+    import urllib.request
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
-        return None
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+            return None
+
+    return urllib.request.build_opener(NoRedirect())
 
 
 def read_url_list(path: Path) -> list[str]:
@@ -95,7 +100,7 @@ class Fetcher:
         self.threads, self.sleep = threads, sleep
         self.clocks: dict[str, HostClock] = {}
         self.clocks_lock = threading.Lock()
-        self.opener = urllib.request.build_opener(_NoRedirect())
+        self.opener = _opener()
 
     def fetch_all(self, urls: Iterable[str]) -> Iterator[Fetched]:
         urls = list(urls)
@@ -185,6 +190,10 @@ class Fetcher:
             if wait > 0:
                 self.sleep(wait)
             clock.last = time.monotonic()
+            import http.client
+            import urllib.error
+            import urllib.request
+
             try:
                 request = urllib.request.Request(
                     ascii_url(url), headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}

@@ -3,15 +3,18 @@ results, a unit that kills its worker is reported alone, and workers never outli
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures.process are imported when a pool starts, not when the command does:
+# a single report (or --help) never needs them.
 
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")
@@ -33,6 +36,8 @@ def worker_count(requested: int | None, units: int) -> int:
 def _worker_start() -> None:
     """In each worker: Ctrl-C is the parent's to handle (it lets running units finish), and the worker ends as
     soon as its parent does, however the parent ended."""
+    import multiprocessing
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
@@ -49,7 +54,15 @@ def _run_chunk(function: Callable[[Unit], Result], chunk: Sequence[Unit]) -> lis
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+
+
+def _broken() -> type[Exception]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return BrokenProcessPool
 
 
 class PoolRun(Generic[Unit, Result]):
@@ -88,7 +101,7 @@ class PoolRun(Generic[Unit, Result]):
             chunk, future = self.pending[0]
             try:
                 results = future.result()
-            except BrokenProcessPool:
+            except _broken():
                 results = self._after_crash()
             else:
                 self.pending.popleft()
@@ -104,7 +117,7 @@ class PoolRun(Generic[Unit, Result]):
         single = _pool(1)
         try:
             return single.submit(_run_chunk, self.function, [units[0]]).result()
-        except BrokenProcessPool:
+        except _broken():
             return [self.crashed(units[0])]
         finally:
             single.shutdown(wait=False)
@@ -119,7 +132,7 @@ class PoolRun(Generic[Unit, Result]):
             if not future.cancelled():
                 try:
                     yield from future.result()
-                except BrokenProcessPool:
+                except _broken():
                     continue
         self.pending.clear()
         self.pool.shutdown(wait=True, cancel_futures=True)
