@@ -139,6 +139,49 @@ def output_file_option(help_text: str, required: bool = True) -> Callable[[Calla
     )
 
 
+def text_or_json_option(help_text: str = "输出格式。") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format text|json: text for people, JSON on standard output for scripts."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=help_text
+    )
+
+
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认且至多为本机 CPU 核数）。"
+)
+
+
+class Progress:
+    """Progress through many units: a tqdm bar on a terminal, one line per unit in a pipe or a log file; a
+    `note` (a unit that failed) is always printed whole."""
+
+    def __init__(self) -> None:
+        self.on_terminal = sys.stderr.isatty()
+        self.bar: Any = None
+
+    def step(self, done: int, total: int, text: str) -> None:
+        if not self.on_terminal:
+            click.echo(f"[{done}/{total}] {text}", err=True)
+            return
+        if self.bar is None or self.bar.total != total:
+            from tqdm import tqdm
+
+            if self.bar is not None:
+                self.bar.close()
+            self.bar = tqdm(total=total, unit="份", file=sys.stderr)
+        self.bar.update(1)
+        if done == total:
+            self.bar.close()
+
+    def note(self, done: int, total: int, text: str) -> None:
+        if self.on_terminal:
+            from tqdm import tqdm
+
+            tqdm.write(text, file=sys.stderr)
+        else:
+            click.echo(f"[{done}/{total}] {text}", err=True)
+
+
 def parse_formats(formats: str) -> list[str]:
     """ "docx,html" -> ["docx", "html"]; an unknown or empty list is a usage error (exit 2)."""
     chosen = [f.strip().lower() for f in re.split(r"[,，、;；\s]+", formats) if f.strip()]  # 全角逗号、顿号 also

@@ -14,10 +14,19 @@ import generator
 from generator.audit.fetch import read_url_list
 from generator.audit.run import Event
 from generator.audit.session import AuditResult, AuditSettings, report_entries
-from generator.cli.options import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, overwrite_option, run
+from generator.cli.options import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Progress,
+    jobs_option,
+    overwrite_option,
+    run,
+    text_or_json_option,
+)
 from generator.cli.zh import ZhCommand
 
-EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 EVENT_TEXT = {
     "passed": "通过",
     "failed": "未通过",
@@ -52,15 +61,8 @@ EVENT_TEXT = {
     default=None,
     help="审查数据库文件（默认：输出文件夹中的 审查.sqlite）。历年审查用同一个文件，即可核对与上年的衔接。",
 )
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：全部 CPU 核）。")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json：把每份报告的发布机关、年度、识别出的数字个数和发现的问题输出到屏幕（标准输出）。",
-)
+@jobs_option
+@text_or_json_option("json：把每份报告的发布机关、年度、识别出的数字个数和发现的问题输出到屏幕（标准输出）。")
 @click.option("--office", default="", help="发文机关（写在审查通报的开头和落款），如 某某县人民政府办公室。")
 @click.option(
     "--notice-template",
@@ -171,34 +173,17 @@ def _print_summary(result: AuditResult) -> None:
 
 
 def _progress() -> Callable[[Event, int, int], None]:
-    """A tqdm bar on a terminal; a line per report in a pipe or log file (and always one per failure)."""
-    if sys.stderr.isatty():
-        from tqdm import tqdm
+    """A bar or a line per report (and always a whole line per report or address that failed)."""
+    progress = Progress()
 
-        bars: list[tqdm] = []
-
-        def update(event: Event, done: int, total: int) -> None:
-            if event.status in ("unfetched", "unreadable"):
-                tqdm.write(f"{EVENT_TEXT[event.status]}：{event.message}", file=sys.stderr)
+    def step(event: Event, done: int, total: int) -> None:
+        if event.status in ("unfetched", "unreadable"):  # the message names the file or address itself
+            progress.note(done, total, f"{EVENT_TEXT[event.status]}：{event.message}")
             if event.status == "unfetched":
                 return
-            if not bars or bars[0].total != total:
-                if bars:
-                    bars.pop().close()
-                bars.append(tqdm(total=total, unit="份", file=sys.stderr))
-            bars[0].update(1)
-            if done == total:
-                bars[0].close()
-
-        return update
-
-    def line(event: Event, done: int, total: int) -> None:
-        if event.status in ("unfetched", "unreadable"):  # the message names the file or address itself
-            click.echo(f"[{done}/{total}] {EVENT_TEXT[event.status]} {event.message}", err=True)
-            return
+            if not progress.on_terminal:
+                return
         detail = event.message or " ".join(str(part) for part in (event.body, event.year) if part)
-        click.echo(
-            f"[{done}/{total}] {EVENT_TEXT[event.status]} {event.source}{f'：{detail}' if detail else ''}", err=True
-        )
+        progress.step(done, total, f"{EVENT_TEXT[event.status]} {event.source}{f'：{detail}' if detail else ''}")
 
-    return line
+    return step

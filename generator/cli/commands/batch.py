@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +14,10 @@ from generator.cli.options import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    Progress,
     force_option,
     formats_option,
+    jobs_option,
     output_folder_option,
     overwrite_option,
     parse_formats,
@@ -30,9 +31,7 @@ from generator.cli.zh import ZhCommand
 @click.command(cls=ZhCommand, name="batch", short_help="批量校验并生成报告，汇总哪个单位未通过哪条规则。")
 @click.argument("inputs", nargs=-1, required=True)
 @output_folder_option("每个单位的报告与“校验汇总”.csv/.html 写在这里。", required=True)
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认且至多为本机 CPU 核数）。"
-)
+@jobs_option
 @formats_option
 @template_option
 @force_option
@@ -84,22 +83,9 @@ def _report(results: list[BatchResult], summary: list[Path]) -> int:
 
 
 def _progress() -> Callable[[BatchResult, int, int], None]:
-    """A tqdm bar on a terminal; plain lines in a pipe or log file."""
-    if sys.stderr.isatty():
-        from tqdm import tqdm
+    progress = Progress()
 
-        bars: list[tqdm] = []
+    def step(result: BatchResult, done: int, total: int) -> None:
+        progress.step(done, total, f"{STATUS_TEXT[result.status]} {result.stem}")
 
-        def update(result: BatchResult, done: int, total: int) -> None:
-            if not bars:
-                bars.append(tqdm(total=total, unit="份", file=sys.stderr))
-            bars[0].update(1)
-            if done == total:
-                bars[0].close()
-
-        return update
-
-    def line(result: BatchResult, done: int, total: int) -> None:
-        click.echo(f"[{done}/{total}] {STATUS_TEXT[result.status]} {result.stem}", err=True)
-
-    return line
+    return step

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 import generator
-from generator.cli.options import EXIT_FINDINGS, EXIT_OK, overwrite_option, run
+from generator.cli.options import EXIT_FINDINGS, EXIT_OK, overwrite_option, run, text_or_json_option
 from generator.cli.zh import ZhCommand
 from generator.jinja.scaffold import GUIDE
 from generator.jinja.sets import find_template_set, template_set_at
@@ -42,9 +42,7 @@ def new_template_command(name: str, source: str, dest: Path | None, overwrite: b
 
 @click.command(cls=ZhCommand, name="check-template", short_help="检查模板：语法、拼错的变量、被 Word 拆开的标签。")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
-)
+@text_or_json_option()
 @click.option("-v", "--variables", "show_variables", is_flag=True, help="同时列出每个模板用到的全部变量。")
 def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
     """检查模板集（文件夹）或其中一个模板：语法、未知变量、被 Word 拆分的标签、表格循环写法。有问题时退出码为 1。"""

@@ -19,6 +19,7 @@ from generator.cli.options import (
     print_findings,
     run,
     strict_option,
+    text_or_json_option,
 )
 from generator.cli.zh import ZhCommand
 from generator.exceptions import GenerateReportError
@@ -30,8 +31,8 @@ def _cannot_run(source: str, err: GenerateReportError) -> dict[str, object]:
 
 @click.command(cls=ZhCommand, name="validate", short_help="只校验，列出全部错误和警告（含工作表、单元格）。")
 @click.argument("data", nargs=-1, required=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
+@text_or_json_option(
+    "json：校验结果输出到屏幕（标准输出）；多个文件时另有各文件的结果列表 files 与通过、未通过的个数。"
 )
 @strict_option
 @previous_option

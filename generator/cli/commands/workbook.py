@@ -17,6 +17,7 @@ from generator.cli.options import (
     overwrite_wanted,
     run,
     strict_option,
+    text_or_json_option,
 )
 from generator.cli.zh import ZhCommand
 from generator.format import schema
@@ -72,13 +73,9 @@ def init_command(
 )
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
 @output_file_option("写入的工作簿（.xlsx）或长格式 CSV（.csv）；--format json 时可省略。", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text：逐项列出结果并写出 -o 文件；json：把每个数字的原文、含义和出处（页、表、行、列）及校验结果输出到屏幕（标准输出），给了 -o 时同时写出文件。",
+@text_or_json_option(
+    "text：逐项列出结果并写出 -o 文件；json：把每个数字的原文、含义和出处（页、表、行、列）及校验结果输出到屏幕"
+    "（标准输出），给了 -o 时同时写出文件。"
 )
 @strict_option
 @overwrite_option
