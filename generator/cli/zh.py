@@ -239,7 +239,13 @@ class ZhContext(click.Context):
 
 
 def _options_section(command: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-    records = [record for param in command.get_params(ctx) if (record := param.get_help_record(ctx))]
+    # Arguments are named on the usage line; click 8.5.1 gives each one a help record, which would list a bare
+    # "DATA..." among the options.
+    records = [
+        record
+        for param in command.get_params(ctx)
+        if not isinstance(param, click.Argument) and (record := param.get_help_record(ctx))
+    ]
     if records:
         with formatter.section("选项"):
             formatter.write_dl(records)
