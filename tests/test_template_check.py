@@ -54,6 +54,22 @@ def test_misspelt_variable_in_word_is_named_with_its_place(run, city, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_misspelt_name_is_placed_where_it_is_written_not_where_a_longer_name_starts_with_it(run, city):
+    document = Document(str(city / "report.docx"))
+    signature = next(p for p in document.paragraphs if p.style.name == "Report Signature")
+    signature.insert_paragraph_before("行政处罚{{ t2.art20_6.penalty.decision }}件。")
+    document.save(str(city / "report.docx"))
+    paragraph = 1 + [p.text for p in Document(str(city / "report.docx")).paragraphs].index(
+        "行政处罚{{ t2.art20_6.penalty.decision }}件。"
+    )
+    result = run("check-template", city)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"模板 report.docx 第 {paragraph} 段：未知的变量“t2.art20_6.penalty.decision”，"
+        "是否应为“t2.art20_6.penalty.decisions”？"
+    )
+
+
 def test_misspelt_variable_in_html_names_the_line(run, city):
     html = city / "report.html.j2"
     html.write_text(

@@ -137,7 +137,11 @@ def check_docx(path: Path) -> list[TemplateProblem]:
             problems.append(TemplateProblem(file, place, "“{{”与“}}”不成对"))
 
     def locate(name: str, _line: int) -> str:
-        return next((place for place, text in places if name and name in text.replace(" ", "")), "")
+        # The whole name: "penalty.decision" (misspelt) is not the table cell that holds "penalty.decisions".
+        if not name:
+            return ""
+        whole = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        return next((place for place, text in places if whole.search(text.replace(" ", ""))), "")
 
     for source in docx_sources(path):
         for problem in check_source(source, file, probe_context(), locate):
