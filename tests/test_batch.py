@@ -106,7 +106,7 @@ def test_old_formats_in_a_folder_are_reported_and_same_names_kept_apart(run, tmp
     result = run("batch", folder, "-o", "out")
     assert result.exit_code == 1
     assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["单位-csv.docx", "单位-xlsx.docx"]
-    assert "无法读取：" in result.stdout and "县教育局.xls：暂不支持Excel 97-2003 工作簿（.xls）" in result.stdout
+    assert f"  无法读取：{folder / '县教育局.xls'}：暂不支持Excel 97-2003 工作簿（.xls）" in result.stdout
 
 
 def test_lock_files_mac_forks_and_hidden_files_are_not_inputs(tmp_path):

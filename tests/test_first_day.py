@@ -257,6 +257,26 @@ def test_validate_checks_a_folder_of_a_thousand_files_in_one_command(run, tmp_pa
     assert text.stdout.splitlines()[-1] == "共 11 个文件：10 个通过，1 个未通过，0 个无法读取。"
 
 
+def test_validate_of_a_folder_names_each_file_by_its_path(run, tmp_path):
+    """Units send files of the same name, kept in a folder each: the summary line says which one failed."""
+    broken = synthetic_values(6)
+    broken["t4.review.total"] = ""
+    for unit, values in (("甲镇", synthetic_values(5)), ("乙镇", broken)):
+        (tmp_path / "乡镇" / unit).mkdir(parents=True)
+        (tmp_path / "乡镇" / unit / "数据.csv").write_bytes(long_csv(values))
+    (tmp_path / "乡镇" / "坏.xlsx").write_text("这不是工作簿", encoding="utf-8")
+
+    result = run("validate", "乡镇")
+    assert result.exit_code == 1
+    summaries = [line for line in result.stdout.splitlines() if not line.startswith("[错误")]
+    assert summaries == [
+        f"{Path('乡镇', '乙镇', '数据.csv')}：校验未通过，1 个错误，0 个警告。",
+        f"[无法读取] {Path('乡镇', '坏.xlsx')}：不是有效的 Excel 工作簿（.xlsx），无法打开（不是 zip 压缩格式）。",
+        f"{Path('乡镇', '甲镇', '数据.csv')}：校验通过，0 个错误，0 个警告。",
+        "共 3 个文件：1 个通过，1 个未通过，1 个无法读取。",
+    ]
+
+
 def test_validate_of_one_file_keeps_its_json_shape(run, tmp_path):
     (tmp_path / "a.csv").write_bytes(long_csv(synthetic_values(1)))
     result = run("validate", "a.csv", "--format", "json")

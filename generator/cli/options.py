@@ -67,6 +67,11 @@ def run(action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+def about_file(source: str | Path, message: str) -> str:
+    """ "path：message" for one file among many, its name not said twice when the message starts with it."""
+    return f"{source}：{message.removeprefix(f'{Path(source).name}：')}"
+
+
 def exit_code(report: ValidationReport, strict: bool) -> int:
     return EXIT_FINDINGS if report.errors or (strict and report.warnings) else EXIT_OK
 

@@ -8,7 +8,15 @@ import click
 
 import generator
 from generator.bulk.batch import expand_inputs
-from generator.cli.options import EXIT_FINDINGS, EXIT_OK, output_file_option, overwrite_option, print_findings, run
+from generator.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    about_file,
+    output_file_option,
+    overwrite_option,
+    print_findings,
+    run,
+)
 from generator.cli.zh import ZhCommand
 
 DEFAULT_BODY = "汇总"
@@ -31,7 +39,7 @@ def aggregate_command(inputs: tuple[str, ...], output: Path, body: str, year: in
         included, excluded, report = generator.aggregate(expand_inputs(inputs), output, body, year, overwrite)
         click.echo(f"已生成：{output}（汇总 {len(included)} 个单位）")
         for source, reason, _ in excluded:
-            click.echo(f"未计入：{source}：{reason}")
+            click.echo(f"未计入：{about_file(source, reason)}")
         if body == DEFAULT_BODY:
             click.echo(
                 f"提示：未用 --body 指定发布机关，汇总报告暂以“{DEFAULT_BODY}”为发布机关，可在“基本信息”中修改。"

@@ -15,6 +15,7 @@ from generator.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Progress,
+    about_file,
     force_option,
     formats_option,
     jobs_option,
@@ -78,7 +79,7 @@ def _report(results: list[BatchResult], summary: list[Path]) -> int:
     for result in failed:
         first_error = next((f.message for f in result.findings if f.severity == "error"), "")
         reason = result.message or f"{result.errors} 个错误，如：{first_error}"
-        click.echo(f"  {STATUS_TEXT[result.status]}：{result.source}：{reason}")
+        click.echo(f"  {STATUS_TEXT[result.status]}：{about_file(result.source, reason)}")
     return EXIT_FINDINGS if failed else EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from generator.checks.findings import ValidationReport
 from generator.cli.options import (
     EXIT_FINDINGS,
     EXIT_OK,
+    about_file,
     exit_code,
     load_previous,
     previous_option,
@@ -67,7 +69,7 @@ def _many(inputs: tuple[str, ...], fmt: str, strict: bool) -> int:
     entries: list[dict[str, object]] = []
     counts = {"valid": 0, "invalid": 0, "unreadable": 0}
     worst = EXIT_OK
-    for path in expand_inputs(inputs):
+    for path in expand_inputs(inputs, as_given=True):
         try:
             report: ValidationReport = generator.validate(generator.load(path))
         except GenerateReportError as err:
@@ -75,13 +77,13 @@ def _many(inputs: tuple[str, ...], fmt: str, strict: bool) -> int:
             worst = EXIT_FINDINGS
             entries.append(_cannot_run(str(path), err))
             if fmt == "text":
-                click.echo(f"[无法读取] {path}：{err}")
+                click.echo(f"[无法读取] {about_file(path, str(err))}")
             continue
         counts["valid" if report.valid else "invalid"] += 1
         worst = max(worst, exit_code(report, strict))
         entries.append(report.to_dict())
-        if fmt == "text":
-            print_findings(report)
+        if fmt == "text":  # the summary names the path: units often send files of the same name
+            print_findings(dataclasses.replace(report, source=str(path)))
     total = len(entries)
     if fmt == "json":
         summary = {"file_count": total, **{f"{k}_count": v for k, v in counts.items()}, "valid": worst == EXIT_OK}
