@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.exceptions import InputError, os_reason
 from generator.format.model import ReadProblem, ReportData, assemble
-from generator.readers.csv_long import read_csv
+from generator.readers.csv_long import IMPORT_HINT, read_csv
 from generator.readers.xlsx import read_xlsx
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -33,7 +33,9 @@ def load(path: str | Path) -> ReportData:
         elif suffix in CSV_SUFFIXES:
             raws = read_csv(path)
         else:
-            raise InputError(f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供 .xlsx 工作簿或 .csv 文件。")
+            raise InputError(
+                f"{path.name}：无法识别的文件类型“{path.suffix}”，请提供 .xlsx 工作簿或 .csv 文件；{IMPORT_HINT}。"
+            )
     except OSError as err:
         raise InputError(f"无法读取 {path.name}：{os_reason(err)}") from err
     return assemble(path.name, raws, hints)

@@ -15,11 +15,16 @@ from generator.format.cells import unguard_formula
 from generator.format.encoding import decode_text
 from generator.format.model import Place, RawValue
 
+# What a clerk who gives a published report where data is expected is told: `import` reads it first.
+IMPORT_HINT = "已发布的报告（PDF、网页、Word 或复制的文字）请先用 generate-report import 导入"
+
 
 def _columns(header: list[str], name: str) -> tuple[int, int]:
     names = [h.strip().lower() for h in header]
     if "key" not in names or "value" not in names:
-        raise InputError(f"{name}：第 1 行应为表头 key,value（键,值），实际为“{','.join(header)}”。")
+        # A line without a comma is prose (a report's title), not a table of keys and values.
+        hint = f"；{IMPORT_HINT}" if len(header) < 2 else ""
+        raise InputError(f"{name}：第 1 行应为表头 key,value（键,值），实际为“{','.join(header)}”{hint}。")
     return names.index("key"), names.index("value")
 
 
