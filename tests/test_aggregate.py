@@ -22,6 +22,14 @@ def body(seed: int):
     return assemble(f"b{seed}.csv", {k: RawValue(v, "") for k, v in synthetic_values(seed).items()})
 
 
+def test_a_total_named_as_another_format_is_a_usage_error_and_nothing_is_written(tmp_path):
+    (tmp_path / "a.csv").write_bytes(long_csv(synthetic_values(1)))
+    result = CliRunner().invoke(cli, ["aggregate", str(tmp_path / "a.csv"), "-o", str(tmp_path / "全市.csv")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"错误：选项 -o 的值无效：输出文件应以 .xlsx 结尾：{tmp_path / '全市.csv'}"
+    assert not (tmp_path / "全市.csv").exists()  # a workbook under a .csv name would not open as either
+
+
 def test_total_workbook_equals_the_column_sums_and_validates(tmp_path):
     seeds = range(30)
     for seed in seeds:

@@ -187,6 +187,12 @@ class Progress:
             click.echo(f"[{done}/{total}] {text}", err=True)
 
 
+def check_suffix(path: Path, suffixes: tuple[str, ...], param: str) -> None:
+    """An output file whose name says another format than the one written is a usage error (exit 2)."""
+    if path.suffix.lower() not in suffixes:
+        raise click.BadParameter(f"输出文件应以 {' 或 '.join(suffixes)} 结尾：{path}", param_hint=param)
+
+
 def parse_formats(formats: str) -> list[str]:
     """ "docx,html" -> ["docx", "html"]; an unknown or empty list is a usage error (exit 2)."""
     chosen = [f.strip().lower() for f in re.split(r"[,，、;；\s]+", formats) if f.strip()]  # 全角逗号、顿号 also

@@ -12,6 +12,7 @@ from generator.cli.options import (
     EXIT_FINDINGS,
     EXIT_OK,
     about_file,
+    check_suffix,
     output_file_option,
     overwrite_option,
     print_findings,
@@ -34,6 +35,7 @@ def aggregate_command(inputs: tuple[str, ...], output: Path, body: str, year: in
     未通过校验、无法读取、同一机关同一年度数字却不同的文件不计入汇总，逐个列出，退出码为 1；
     年度不是 --year 指定年度的、与前面文件完全相同的、以前生成的汇总工作簿也不计入，但不影响退出码。
     """
+    check_suffix(output, (".xlsx",), "-o")
 
     def action() -> int:
         included, excluded, report = generator.aggregate(expand_inputs(inputs), output, body, year, overwrite)

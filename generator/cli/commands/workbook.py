@@ -9,6 +9,7 @@ import click
 
 import generator
 from generator.cli.options import (
+    check_suffix,
     exit_code,
     fail,
     old_force_option,
@@ -30,8 +31,7 @@ IMPORT_SUFFIXES = (".xlsx", ".csv")
 
 
 def _check_target(path: Path, suffixes: tuple[str, ...], param: str, overwrite: bool) -> None:
-    if path.suffix.lower() not in suffixes:
-        raise click.BadParameter(f"输出文件应以 {' 或 '.join(suffixes)} 结尾：{path}", param_hint=param)
+    check_suffix(path, suffixes, param)
     if path.exists() and not overwrite:
         fail(f"{path} 已存在；为免覆盖已填写的数据，未写入。请换一个文件名，或加 --overwrite 覆盖。")
 
