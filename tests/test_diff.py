@@ -241,6 +241,20 @@ def test_cli_formats_to_stdout_and_to_a_file(run, tmp_path, fmt, expected):
     assert content.decode("utf-8-sig") == printed.stdout
 
 
+def test_cli_format_follows_the_output_file_name(run, tmp_path):
+    """ "-o 对比.html" without --format writes the page; a name saying another format than --format is refused."""
+    written = run("diff", SAMPLE_2022_XLSX, SAMPLE_CSV, "-o", tmp_path / "对比.html")
+    assert written.exit_code == 0
+    assert (tmp_path / "对比.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert run("diff", SAMPLE_2022_XLSX, SAMPLE_CSV, "-o", tmp_path / "对比.txt").exit_code == 0
+    assert (tmp_path / "对比.txt").read_text(encoding="utf-8").startswith("孟州市人民政府2022年与2023年")
+    for fmt, name in (("csv", "对比2.html"), ("html", "对比2.xlsx")):
+        refused = run("diff", SAMPLE_2022_XLSX, SAMPLE_CSV, "--format", fmt, "-o", tmp_path / name)
+        assert refused.exit_code == 2
+        assert refused.stderr.splitlines()[-1].startswith("错误：选项 -o 的值无效：")
+        assert not (tmp_path / name).exists()
+
+
 def test_cli_json_all(run):
     rows = json.loads(run("diff", SAMPLE_2022_CSV, SAMPLE_CSV, "--format", "json", "--all").stdout)
     assert [r["key"] for r in rows] == list(schema.figures())
