@@ -34,6 +34,26 @@ def test_mistyped_command_is_named_not_taken_for_a_data_file(zh):
     assert result.output.splitlines()[0] == "用法：generate-report [选项] 命令 [参数]..."
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        (SAMPLE_CSV, "-o", "报告.docx"),
+        ("batch", SAMPLE_CSV, "-o", "报告.html"),
+        ("audit", SAMPLE_CSV, "-o", "审查.pdf"),
+    ],
+)
+def test_an_output_folder_named_like_a_file_is_a_usage_error(zh, tmp_path, args):
+    name = Path(args[-1])
+    assert error_line(zh(*args)) == (
+        f"错误：选项 -o / --output 的值无效：这里要写输出文件夹（其中的文件名由本工具取定）；"
+        f"“{name}”像是文件名，请写文件夹名，如 -o {name.stem}"
+    )
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "报告.docx").mkdir()  # a folder that happens to be named so is still a folder
+    assert zh(SAMPLE_CSV, "-o", "报告.docx").exit_code == 0
+    assert (tmp_path / "报告.docx" / f"{Path(SAMPLE_CSV).stem}.docx").is_file()
+
+
 @pytest.mark.parametrize("word", ["valdate.csv", "validat.xlsx", "数据"])
 def test_a_data_file_name_is_still_a_data_file(zh, word):
     result = zh(word)

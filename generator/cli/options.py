@@ -117,6 +117,19 @@ def overwrite_wanted(overwrite: bool, old_force: bool) -> bool:
     return overwrite or old_force
 
 
+# Names of the files these commands write: "-o 报告.docx" would make a folder of that name holding 数据.docx.
+FILE_SUFFIXES = (".docx", ".html", ".htm", ".pdf", ".xlsx", ".csv", ".json")
+
+
+def folder_not_file(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """The -o of a command that writes several files names a folder; a name like a file's is a usage error."""
+    if value is not None and value.suffix.lower() in FILE_SUFFIXES and not value.is_dir():
+        raise click.BadParameter(
+            f"这里要写输出文件夹（其中的文件名由本工具取定）；“{value}”像是文件名，请写文件夹名，如 -o {value.stem or '输出'}"
+        )
+    return value
+
+
 def output_folder_option(help_text: str, required: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """-o for commands that write several files: a folder."""
     # click 8.3+ takes an explicit default=None as a value: a required option must have no default at all.
@@ -127,6 +140,7 @@ def output_folder_option(help_text: str, required: bool = False) -> Callable[[Ca
         "outdir",
         type=click.Path(file_okay=False, path_type=Path),
         required=required,
+        callback=folder_not_file,
         help=f"输出文件夹：{help_text}",
         **default,
     )

@@ -20,6 +20,7 @@ from generator.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Progress,
+    folder_not_file,
     jobs_option,
     overwrite_option,
     run,
@@ -46,6 +47,7 @@ EVENT_TEXT = {
     "outdir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    callback=folder_not_file,
     help="输出文件夹：审查报告.html、审查结果.xlsx、审查通报.docx 和审查数据库（审查.sqlite）写在这里；--format json 时可省略。",
 )
 @click.option(
