@@ -57,6 +57,12 @@ OS_REASONS = {
     "ELOOP": "符号链接层数太多（可能循环指向自身）",
     "EFBIG": "文件太大",
     "EXDEV": "不能跨磁盘移动文件",
+    "ECONNREFUSED": "对方拒绝连接",
+    "ECONNRESET": "连接被对方断开",
+    "ECONNABORTED": "连接被中止",
+    "ETIMEDOUT": "连接超时",
+    "EHOSTUNREACH": "无法到达该网站的服务器",
+    "ENETUNREACH": "网络不通",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,7 @@ from synthetic import published_page, synthetic_values
 
 from generator.audit.fetch import Fetcher, read_url_list
 from generator.cli.main import cli
+from generator.exceptions import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 GBK_PAGE = ROOT / "tests" / "import_cases" / "word_html_gbk" / "report.html"  # a Word page saved in GBK
@@ -125,6 +127,26 @@ def test_failures_are_one_line_each(site, tmp_path):
     assert all(result.path is None and "\n" not in result.problem for result in (missing, slow, loop, elsewhere))
 
 
+def test_connection_failures_and_addresses_without_a_scheme_are_said_in_chinese(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    refused, bare = Fetcher(tmp_path / "cache", timeout=2, retries=0, interval=0.05).fetch_all(
+        [f"http://127.0.0.1:{port}/report.html", "www.example.gov.cn/report.html"]
+    )
+    assert refused.problem == f"http://127.0.0.1:{port}/report.html：无法连接（对方拒绝连接）"
+    assert bare.problem == "www.example.gov.cn/report.html：不是 http 或 https 网址，请在前面加上 http:// 或 https://"
+
+
+def test_a_list_of_addresses_saved_in_gbk_is_read_and_a_missing_one_is_one_line(tmp_path):
+    listing = tmp_path / "网址.txt"
+    listing.write_bytes("# 各乡镇年度报告\nhttp://127.0.0.1/甲镇.html\n".encode("gbk"))  # Notepad's default
+    assert read_url_list(listing) == ["http://127.0.0.1/甲镇.html"]
+    with pytest.raises(InputError) as caught:
+        read_url_list(tmp_path / "无.txt")
+    assert str(caught.value) == f"无法读取网址列表 {tmp_path / '无.txt'}：找不到该文件或文件夹"
+
+
 def test_a_busy_server_is_tried_again(site, tmp_path):
     (flaky,) = Fetcher(tmp_path / "cache", timeout=5, retries=2, interval=0.05).fetch_all([f"{site.base}/flaky.html"])
     assert flaky.path is not None and flaky.path.read_bytes() == site.report
@@ -162,6 +184,6 @@ def test_audit_reads_a_list_of_addresses(site, tmp_path):
     )
     assert reports[f"{site.base}/gbk"]["body"] == "白河县教育体育局"
     assert reports[f"{site.base}/missing.html"]["status"] == "unfetched"
-    assert f"无法获取 {site.base}/missing.html：服务器返回 404（找不到该网页）" in result.stderr
+    assert f"无法获取：{site.base}/missing.html：服务器返回 404（找不到该网页）" in result.stderr
     assert (tmp_path / "out" / "审查报告.html").read_text(encoding="utf-8").count(f"{site.base}/missing.html") == 1
     assert len(list((tmp_path / "out" / "网页缓存").glob("*.html"))) == 2

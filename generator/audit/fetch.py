@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from generator.exceptions import InputError
+from generator.exceptions import InputError, os_reason
+from generator.format.encoding import decode_text
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -77,9 +78,10 @@ def _opener() -> Any:
 def read_url_list(path: Path) -> list[str]:
     """One address a line; blank lines and lines starting with # are skipped."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"无法读取网址列表 {path}：{err}") from err
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"无法读取网址列表 {path}：{os_reason(err)}") from err
+    text = decode_text(data, f"网址列表 {path}", "请另存为 UTF-8 编码的文字文件")  # Notepad's GBK too
     urls = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     return list(dict.fromkeys(urls))
 
@@ -116,7 +118,8 @@ class Fetcher:
             return Fetched(url, cached, from_cache=True)
         try:
             if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
-                raise FetchError("不是 http 或 https 网址")
+                hint = "，请在前面加上 http:// 或 https://" if "://" not in url else ""
+                raise FetchError(f"不是 http 或 https 网址{hint}")
             content, content_type, final = self._follow(url)
             return Fetched(url, self._store(url, final, content, content_type))
         except FetchError as err:
@@ -211,9 +214,9 @@ class Fetcher:
             except urllib.error.URLError as err:
                 if isinstance(err.reason, TimeoutError):
                     raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
-                raise _Retry(f"无法连接（{err.reason}）") from err
+                raise _Retry(f"无法连接（{_connection_reason(err.reason)}）") from err
             except (ConnectionError, OSError, http.client.IncompleteRead) as err:
-                raise _Retry(f"连接中断（{err}）") from err
+                raise _Retry(f"连接中断（{_connection_reason(err)}）") from err
             except (ValueError, http.client.HTTPException) as err:  # an address or a reply HTTP cannot carry
                 raise FetchError(f"无法请求（{type(err).__name__}：{err}）") from err
 
@@ -280,6 +283,15 @@ REASONS = {
 
 def _reason(code: int) -> str:
     return REASONS.get(code, "服务器出错" if code >= 500 else "请求未成功")
+
+
+def _connection_reason(reason: object) -> str:
+    """Why a connection failed, in Chinese: the name that does not resolve, or the operating system's reason."""
+    import socket  # loaded with urllib already; not at start-up
+
+    if isinstance(reason, socket.gaierror):
+        return "找不到该网站：域名无法解析，请核对网址或网络"
+    return os_reason(reason) if isinstance(reason, OSError) else str(reason)
 
 
 def _write(path: Path, content: bytes) -> None:
