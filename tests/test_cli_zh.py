@@ -34,6 +34,14 @@ def test_mistyped_command_is_named_not_taken_for_a_data_file(zh):
     assert result.output.splitlines()[0] == "用法：generate-report [选项] 命令 [参数]..."
 
 
+def test_help_pages_join_chinese_lines_without_a_space(zh):
+    """A docstring wrapped after "；" or "、" reads on as one sentence: click joins the lines with a space."""
+    pages = {name: zh(name, "--help").stdout for name in cli.commands}
+    assert "最后汇总；此时 --format json" in pages["validate"]
+    for name, page in pages.items():
+        assert not re.search(r"[\u3001\u3002\uff0c\uff1a\uff1b\uff09] +[\u4e00-\u9fffA-Z]", page), name
+
+
 @pytest.mark.parametrize(
     "args",
     [

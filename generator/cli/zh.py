@@ -223,11 +223,18 @@ VERSION_HELP = "显示版本号并退出。"
 VERSION_MESSAGE = "%(prog)s，版本 %(version)s"
 
 
+# A docstring line that ends in Chinese continues without a space: click joins a paragraph's lines with one.
+CHINESE_LINE_END = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=\S)")
+
+
 class ZhHelpFormatter(click.HelpFormatter):
     """Headings end in a full-width colon; the usage line reads "用法：prog [选项] 命令 [参数]..."."""
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        super().write_text(CHINESE_LINE_END.sub("", text))
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
