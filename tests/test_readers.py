@@ -130,28 +130,32 @@ def test_other_unreadable_inputs(tmp_path):
         load(bad_header)
 
 
-def test_a_published_report_given_as_data_is_pointed_to_import(tmp_path):
-    pasted = tmp_path / "上年报告.txt"
-    pasted.write_text("某某县交通运输局2024年政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8")
+IMPORT_HINT_TEXT = "已发布的报告（PDF、网页、Word 或复制的文字）请先用 generate-report import 导入。"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        (
+            "上年报告.txt",
+            "某某县交通运输局2024年政府信息公开工作年度报告\n一、总体情况\n".encode(),
+            "第 1 行应为表头 key,value（键,值），实际为“某某县交通运输局2024年政府信息公开工作年度报告”；",
+        ),
+        ("上年报告.pdf", b"%PDF-1.7", "无法识别的文件类型“.pdf”，请提供 .xlsx 工作簿或 .csv 文件；"),
+    ],
+)
+def test_a_published_report_given_as_data_is_pointed_to_import(tmp_path, name, content, reason):
+    (tmp_path / name).write_bytes(content)
     with pytest.raises(InputError) as caught:
-        load(pasted)
-    assert str(caught.value) == (
-        "上年报告.txt：第 1 行应为表头 key,value（键,值），实际为“某某县交通运输局2024年政府信息公开工作年度报告”；"
-        "已发布的报告（PDF、网页、Word 或复制的文字）请先用 generate-report import 导入。"
-    )
-    page = tmp_path / "上年报告.pdf"
-    page.write_bytes(b"%PDF-1.7")
+        load(tmp_path / name)
+    assert str(caught.value) == f"{name}：{reason}{IMPORT_HINT_TEXT}"
+
+
+def test_a_table_with_the_wrong_header_is_not_taken_for_a_report(tmp_path):
+    (tmp_path / "wide.csv").write_text("项目,数值\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        load(page)
-    assert str(caught.value) == (
-        "上年报告.pdf：无法识别的文件类型“.pdf”，请提供 .xlsx 工作簿或 .csv 文件；"
-        "已发布的报告（PDF、网页、Word 或复制的文字）请先用 generate-report import 导入。"
-    )
-    wide = tmp_path / "wide.csv"
-    wide.write_text("项目,数值\n", encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load(wide)
-    assert "import" not in str(caught.value)  # a table with the wrong header is data, not a report
+        load(tmp_path / "wide.csv")
+    assert str(caught.value) == "wide.csv：第 1 行应为表头 key,value（键,值），实际为“项目,数值”。"
 
 
 def test_inserted_row_in_the_narrative_sheet_does_no_harm(write_data, sample_values):
