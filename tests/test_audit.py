@@ -277,7 +277,13 @@ def test_usage_errors(tmp_path):
     code, _, err = invoke("audit", "nothing-here/*.pdf", "-o", "out", cwd=tmp_path)
     assert code == 3 and "没有文件与“nothing-here/*.pdf”匹配" in err
     code, out, err = invoke("audit", "missing.pdf", "--format", "json", cwd=tmp_path)
-    assert code == 3 and json.loads(out)["reports"][0]["message"] == "missing.pdf：无法打开（找不到该文件或文件夹）。"
+    assert code == 3 and json.loads(out) == {
+        "reports": [],
+        "cannot_run": "找不到“missing.pdf”：请检查文件夹或文件的名称。",
+    }
+    code, _, err = invoke("audit", "不存在的文件夹", "-o", "out", cwd=tmp_path)  # a typo: nothing is written
+    assert code == 3 and err == "错误：找不到“不存在的文件夹”：请检查文件夹或文件的名称。\n"
+    assert not (tmp_path / "out").exists()
 
 
 def test_ctrl_c_keeps_what_was_read(tmp_path):

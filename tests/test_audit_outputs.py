@@ -206,3 +206,23 @@ def test_the_notice_template_is_a_real_word_file_in_the_wheel_layout():
     with open(template, "rb") as handle:
         assert handle.read(2) == b"PK"
     assert docx.Document(io.BytesIO(template.read_bytes())).paragraphs
+
+
+def test_one_report_published_twice_is_named_once_in_the_notice(tmp_path):
+    """A body's web page and its PDF (here: the same page saved twice) carry the same problems: the notice, which
+    goes out to the bodies, names the body and its problems once; the page and the workbook keep both files."""
+    from synthetic import published_page, synthetic_values
+
+    values = synthetic_values(7, 2023)
+    values["t3.granted.total"] = str(int(values["t3.granted.total"]) + 3)  # an arithmetic error to report
+    page = published_page(values)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "网页.html").write_bytes(page)
+    (tmp_path / "reports" / "另存.html").write_bytes(page + b"<!-- saved again -->")
+    code, _, _ = audit(tmp_path, "reports", "-o", "out")
+    assert code == 1
+    notice = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "审查通报.docx")).paragraphs)
+    assert notice.count(values["meta.body"]) == 1
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "审查结果.xlsx").worksheets[0]
+    sources = {row[-1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[-1]}
+    assert any("网页.html" in str(s) for s in sources) and any("另存.html" in str(s) for s in sources)

@@ -187,9 +187,14 @@ def test_w_meta_other_body(check):
     assert flat(findings) == [("W-meta", "meta.body")]
     assert findings[0].message == (
         "第 2 行「发布机关」为「孟州市人民政府」，但上年数据（mengzhou-2022.csv）为「孟州市人民政府办公室」："
-        "对比的应是同一机关的两年数据。"
+        "对比的应是同一机关的两年数据，其余衔接核对已跳过。"
     )
     assert flat(check(old={"meta.body": " 孟州市人民政府 "})) == []
+
+
+def test_another_bodys_figures_are_not_compared(check):
+    """One body's carry-over, documents in force or totals say nothing about another's: only W-meta."""
+    assert flat(check(old={"meta.body": "某某县人民政府"}, new=CARRY_BROKEN)) == [("W-meta", "meta.body")]
 
 
 def test_w_meta_years_not_consecutive_skips_the_year_to_year_rules(check):

@@ -39,12 +39,16 @@ def _years(store: Store, run: int) -> str:
 def notice_context(store: Store, run: int, totals: dict[str, int], office: str) -> dict[str, Any]:
     bodies = []
     for _, reports in grouped(store, run):
+        listed: set[tuple[object, ...]] = set()
         for report in reports:
             problems = [
                 {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": f.message}
                 for f in shown_findings(store, report)
             ]
-            if problems:
+            # One report published twice (its web page and its PDF) has the same problems: the notice names it once.
+            same = (report.year, tuple((p["code"], p["message"]) for p in problems))
+            if problems and same not in listed:
+                listed.add(same)
                 bodies.append(
                     {
                         "name": report.body or report.name,

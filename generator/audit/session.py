@@ -86,6 +86,9 @@ def run_audit(
 ) -> AuditResult:
     """Audit every report in `inputs` (files, folders, patterns) and at `urls`; one that fails never stops the rest."""
     report = progress or (lambda event, done, total: None)
+    for item in inputs:  # a mistyped folder or file stops the audit before anything is written
+        if not any(ch in item for ch in "*?[") and not Path(item).exists():
+            raise InputError(f"找不到“{item}”：请检查文件夹或文件的名称。")
     exclude = [settings.outdir] if settings.outdir is not None else []
     paths = find_reports(inputs, exclude) if inputs else []
     if not paths and not urls:

@@ -57,7 +57,7 @@ def _both(old: ReportData, new: ReportData, old_key: str, new_key: str) -> tuple
 def check_metadata(old: ReportData, new: ReportData) -> list[Finding]:
     """W-meta: the two files should be one body's two consecutive years."""
     findings = []
-    if old.body and new.body and normalise_text(old.body) != normalise_text(new.body):
+    if not same_body(old, new):
         findings.append(
             make_finding(
                 "W-meta",
@@ -85,6 +85,11 @@ def check_metadata(old: ReportData, new: ReportData) -> list[Finding]:
             )
         )
     return findings
+
+
+def same_body(old: ReportData, new: ReportData) -> bool:
+    """True unless both bodies are named and the names differ (full- and half-width alike)."""
+    return not (old.body and new.body) or normalise_text(old.body) == normalise_text(new.body)
 
 
 def consecutive(old: ReportData, new: ReportData) -> bool:
@@ -218,9 +223,12 @@ def check_continuity(old: ReportData, new: ReportData) -> list[Finding]:
     """Every two-year rule, `old` being the year before `new`; all findings are warnings.
 
     When both years are known and not consecutive, the carry-over and documents-in-force rules are
-    skipped (they only hold between one year and the next); the metadata warning says so.
+    skipped (they only hold between one year and the next); when the two files are different bodies, every
+    comparison is (one body's figures say nothing about another's). The metadata warning says so.
     """
     findings = check_metadata(old, new)
+    if not same_body(old, new):
+        return findings
     if consecutive(old, new):
         findings += check_carry(old, new) + check_documents(old, new)
     identical = check_identical(old, new)

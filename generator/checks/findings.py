@@ -117,7 +117,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "上年数据（{old_source}）本身有 {count} 个错误（如：{example}），以上与上年衔接的核对结果仅供参考。"
     ),
     ("W-meta", "previous_body"): (
-        "{where}「{label}」为「{body}」，但上年数据（{old_source}）为「{old_body}」：对比的应是同一机关的两年数据。"
+        "{where}「{label}」为「{body}」，但上年数据（{old_source}）为「{old_body}」：对比的应是同一机关的两年数据，其余衔接核对已跳过。"
     ),
     ("W-meta", "previous_year"): (
         "{where}「{label}」为 {actual}，但上年数据（{old_source}）为 {old_year} 年，不是相邻的上一年（应为 {expected} 年）："

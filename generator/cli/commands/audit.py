@@ -27,6 +27,7 @@ from generator.cli.options import (
     text_or_json_option,
 )
 from generator.cli.zh import ZhCommand
+from generator.exceptions import GenerateReportError
 
 EVENT_TEXT = {
     "passed": "通过",
@@ -124,6 +125,10 @@ def audit_command(
                     _progress(),
                     overwrite,
                 )
+            except GenerateReportError as err:
+                if fmt == "json":  # scripts get JSON on standard output even when the audit cannot run
+                    click.echo(json.dumps({"reports": [], "cannot_run": str(err)}, ensure_ascii=False))
+                raise
             except KeyboardInterrupt:
                 kept = db or AuditSettings(outdir=outdir).database_path()
                 click.echo(f"\n已中断：已经读完的报告都已存入审查数据库 {kept}，再次运行时不必重读。", err=True)
