@@ -67,9 +67,11 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     """The pages a publisher puts online, from the bundled samples, as files in `folder`.
 
     report: 孟州 2023 (default template); department: the 部门 sample with its template; failed: 孟州 with a
-    broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page.
+    broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page; summary: a batch's summary
+    of the two reports and a file that could not be read.
     """
     from generator import load, render, validate
+    from generator.bulk.batch import BatchResult, summary_html
     from generator.compare.formats import render_diff_html
     from generator.compare.model import diff
     from generator.readers.csv_long import read_values
@@ -83,11 +85,30 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     broken_csv.write_bytes(long_csv(broken_values))
     broken = load(broken_csv)
     department = load(SAMPLES / "shili-jiaotong-2023.xlsx")
+    checked = {"mengzhou-2023": (current, validate(current)), "broken": (broken, validate(broken))}
+    results = [
+        BatchResult(
+            f"{folder}/{stem}.csv",
+            stem,
+            "ok" if report.valid else "invalid",
+            data.body,
+            data.year,
+            len(report.errors),
+            len(report.warnings),
+            report.findings,
+            (f"{stem}.docx", f"{stem}.html") if report.valid else (),
+        )
+        for stem, (data, report) in checked.items()
+    ]
+    results.append(
+        BatchResult(f"{folder}/损坏.xlsx", "损坏", "unreadable", message="损坏.xlsx：不是有效的 Excel 工作簿。")
+    )
     pages = {
         "report": render(current, validate(current), ["html"])["html"],
         "department": render(department, validate(department), ["html"], "department")["html"],
         "failed": render(broken, validate(broken), ["html"], force=True)["html"],
         "diff": render_diff_html(diff(load(SAMPLES / "mengzhou-2022.xlsx"), current)),
+        "summary": summary_html(results),
     }
     paths = {}
     for name, content in pages.items():
