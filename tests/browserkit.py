@@ -67,11 +67,11 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     """The pages a publisher puts online, from the bundled samples, as files in `folder`.
 
     report: 孟州 2023 (default template); department: the 部门 sample with its template; failed: 孟州 with a
-    broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page; summary: a batch's summary
-    of the two reports and a file that could not be read.
+    broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page; summary: batch's summary
+    page of 孟州, the broken 孟州 and a file that is no workbook (run through batch's own process()).
     """
     from generator import load, render, validate
-    from generator.bulk.batch import BatchResult, summary_html
+    from generator.bulk.batch import BatchSettings, plan_jobs, process, summary_html
     from generator.compare.formats import render_diff_html
     from generator.compare.model import diff
     from generator.readers.csv_long import read_values
@@ -85,24 +85,11 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     broken_csv.write_bytes(long_csv(broken_values))
     broken = load(broken_csv)
     department = load(SAMPLES / "shili-jiaotong-2023.xlsx")
-    checked = {"mengzhou-2023": (current, validate(current)), "broken": (broken, validate(broken))}
-    results = [
-        BatchResult(
-            f"{folder}/{stem}.csv",
-            stem,
-            "ok" if report.valid else "invalid",
-            data.body,
-            data.year,
-            len(report.errors),
-            len(report.warnings),
-            report.findings,
-            (f"{stem}.docx", f"{stem}.html") if report.valid else (),
-        )
-        for stem, (data, report) in checked.items()
-    ]
-    results.append(
-        BatchResult(f"{folder}/损坏.xlsx", "损坏", "unreadable", message="损坏.xlsx：不是有效的 Excel 工作簿。")
-    )
+    unreadable = folder / "损坏.xlsx"
+    unreadable.write_bytes(b"not a workbook")
+    settings = BatchSettings(folder / "batch", formats=("html",))
+    (folder / "batch").mkdir(exist_ok=True)
+    results = [process(job, settings) for job in plan_jobs([SAMPLES / "mengzhou-2023.xlsx", broken_csv, unreadable])]
     pages = {
         "report": render(current, validate(current), ["html"])["html"],
         "department": render(department, validate(department), ["html"], "department")["html"],
