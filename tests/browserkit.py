@@ -67,9 +67,11 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     """The pages a publisher puts online, from the bundled samples, as files in `folder`.
 
     report: 孟州 2023 (default template); department: the 部门 sample with its template; failed: 孟州 with a
-    broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page.
+    broken figure, forced (the red banner); diff: 孟州 2022 → 2023 comparison page; summary: batch's summary
+    page of 孟州, the broken 孟州 and a file that is no workbook (run through batch's own process()).
     """
     from generator import load, render, validate
+    from generator.bulk.batch import BatchSettings, plan_jobs, process, summary_html
     from generator.compare.formats import render_diff_html
     from generator.compare.model import diff
     from generator.readers.csv_long import read_values
@@ -83,11 +85,17 @@ def write_sample_pages(folder: Path) -> dict[str, Path]:
     broken_csv.write_bytes(long_csv(broken_values))
     broken = load(broken_csv)
     department = load(SAMPLES / "shili-jiaotong-2023.xlsx")
+    unreadable = folder / "损坏.xlsx"
+    unreadable.write_bytes(b"not a workbook")
+    settings = BatchSettings(folder / "batch", formats=("html",))
+    (folder / "batch").mkdir(exist_ok=True)
+    results = [process(job, settings) for job in plan_jobs([SAMPLES / "mengzhou-2023.xlsx", broken_csv, unreadable])]
     pages = {
         "report": render(current, validate(current), ["html"])["html"],
         "department": render(department, validate(department), ["html"], "department")["html"],
         "failed": render(broken, validate(broken), ["html"], force=True)["html"],
         "diff": render_diff_html(diff(load(SAMPLES / "mengzhou-2022.xlsx"), current)),
+        "summary": summary_html(results),
     }
     paths = {}
     for name, content in pages.items():

@@ -1,7 +1,8 @@
 """Accessibility of the published pages in Chromium: axe-core, contrast, structure, meaning beyond colour.
 
 Government sites are assessed on GB/T 37668 and the 适老化 rules; the pages checked are the sample report,
-the 部门 template's report, a report forced out with an error (the red banner) and the year-to-year diff.
+the 部门 template's report, a report forced out with an error (the red banner), the year-to-year diff and a
+batch's summary (the audit page has its own, in test_audit_outputs.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from browserkit import AXE_JS, INSTALL_HINT, open_page
 
 from generator.format import schema
 
-PAGES = ("report", "department", "failed", "diff")
+PAGES = ("report", "department", "failed", "diff", "summary")
 
 
 def describe(violations: list[dict]) -> str:

@@ -17,6 +17,7 @@ from browserkit import AXE_JS, INSTALL_HINT, open_page
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from test_accessibility import AXE_RUN, CONTRAST, describe
+from test_browser import line_lengths
 from test_import_cases import PLANTED
 
 from generator.audit.results import FINDING_COLUMNS
@@ -130,6 +131,30 @@ def test_every_chart_has_a_text_alternative(page):
     for chart in charts:
         ids = chart["aria-labelledby"].split()
         assert [page.find(id=i).name for i in ids] == ["title", "desc"]
+
+
+PHONE_READING = """() => ({
+    scrollWidth: document.scrollingElement.scrollWidth, clientWidth: document.scrollingElement.clientWidth,
+    charts: [...document.querySelectorAll('figure svg')].map(svg => ({
+        scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+        labels: [...svg.querySelectorAll('text')].map(t => t.textContent)})),
+})"""
+
+
+def test_the_page_reads_on_a_phone(browser, audited):
+    """At 390 px the page does not scroll sideways (a long data key wraps), the charts' 13 px labels are drawn
+    at 11 px or more and whole, and no column heading or body name breaks into single characters."""
+    with open_page(browser, audited / "审查报告.html", {"width": 390, "height": 844}) as tab:
+        tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found = tab.evaluate(PHONE_READING)
+        labels = line_lengths(tab, "table th")
+    broken = [label for label in labels if len(label["lines"]) > 1 and 1 in label["lines"]]
+    assert found["scrollWidth"] <= found["clientWidth"], found["scrollWidth"]
+    assert len(found["charts"]) >= 3
+    for chart in found["charts"]:
+        assert chart["scale"] * 13 >= 11, chart["scale"]
+        assert not any(label.endswith("…") for label in chart["labels"]), chart["labels"]
+    assert broken == []
 
 
 def test_the_page_passes_axe_in_chromium(browser, audited):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from browserkit import (
     print_to_pdf,
     rows_cut_at_page_end,
 )
+from pdfmeasure import read_lines
 from pypdf import PdfReader
 
 from generator.format import schema
@@ -135,7 +137,7 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", ["report", "diff"])
+@pytest.mark.parametrize("name", ["report", "diff", "summary"])
 @pytest.mark.parametrize("width", [640, 320], ids=["200%", "400%"])
 def test_zoomed_page_scrolls_only_inside_labelled_table_regions(browser, pages, name, width):
     """At 200% zoom (and the 320 px reflow width) the page never scrolls sideways; only tables may, inside
@@ -185,12 +187,15 @@ def test_keyboard_reaches_every_table_region_and_scrolls_it(browser, pages):
 PADDINGS = (0, 4, 8, 14, 22)
 FILLER = "<p>本年度还组织开展政务公开专题培训，进一步规范信息发布审核流程，提升政府信息公开工作质效。</p>"
 BOTTOM_MARGIN = 25 / 25.4 * 72  # points, from the print style's @page rule
+PRINT_MARGIN_MM = 20  # the print style's left and right margins
+A4_WIDTH_MM = 210
 
 
 @dataclass(frozen=True)
 class Printout:
     pages: list
     texts: list[str]  # each page's text, plain()
+    pdf: bytes
 
 
 @pytest.fixture(scope="module")
@@ -204,8 +209,9 @@ def printings(browser, pages, tmp_path_factory) -> dict[int, Printout]:
         source = folder / f"report-{padding}.html"
         source.write_text(html.replace('<h2 id="t2">', FILLER * padding + '<h2 id="t2">'), encoding="utf-8")
         with open_page(browser, source) as page:
-            pdf = PdfReader(print_to_pdf(page, folder / f"report-{padding}.pdf")).pages
-        printed[padding] = Printout(list(pdf), [plain(page.extract_text()) for page in pdf])
+            path = print_to_pdf(page, folder / f"report-{padding}.pdf")
+        pdf = PdfReader(path).pages
+        printed[padding] = Printout(list(pdf), [plain(page.extract_text()) for page in pdf], path.read_bytes())
     return printed
 
 
@@ -264,6 +270,29 @@ def test_print_fills_a_page_before_table_three_goes_on_to_the_next(printings):
         for i in pages_of_table_three(printed.texts)[:-1]:
             lowest = min(box[1] for box in border_boxes(printed.pages[i]) if box[3] - box[1] < 1.5)
             assert lowest - BOTTOM_MARGIN < 72, f"+{padding}, page {i + 1}: {lowest - BOTTOM_MARGIN:.0f} pt left blank"
+
+
+def test_print_keeps_its_type_sizes_within_the_margins(printings):
+    """Body 12pt and tables 五号 (10.5pt) as the print style sets them: a table wider than the A4 text block
+    makes Chromium shrink every page to fit it (the body came out at 8pt, table 四 cut at the right edge)."""
+    for padding, printed in printings.items():
+        lines = read_lines(printed.pdf, cells=False)
+        sizes: Counter[float] = Counter()
+        for line in lines:
+            sizes[line.size] += len(line.text)  # characters at each size
+        assert sizes.most_common(1)[0][0] == 12, (padding, sizes)
+        assert min(sizes) >= 10.5, (padding, sizes)
+        assert max(line.x1 for line in lines) <= A4_WIDTH_MM - PRINT_MARGIN_MM + 1, padding
+
+
+def test_print_ends_no_page_with_a_section_heading(printings):
+    """A heading goes over the page break with what it heads (二、 had been left alone at a page's foot)."""
+    headings = {plain(text) for text in schema.HEADINGS.values()}
+    for padding, printed in printings.items():
+        lines = read_lines(printed.pdf, cells=False)
+        for number in range(1, len(printed.pages)):
+            last = max((line for line in lines if line.page == number), key=lambda line: line.top)
+            assert plain(last.text) not in headings, f"+{padding}, page {number} ends with {last.text}"
 
 
 def test_cut_row_detector_sees_a_cut(browser, tmp_path):
@@ -340,8 +369,8 @@ def test_committed_screenshots_are_shown_in_the_readme():
 # --- Phones, zoom and print: labels stay whole and in view ------------------------------------------
 
 PHONE = {"width": 390, "height": 844}
-# For each label of a table: how many characters each of its lines holds (characters grouped by their line top).
-LINE_LENGTHS = """(table) => [...table.querySelectorAll('th, td.note')].map(cell => {
+# For each element: how many characters each of its lines holds (characters grouped by their line top).
+LINE_LENGTHS = """(cells) => cells.map(cell => {
     const tops = [];
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -364,8 +393,14 @@ LINE_LENGTHS = """(table) => [...table.querySelectorAll('th, td.note')].map(cell
 })"""
 
 
+def line_lengths(page, selector: str) -> list[dict]:
+    """{text, lines}: each element's text and the characters on each of its lines, top to bottom."""
+    return page.locator(selector).evaluate_all(LINE_LENGTHS)
+
+
 def single_character_lines(page, table: str) -> list[tuple[str, list[int]]]:
-    labels = page.locator(f"#table-{table}").evaluate(LINE_LENGTHS)
+    """The labels of the table (a CSS selector) with a line of one character."""
+    labels = line_lengths(page, f"{table} th, {table} td.note")
     return [(c["text"], c["lines"]) for c in labels if len(c["lines"]) > 1 and 1 in c["lines"]]
 
 
@@ -383,7 +418,7 @@ def single_character_lines(page, table: str) -> list[tuple[str, list[int]]]:
 def test_no_label_breaks_into_single_characters(browser, pages, table, viewport, scale, media):
     with open_page(browser, pages["report"], viewport, scale=scale) as page:
         page.emulate_media(media=media)
-        assert single_character_lines(page, table) == []
+        assert single_character_lines(page, f"#table-{table}") == []
 
 
 STICKY = """(table) => {
@@ -395,6 +430,16 @@ STICKY = """(table) => {
             labels: [...table.querySelectorAll('tbody th')].map(inside),
             hidden: [...table.querySelectorAll('td[data-key]')].filter(cell => !inside(cell)).length};
 }"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("name", ["diff", "summary"])
+def test_no_label_of_the_other_pages_breaks_into_single_characters(browser, pages, name, viewport):
+    """Not 变/化 or 错/误 above a narrow column, not 孟/州/市 beside figures that take the room."""
+    with open_page(browser, pages[name], viewport) as page:
+        tables = page.eval_on_selector_all("table", "ts => ts.map(t => t.id)")
+        broken = [cell for table in tables for cell in single_character_lines(page, f"#{table}")]
+    assert len(tables) == {"diff": 3, "summary": 2}[name] and broken == []
 
 
 @pytest.mark.parametrize("table", ["t3", "t4"])
@@ -413,3 +458,40 @@ def test_on_a_wide_screen_there_is_no_scroll_hint(browser, pages):
     with open_page(browser, pages["report"], DESKTOP) as page:
         shown = page.eval_on_selector_all(".table-wrap", "ws => ws.map(w => getComputedStyle(w, '::before').display)")
     assert set(shown) == {"none"}
+
+
+@pytest.mark.parametrize("name", ["report", "department"])
+def test_on_a_wide_screen_every_table_fits(browser, pages, name):
+    """Where no hint says "scroll", nothing needs scrolling: table 四's fifteen columns fit 1280 px."""
+    with open_page(browser, pages[name], DESKTOP) as page:
+        regions = page.eval_on_selector_all(
+            ".table-region", "rs => rs.map(r => [r.getAttribute('aria-labelledby'), r.scrollWidth, r.clientWidth])"
+        )
+    assert len(regions) == 3
+    assert [label for label, scroll, client in regions if scroll > client] == []
+
+
+LEFT_EDGES = """table => { const left = table.getBoundingClientRect().left;
+    return [...table.querySelectorAll('th, td')].filter(c => parseFloat(getComputedStyle(c).borderLeftWidth) > 0)
+        .map(c => [c.textContent.trim(), c.getBoundingClientRect().left - left]); }"""
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_only_the_first_column_draws_the_left_edge(browser, pages, table):
+    """A row that starts beside a label spanning rows from above (三、本年度办理结果, 自然人) does not draw a second
+    line next to that label's own right border."""
+    with open_page(browser, pages["report"], ZOOM_200, scale=2) as page:
+        edges = page.locator(f"#table-{table}").evaluate(LEFT_EDGES)
+    assert edges and [(text, x) for text, x in edges if x > TOLERANCE] == []
+
+
+@pytest.mark.parametrize("width", [390, 320])
+@pytest.mark.parametrize("name", ["report", "department", "diff"])
+def test_on_a_phone_the_title_and_headings_wrap_evenly(browser, pages, name, width):
+    """The title and headings wrap evenly: not 2023年政府信息公开工作年/度报告, not ……行政诉讼情/况."""
+    with open_page(browser, pages[name], {"width": width, "height": 844}) as page:
+        headings = line_lengths(page, "h1, h2, h3, h4, h5")
+    assert len(headings) >= 6
+    assert [h for h in headings if len(h["lines"]) > 1 and h["lines"][-1] == 1] == []
+    if name != "diff":  # the report's title keeps the Word title's two lines (not ……工作年/度报告)
+        assert len(headings[0]["lines"]) == 2, headings[0]
