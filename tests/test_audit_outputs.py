@@ -13,11 +13,11 @@ import docx
 import openpyxl
 import pytest
 from auditkit import UNREADABLE, make_region
-from browserkit import AXE_JS, INSTALL_HINT, open_page
+from browserkit import AXE_JS, INSTALL_HINT, open_page, print_to_pdf
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from test_accessibility import AXE_RUN, CONTRAST, describe
-from test_browser import line_lengths
+from test_browser import A4_WIDTH_MM, PRINT_MARGIN_MM, line_lengths, printed_sizes
 from test_import_cases import PLANTED
 
 from generator.audit.results import FINDING_COLUMNS
@@ -155,6 +155,16 @@ def test_the_page_reads_on_a_phone(browser, audited):
         assert chart["scale"] * 13 >= 11, chart["scale"]
         assert not any(label.endswith("…") for label in chart["labels"]), chart["labels"]
     assert broken == []
+
+
+def test_the_page_prints_at_full_size(browser, audited, tmp_path):
+    """Printed from the browser with every evidence table unfolded: 12pt text, tables at 五号 and the fourteen
+    columns of key figures at 8pt inside the margins, rather than every page shrunk to fit the widest table."""
+    with open_page(browser, audited / "审查报告.html") as tab:
+        tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        sizes, right = printed_sizes(print_to_pdf(tab, tmp_path / "audit.pdf").read_bytes())
+    assert sizes[12.0] > 1000 and min(sizes) >= 8, sizes
+    assert right <= A4_WIDTH_MM - PRINT_MARGIN_MM + 2, right
 
 
 def test_the_page_passes_axe_in_chromium(browser, audited):

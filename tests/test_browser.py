@@ -187,7 +187,7 @@ def test_keyboard_reaches_every_table_region_and_scrolls_it(browser, pages):
 PADDINGS = (0, 4, 8, 14, 22)
 FILLER = "<p>本年度还组织开展政务公开专题培训，进一步规范信息发布审核流程，提升政府信息公开工作质效。</p>"
 BOTTOM_MARGIN = 25 / 25.4 * 72  # points, from the print style's @page rule
-PRINT_MARGIN_MM = 20  # the print style's left and right margins
+PRINT_MARGIN_MM = 20  # the print style's left and right margins (a closing 》 may overhang by 1.5 mm)
 A4_WIDTH_MM = 210
 
 
@@ -276,13 +276,27 @@ def test_print_keeps_its_type_sizes_within_the_margins(printings):
     """Body 12pt and tables 五号 (10.5pt) as the print style sets them: a table wider than the A4 text block
     makes Chromium shrink every page to fit it (the body came out at 8pt, table 四 cut at the right edge)."""
     for padding, printed in printings.items():
-        lines = read_lines(printed.pdf, cells=False)
-        sizes: Counter[float] = Counter()
-        for line in lines:
-            sizes[line.size] += len(line.text)  # characters at each size
+        sizes, right = printed_sizes(printed.pdf)
         assert sizes.most_common(1)[0][0] == 12, (padding, sizes)
         assert min(sizes) >= 10.5, (padding, sizes)
-        assert max(line.x1 for line in lines) <= A4_WIDTH_MM - PRINT_MARGIN_MM + 1, padding
+        assert right <= A4_WIDTH_MM - PRINT_MARGIN_MM + 2, padding
+
+
+def printed_sizes(pdf: bytes) -> tuple[Counter[float], float]:
+    """How many characters a printout has at each type size (pt), and how far right its text reaches (mm)."""
+    lines = read_lines(pdf, cells=False)
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes, max(line.x1 for line in lines)
+
+
+@pytest.mark.parametrize("name", ["diff", "summary"])
+def test_the_other_pages_print_at_full_size(browser, pages, name, tmp_path):
+    """Nothing on the page is wider than A4, so the browser does not shrink it (the summary printed at 8.5pt)."""
+    with open_page(browser, pages[name]) as page:
+        sizes, right = printed_sizes(print_to_pdf(page, tmp_path / f"{name}.pdf").read_bytes())
+    assert min(sizes) >= 10.5 and right <= A4_WIDTH_MM - PRINT_MARGIN_MM + 2, (sizes, right)
 
 
 def test_print_ends_no_page_with_a_section_heading(printings):
