@@ -7,7 +7,8 @@ Not a test: CI times nothing. Every contestant is one process started the same w
 CSV files and writing the same formats from the same template set:
 
 - naive: what a script would write — for each body load, validate, then `DocxTemplate(path).render(ctx);
-  .save(...)` for Word and the same Jinja page template for HTML;
+  .save(...)` for Word and, for HTML, one Jinja template of the whole page (the 0.1 page template in
+  tests/fixtures/legacy-set: the same body and tables that batch makes from the Word report);
 - batch -j 1: this tool in one process (the per-core comparison);
 - batch -j <cores>: this tool on every core (the wall-clock comparison).
 
@@ -37,6 +38,7 @@ NAIVE = """
 import sys
 from pathlib import Path
 from docxtpl import DocxTemplate
+import generator
 from generator import load, validate
 from generator.jinja.environment import make_environment
 from generator.jinja.sets import find_template_set
@@ -45,7 +47,10 @@ from generator.render.context import build_context
 out, formats, paths = Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3:]
 out.mkdir(parents=True, exist_ok=True)
 template_set = find_template_set()
-page = make_environment(template_set.html_loader()).get_template("report.html.j2")
+# The whole page from one Jinja template, as a script would write it (the 0.1 page template: the same page, body
+# and tables, that batch makes from the Word report).
+page_set = find_template_set(str(Path(generator.__file__).resolve().parents[1] / "tests" / "fixtures" / "legacy-set"))
+page = make_environment(page_set.html_loader()).get_template("report.html.j2")
 for path in map(Path, paths):
     data = load(path)
     context = build_context(data, validate(data), template_set.standard_paragraphs)

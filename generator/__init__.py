@@ -12,28 +12,18 @@ The library API: every operation the command line offers, as a plain function. D
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from generator.audit.run import Event
-from generator.audit.session import AuditResult, AuditSettings, run_audit
-from generator.bulk.aggregate import aggregate_files
-from generator.bulk.batch import (
-    BatchInterrupted,
-    BatchResult,
-    BatchSettings,
-    batch_into_folder,
-    expand_inputs,
-    plan_jobs,
-)
+# Imported first so that the name generator.audit stays the function below: the first import of a subpackage
+# sets it as an attribute of its parent.
+from generator import audit as _audit_package  # noqa: F401
 from generator.checks.findings import Finding, ValidationReport
 from generator.checks.rules import validate
-from generator.compare.model import YearDiff
-from generator.compare.model import diff as compare_years
 from generator.exceptions import GenerateReportError, InputError, InvalidDataError, OutputError, TemplateError
 from generator.format.model import ReportData
-from generator.importers import Evidence, ImportResult, LeftOut
-from generator.importers import import_report as read_published_report
 from generator.jinja.names import TemplateProblem
 from generator.jinja.scaffold import new_template
 from generator.jinja.sets import find_template_set, shipped_boilerplate
@@ -42,11 +32,40 @@ from generator.render import FORMATS, render
 from generator.render.set_check import check_template_set
 from generator.workbook.writer import new_workbook
 
+if TYPE_CHECKING:
+    from generator.audit.run import Event
+    from generator.audit.session import AuditResult
+    from generator.bulk.batch import BatchInterrupted, BatchResult
+    from generator.compare.model import YearDiff
+    from generator.importers.base import Evidence, ImportResult, LeftOut
+
+# What one report needs (load, validate, render) is imported above. The subsystems below are loaded when first
+# used — by their function here, or by their type's name through __getattr__ — so that `generate-report
+# data.xlsx` does not wait for the importers, the comparison, the batch or the audit and its database.
+LAZY_TYPES = {
+    "AuditResult": "generator.audit.session",
+    "BatchInterrupted": "generator.bulk.batch",
+    "BatchResult": "generator.bulk.batch",
+    "Evidence": "generator.importers.base",
+    "ImportResult": "generator.importers.base",
+    "LeftOut": "generator.importers.base",
+    "YearDiff": "generator.compare.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in LAZY_TYPES:
+        return getattr(importlib.import_module(LAZY_TYPES[name]), name)
+    raise AttributeError(f"module 'generator' has no attribute {name!r}")
+
+
 __version__ = "0.2.0"
 
 
 def diff(old: ReportData, new: ReportData, include_unchanged: bool = False) -> YearDiff:
     """Compare two years of one body: every figure's change, the narrative's changes, the continuity warnings."""
+    from generator.compare.model import diff as compare_years
+
     return compare_years(old, new, include_unchanged=include_unchanged)
 
 
@@ -55,6 +74,8 @@ def import_report(path: str | Path) -> ImportResult:
     its evidence (`ImportResult.evidence`: key -> `Evidence`, what the cell printed and where) and each row left
     out with its own text (`ImportResult.left_out`); a preface that one of the shipped template sets prints by
     itself is not kept, since generating the report prints it again."""
+    from generator.importers.report import import_report as read_published_report
+
     return read_published_report(path, shipped_boilerplate())
 
 
@@ -69,6 +90,8 @@ def aggregate(
     """Sum the valid bodies into the workbook `out`: (the files included, those excluded with the reason and
     whether it is a problem, the total's own validation). A total someone edited since it was written is
     replaced only with `overwrite`."""
+    from generator.bulk.aggregate import aggregate_files
+
     return aggregate_files(inputs, out, body, year, overwrite)
 
 
@@ -91,6 +114,8 @@ def batch(
     a second batch into the same folder waits for the first (`on_wait` is called when it has to). Ctrl-C raises
     BatchInterrupted, carrying the results so far and their summary.
     """
+    from generator.bulk.batch import BatchSettings, batch_into_folder, expand_inputs, plan_jobs
+
     settings = BatchSettings(outdir, tuple(formats), template, force, overwrite)
     return batch_into_folder(plan_jobs(expand_inputs(inputs)), settings, jobs, on_result, on_wait)
 
@@ -119,6 +144,8 @@ def audit(
     since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
     Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
     """
+    from generator.audit.session import AuditSettings, run_audit
+
     settings = AuditSettings(
         outdir=outdir,
         database=database,

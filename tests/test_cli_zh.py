@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from conftest import SAMPLE_CSV
 
 from generator.cli import zh as cli_zh
 from generator.cli.main import cli
+
+COMMAND_NAMES = cli.list_commands(click.Context(cli))  # every command, each loaded when named
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def test_mistyped_command_is_named_not_taken_for_a_data_file(zh):
 
 def test_help_pages_join_chinese_lines_without_a_space(zh):
     """A docstring wrapped after "；" or "、" reads on as one sentence: click joins the lines with a space."""
-    pages = {name: zh(name, "--help").stdout for name in cli.commands}
+    pages = {name: zh(name, "--help").stdout for name in COMMAND_NAMES}
     assert "最后汇总；此时 --format json" in pages["validate"]
     for name, page in pages.items():
         assert not re.search(r"[\u3001\u3002\uff0c\uff1a\uff1b\uff09] +[\u4e00-\u9fffA-Z]", page), name

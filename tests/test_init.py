@@ -45,6 +45,13 @@ def test_init_prefills_the_metadata_and_leaves_every_figure_blank(run, tmp_path)
     assert all(f.code == "E-cell" and "为空" in f.message for f in figure_findings)  # blank, never read as 0
 
 
+@pytest.mark.parametrize(("typed", "kind"), [("局", "department"), ("部门", "department"), ("人民政府", "government")])
+def test_init_kind_is_read_as_the_body_kind_cell_is(run, tmp_path, typed, kind):
+    """What a clerk types in 机关类型 (局, 委, 办 mean a department) is what --kind takes."""
+    assert run("init", "k.xlsx", "--kind", typed).exit_code == 0
+    assert load(tmp_path / "k.xlsx").meta["body_kind"] == kind
+
+
 def test_init_without_options_leaves_the_metadata_to_fill(run, tmp_path):
     assert run("init", "blank.xlsx").exit_code == 0
     report = validate(load(tmp_path / "blank.xlsx"))

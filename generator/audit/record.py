@@ -14,15 +14,13 @@ from pathlib import Path
 from generator.format import schema
 from generator.format.cells import parse_year, semantic
 from generator.format.model import NOWHERE, RawValue, ReadProblem, ReportData, assemble
-from generator.importers import (
+from generator.importers.base import Evidence, ImportResult, LeftOut
+from generator.importers.report import (
     DOCX_SUFFIXES,
     HTML_SUFFIXES,
     PDF_SUFFIXES,
     TEXT_SUFFIXES,
     UNSUPPORTED,
-    Evidence,
-    ImportResult,
-    LeftOut,
     import_report,
 )
 from generator.importers.text import body_kind
@@ -84,7 +82,7 @@ class ReportRecord:
     def body_kind(self) -> str:
         """政府 or 部门 as the report states it (a workbook's 机关类型) or as its name says; "" when unknown."""
         stated = schema.BODY_KINDS.get(self.text("meta.body_kind"), "")
-        return KIND_NAMES.get(stated, "") or body_kind(self.body)
+        return schema.BODY_KIND_NAMES.get(stated, "") or body_kind(self.body)
 
     def figures_found(self) -> int:
         """Figures printed with something in their cell (as `import` counts them)."""
@@ -105,9 +103,6 @@ class ReportRecord:
         values = {key: cell.raw for key, cell in evidence.items() if cell.semantic != "absent"}
         values |= {found.key: found.raw for found in self.texts}
         return ImportResult(self.name, values, evidence, self.notes, self.left_out, groups).to_data()
-
-
-KIND_NAMES = {"government": "政府", "department": "部门"}
 
 
 def cell_text(value: object) -> str:

@@ -21,7 +21,7 @@ from generator.exceptions import InputError, OutputError
 from generator.format import schema
 from generator.format.cells import normalise_text
 from generator.format.model import NOWHERE, Number, Place, ReadProblem
-from generator.importers import Evidence, LeftOut
+from generator.importers.base import Evidence, LeftOut
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x47524155  # "GRAU": generate-report audit

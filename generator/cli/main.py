@@ -6,18 +6,12 @@ cli/ and is registered below.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 import generator
-from generator.cli.commands.aggregate import aggregate_command
-from generator.cli.commands.audit import audit_command
-from generator.cli.commands.batch import batch_command
-from generator.cli.commands.diff import diff_command
-from generator.cli.commands.templates import check_template_command, new_template_command
-from generator.cli.commands.validate import validate_command
-from generator.cli.commands.workbook import import_command, init_command
 from generator.cli.options import (
     data_argument,
     exit_code,
@@ -34,18 +28,42 @@ from generator.cli.options import (
     template_option,
     waiting_notice,
 )
-from generator.cli.schema import schema_command
 from generator.cli.zh import VERSION_HELP, VERSION_MESSAGE, ZhGroup, mistyped_command
 from generator.exceptions import InvalidDataError
 from generator.render.output import write_outputs
 
+# Each command's module is imported when the command runs or --help lists it, so that a report does not wait for
+# the code of the audit, the importers or the batch: name -> (module, attribute).
+COMMANDS = {
+    "validate": ("generator.cli.commands.validate", "validate_command"),
+    "schema": ("generator.cli.schema", "schema_command"),
+    "diff": ("generator.cli.commands.diff", "diff_command"),
+    "batch": ("generator.cli.commands.batch", "batch_command"),
+    "aggregate": ("generator.cli.commands.aggregate", "aggregate_command"),
+    "new-template": ("generator.cli.commands.templates", "new_template_command"),
+    "check-template": ("generator.cli.commands.templates", "check_template_command"),
+    "init": ("generator.cli.commands.workbook", "init_command"),
+    "import": ("generator.cli.commands.workbook", "import_command"),
+    "audit": ("generator.cli.commands.audit", "audit_command"),
+}
+
 
 class DefaultCommandGroup(ZhGroup):
-    """`generate-report DATA …` means `generate-report render DATA …`."""
+    """`generate-report DATA …` means `generate-report render DATA …`; commands load when first named."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attribute))
+        return self.commands.get(cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            if meant := mistyped_command(args[0], self.commands):
+        names = self.list_commands(ctx)
+        if args and args[0] not in names and args[0] not in ("--help", "-h", "--version"):
+            if meant := mistyped_command(args[0], names):
                 raise click.UsageError(f"没有名为“{args[0]}”的命令，是否应为“{meant}”？", ctx)
             args.insert(0, "render")
         return super().parse_args(ctx, args)
@@ -112,21 +130,6 @@ def render(
         return code
 
     run(action)
-
-
-for command in (
-    validate_command,
-    schema_command,
-    diff_command,
-    batch_command,
-    aggregate_command,
-    new_template_command,
-    check_template_command,
-    init_command,
-    import_command,
-    audit_command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

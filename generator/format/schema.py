@@ -98,6 +98,7 @@ NARRATIVE_FIELDS: tuple[TextField, ...] = (
 OPTIONAL_NARRATIVE = frozenset({"narrative.preface"})
 OVERVIEW_FIELDS = tuple(f for f in NARRATIVE_FIELDS if f.key.startswith("narrative.overview."))
 BODY_KINDS = {"政府": "government", "government": "government", "部门": "department", "department": "department"}
+BODY_KIND_NAMES = {"government": "政府", "department": "部门"}  # what a user reads for each kind
 
 
 # --- Table 二 ---------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ INSTRUCTIONS_SHEET = "填写说明"
 HEADER_FILL = "DDEBF7"
 INPUT_FILL = "FFF2CC"
 CHECK_FILL = "EDEDED"
-KIND_WORDS = {"government": "政府", "department": "部门"}
 
 
 def _cell_value(value: object) -> object:
@@ -229,7 +228,9 @@ def _field_sheet(workbook: Any, title: str, fields: tuple[schema.TextField, ...]
             rule.add(value.coordinate)
             sheet.add_data_validation(rule)
         elif field.key == "meta.body_kind":
-            rule = DataValidation(type="list", formula1=f'"{",".join(KIND_WORDS.values())}"', showErrorMessage=True)
+            rule = DataValidation(
+                type="list", formula1=f'"{",".join(schema.BODY_KIND_NAMES.values())}"', showErrorMessage=True
+            )
             rule.error, rule.errorTitle = "请选择“政府”或“部门”。", "机关类型"
             rule.add(value.coordinate)
             sheet.add_data_validation(rule)
@@ -315,7 +316,7 @@ def initial_values(year: int | None = None, body: str | None = None, kind: str |
     if year is not None:
         values["meta.year"] = str(year)
     if kind:
-        values["meta.body_kind"] = KIND_WORDS.get(kind, kind)
+        values["meta.body_kind"] = schema.BODY_KIND_NAMES.get(kind, kind)
     return values
 
 

@@ -22,6 +22,7 @@ from generator.cli.options import (
 )
 from generator.cli.zh import ZhCommand
 from generator.format import schema
+from generator.format.cells import parse_body_kind
 from generator.render.output import write_file
 from generator.workbook.csvfile import long_csv
 from generator.workbook.writer import write_workbook
@@ -36,6 +37,16 @@ def _check_target(path: Path, suffixes: tuple[str, ...], param: str, overwrite: 
         fail(f"{path} 已存在；为免覆盖已填写的数据，未写入。请换一个文件名，或加 --overwrite 覆盖。")
 
 
+def _body_kind(typed: str | None) -> str | None:
+    """--kind as the 机关类型 cell reads it: 政府, 部门, government, department, or a kind of office such as 局."""
+    if typed is None:
+        return None
+    kind = parse_body_kind(typed)
+    if kind is None:
+        raise click.BadParameter(f"“{typed}”不是机关类型；请写 政府 或 部门（也可写 government / department）。")
+    return kind
+
+
 @click.command(
     cls=ZhCommand, name="init", short_help="新建空白填报工作簿（.xlsx）：统计表、自动核对、基本信息、正文、填写说明。"
 )
@@ -44,9 +55,9 @@ def _check_target(path: Path, suffixes: tuple[str, ...], param: str, overwrite: 
 @click.option("--body", default=None, help="发布机关，如 孟州市人民政府（预填到“基本信息”）。")
 @click.option(
     "--kind",
-    type=click.Choice(["government", "department", "政府", "部门"]),
     default=None,
-    help="机关类型：政府 / 部门（或 government / department）。",
+    callback=lambda ctx, param, value: _body_kind(value),
+    help="机关类型：政府 / 部门（或 government / department；“局”“委”“办”等也按部门）。",
 )
 @overwrite_option
 @old_force_option
@@ -58,7 +69,7 @@ def init_command(
 
     def action() -> int:
         # Any existing file was refused above unless --overwrite was given.
-        write_file(out, generator.new_workbook(year, body, kind), overwrite=True)  # 政府/部门 pass through unchanged
+        write_file(out, generator.new_workbook(year, body, kind), overwrite=True)
         click.echo(f"已生成：{out}")
         click.echo(f"在黄色格子中填写后运行：generate-report validate {out}")
         return 0
