@@ -172,6 +172,14 @@ def test_new_template_refuses_to_overwrite(run):
     assert run("new-template", "a", "--overwrite").exit_code == 0
 
 
+@pytest.mark.parametrize("name", ["", "a/b", "../x"])
+def test_a_name_that_cannot_be_a_folder_is_a_usage_error(run, tmp_path, name):
+    result = run("new-template", name)
+    assert result.exit_code == 2
+    assert f"模板名“{name}”只能包含字母、数字、汉字、下划线和连字符。" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_department_copy_keeps_working(run, tmp_path):
     assert run("new-template", "bureau", "--from", "department").exit_code == 0
     assert run("check-template", "templates/bureau").exit_code == 0

@@ -110,11 +110,18 @@ def guide_text(name: str, source: str, folder: Path) -> str:
 """
 
 
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot name a template set (it becomes a folder name), or None."""
+    if re.fullmatch(r"[\w\-]+", name):
+        return None
+    return f"模板名“{name}”只能包含字母、数字、汉字、下划线和连字符。"
+
+
 def new_template(name: str, source: str | None = None, dest: Path | None = None, overwrite: bool = False) -> Path:
     """Copy the set `source` (default: default) to `dest` (default: ./templates/NAME) and write its guide;
     a folder that is not empty is written into only with `overwrite`."""
-    if not re.fullmatch(r"[\w\-]+", name):
-        raise OutputError(f"模板名“{name}”只能包含字母、数字、汉字、下划线和连字符。")
+    if problem := name_problem(name):
+        raise OutputError(problem)
     origin = find_template_set(source)
     dest = dest or Path("templates") / name
     if dest.exists() and any(dest.iterdir()) and not overwrite:

@@ -10,14 +10,21 @@ import click
 import generator
 from generator.cli.options import EXIT_FINDINGS, EXIT_OK, overwrite_option, run, text_or_json_option
 from generator.cli.zh import ZhCommand
-from generator.jinja.scaffold import GUIDE
+from generator.jinja.scaffold import GUIDE, name_problem
 from generator.jinja.sets import find_template_set, template_set_at
 from generator.render.check import template_variables
 from generator.render.set_check import check_template_set
 
 
+def _template_name(name: str) -> str:
+    """A name that cannot become a folder is a usage error (exit 2), like any other mistyped argument."""
+    if problem := name_problem(name):
+        raise click.BadParameter(problem)
+    return name
+
+
 @click.command(cls=ZhCommand, name="new-template", short_help="复制一套模板，改成本地的前言、落款、版式。")
-@click.argument("name")
+@click.argument("name", callback=lambda ctx, param, value: _template_name(value))
 @click.option("--from", "source", default="default", show_default=True, help="以哪套模板为底稿（名称或文件夹）。")
 @click.option(
     "-o",
