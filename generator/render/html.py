@@ -22,8 +22,9 @@ from generator.jinja.errors import describe_template_error
 from generator.jinja.names import used_variables
 from generator.jinja.sets import HTML_TEMPLATE, TemplateSet
 from generator.render.check import html_sources
+from generator.render.known_tables import cut_known_tables
 from generator.render.word_html import word_body_html
-from generator.render.word_parts import WordParts
+from generator.render.word_parts import DOCUMENT, WordParts
 
 WORD_BODY = "document.body"
 
@@ -57,7 +58,10 @@ def render_html(
     """The page; `word` is the rendered Word report's members, from which the body is made."""
     if word is not None:
         banner = context["validation"].banner
-        body = word_body_html(WordParts(dict(word)), context["meta"].title, frozenset({banner} if banner else ()))
+        members = dict(word)
+        document, tables = cut_known_tables(members[DOCUMENT])
+        parts = WordParts({**members, DOCUMENT: document}, tables)
+        body = word_body_html(parts, context["meta"].title, frozenset({banner} if banner else ()))
         context = {**context, "document": SimpleNamespace(body=Markup(body))}
     try:
         return _compiled(template_set, template_set.signature()).render(context).encode("utf-8")

@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from generator.format import schema
+from generator.render.known_tables import STAND_IN
 from generator.render.word_inline import paragraph_inline
 from generator.render.word_parts import W, WordParts
 from generator.render.word_tables import table_html
@@ -59,7 +60,8 @@ class BodyReader:
                     yield block
             elif tag == f"{W}tbl":
                 self.tables += 1
-                html, key = table_html(self.parts, element, self.tables)
+                known = self.parts.known_tables.get(element.get(STAND_IN) or "")
+                html, key = known or table_html(self.parts, element, self.tables)
                 yield Block("table", html, statistics=key)
             elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):  # content controls wrap ordinary blocks
                 yield from self.blocks(element)

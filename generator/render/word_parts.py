@@ -100,6 +100,7 @@ class WordParts:
     """The members of a rendered .docx that the web page is made from."""
 
     members: Mapping[str, bytes]
+    known_tables: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # stand-in id -> (HTML, key)
     body: Any = field(init=False)
     styles: dict[str, StyleInfo] = field(init=False)
     bullets: frozenset[tuple[str, str]] = field(init=False)

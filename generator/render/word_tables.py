@@ -196,7 +196,7 @@ Layout = tuple[str | None, tuple[tuple[int, int], ...], tuple[int, ...]]
 _layouts: dict[tuple[object, ...], Layout] = {}
 
 
-def _official(table: Any) -> Layout:
+def official_layout(table: Any) -> Layout:
     """(official key or None, each cell's grid position, the index of each cell among the table's w:tc elements),
     worked out once per shape of table: every report of a template has the same shapes."""
     shape = _shape(table)
@@ -216,7 +216,7 @@ def _official(table: Any) -> Layout:
 
 def table_html(parts: WordParts, table: Any, number: int) -> tuple[str, str | None]:
     """(HTML, the official table's key or None) for one Word table; any other table keeps its own cells."""
-    key, positions, indexes = _official(table)
+    key, positions, indexes = official_layout(table)
     if key is not None:
         all_cells = list(table.iter(f"{W}tc"))
         texts = dict(zip(positions, cell_texts([all_cells[i] for i in indexes]), strict=True))
