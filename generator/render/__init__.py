@@ -99,7 +99,8 @@ def render(
     ensure_template_ok(template_set)
     context = build_context(data, report, template_set.standard_paragraphs)
     outputs: dict[str, bytes] = {}
-    page_from_word = "html" in formats and uses_word_body(template_set)
+    signature = template_set.signature() if "html" in formats else None  # the set's files, looked at once
+    page_from_word = "html" in formats and uses_word_body(template_set, signature)
     with render_budget():  # one report's templates share one budget of time, loop passes and output
         word = None
         if "docx" in formats or "pdf" in formats or page_from_word:  # the PDF and the page come from Word
@@ -108,7 +109,7 @@ def render(
             outputs["docx"] = word.zip()
         if "html" in formats:
             page_word = word.members if word is not None and page_from_word else None
-            outputs["html"] = bounded(HTML_TEMPLATE, lambda: render_html(template_set, context, page_word))
+            outputs["html"] = bounded(HTML_TEMPLATE, lambda: render_html(template_set, context, page_word, signature))
     if "pdf" in formats:
         outputs["pdf"] = docx_to_pdf(outputs["docx"])
     return {fmt: outputs[fmt] for fmt in formats}

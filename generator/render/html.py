@@ -47,13 +47,20 @@ def _uses_word_body(template_set: TemplateSet, signature: tuple[tuple[str, int],
     return WORD_BODY in found
 
 
-def uses_word_body(template_set: TemplateSet) -> bool:
-    """Whether the set's page is made from its Word template (every set made since the page shell exists)."""
-    return _uses_word_body(template_set, template_set.signature())
+Signature = tuple[tuple[str, int], ...]
+
+
+def uses_word_body(template_set: TemplateSet, signature: Signature | None = None) -> bool:
+    """Whether the set's page is made from its Word template (every set made since the page shell exists).
+    `signature`: the set's files as render() read them once for the whole report."""
+    return _uses_word_body(template_set, signature or template_set.signature())
 
 
 def render_html(
-    template_set: TemplateSet, context: dict[str, Any], word: list[tuple[str, bytes]] | None = None
+    template_set: TemplateSet,
+    context: dict[str, Any],
+    word: list[tuple[str, bytes]] | None = None,
+    signature: Signature | None = None,
 ) -> bytes:
     """The page; `word` is the rendered Word report's members, from which the body is made."""
     if word is not None:
@@ -64,6 +71,6 @@ def render_html(
         body = word_body_html(parts, context["meta"].title, frozenset({banner} if banner else ()))
         context = {**context, "document": SimpleNamespace(body=Markup(body))}
     try:
-        return _compiled(template_set, template_set.signature()).render(context).encode("utf-8")
+        return _compiled(template_set, signature or template_set.signature()).render(context).encode("utf-8")
     except (JinjaTemplateError, SecurityError) as err:
         raise TemplateError(describe_template_error(HTML_TEMPLATE, err)) from err
