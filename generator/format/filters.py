@@ -21,6 +21,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 def num(value: Any) -> str:
     """A figure as the tables print it: 28414, 4351.7195 (no exponent, no separators)."""
+    if type(value) is int:  # the usual figure, a count: printed as it is
+        return str(value)
     number = _decimal(value)
     return str(value) if number is None else format(number, "f")
 
