@@ -187,10 +187,9 @@ def crashed(job: BatchJob) -> BatchResult:
 def run_batch(jobs: list[BatchJob], settings: BatchSettings, workers: int | None = None) -> Iterator[BatchResult]:
     """Results in input order; `workers` processes (default and at most: every core), 1 = in this process.
 
-    The caller holds the output folder (OutputFolder). With several processes, the iterator is a PoolRun:
-    after Ctrl-C, its finish() gives the results of the units that were running.
+    The caller holds the output folder (OutputFolder) and has checked the template set. With several processes,
+    the iterator is a PoolRun: after Ctrl-C, its finish() gives the results of the units that were running.
     """
-    ensure_template_ok(find_template_set(settings.template))  # a broken template stops the batch before it starts
     count = worker_count(workers, len(jobs))
     if count == 1:
         return (process(job, settings) for job in jobs)

@@ -1,7 +1,7 @@
 """The generate-report command: each subcommand parses options, calls the library, prints, sets the exit code.
 
 Exit codes are a contract (see options.py). `render` lives here; every other command in its own module under
-cli/ and is registered below.
+cli/, named in COMMANDS below.
 """
 
 from __future__ import annotations

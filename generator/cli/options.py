@@ -130,10 +130,12 @@ def folder_not_file(_ctx: click.Context, _param: click.Parameter, value: Path | 
     return value
 
 
-def output_folder_option(help_text: str, required: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """-o for commands that write several files: a folder."""
+def output_folder_option(
+    help_text: str, required: bool = False, folder: Path | None = Path(".")
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-o for commands that write several files: a folder (`folder` when not given; None: the command decides)."""
     # click 8.3+ takes an explicit default=None as a value: a required option must have no default at all.
-    default: dict[str, Any] = {} if required else {"default": Path("."), "show_default": True}
+    default: dict[str, Any] = {} if required else {"default": folder, "show_default": folder is not None}
     return click.option(
         "-o",
         "--output",

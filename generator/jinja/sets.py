@@ -28,6 +28,8 @@ DOCX_TEMPLATE = "report.docx"
 STYLE_SHEET = "style.css"
 MANIFEST = "manifest.toml"
 BASE_SET = "default"
+# A set's files with their modification times: what is compiled or checked from a set is kept until it changes.
+Signature = tuple[tuple[str, int], ...]
 
 
 @cache
@@ -165,7 +167,7 @@ class TemplateSet:
                 return folder / name
         raise TemplateError(f"模板集“{self.name}”（{self.folder}）及其后备模板中都没有文件 {name}。")
 
-    def signature(self) -> tuple[tuple[str, int], ...]:
+    def signature(self) -> Signature:
         """Every file of the set's folders with its modification time: compiled templates are reused until it changes."""
         return tuple(
             (str(path), path.stat().st_mtime_ns)

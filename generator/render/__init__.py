@@ -17,6 +17,7 @@ from generator.jinja.limits import render_budget
 from generator.jinja.sets import (
     DOCX_TEMPLATE,
     HTML_TEMPLATE,
+    Signature,
     TemplateSet,
     builtin_templates_dir,
     find_template_set,
@@ -33,12 +34,13 @@ FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request
 
 
-def ensure_template_ok(template_set: TemplateSet) -> None:
+def ensure_template_ok(template_set: TemplateSet, signature: Signature | None = None) -> None:
     """The check of `check-template`, before every render: a broken template writes nothing. The shipped sets
-    are checked by the project's own tests, not again before each report."""
+    are checked by the project's own tests, not again before each report. `signature`: the set's files, when the
+    caller has listed them already."""
     if _is_shipped(template_set.folders):
         return
-    blocking = _blocking_problems(template_set.folders, template_set.signature())
+    blocking = _blocking_problems(template_set.folders, signature or template_set.signature())
     if blocking:
         raise TemplateError("\n".join(blocking))
 
@@ -49,7 +51,7 @@ def _is_shipped(folders: tuple[Path, ...]) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _blocking_problems(folders: tuple[Path, ...], signature: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
+def _blocking_problems(folders: tuple[Path, ...], signature: Signature) -> tuple[str, ...]:
     """Checked once per process for as long as the set's files are unchanged (`signature`)."""
     return tuple(p.describe() for p in check_template_set(load_template_set(folders[0]), advice=False) if p.blocking)
 
@@ -96,10 +98,10 @@ def render(
     if not report.valid and not force:
         raise InvalidDataError(report)
     template_set = choose_template(data, template)
-    ensure_template_ok(template_set)
+    signature = template_set.signature()  # the set's files, listed once for the check and the page
+    ensure_template_ok(template_set, signature)
     context = build_context(data, report, template_set.standard_paragraphs)
     outputs: dict[str, bytes] = {}
-    signature = template_set.signature() if "html" in formats else None  # the set's files, looked at once
     page_from_word = "html" in formats and uses_word_body(template_set, signature)
     with render_budget():  # one report's templates share one budget of time, loop passes and output
         word = None

@@ -20,7 +20,7 @@ from generator.exceptions import TemplateError
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.names import used_variables
-from generator.jinja.sets import HTML_TEMPLATE, TemplateSet
+from generator.jinja.sets import HTML_TEMPLATE, Signature, TemplateSet
 from generator.render.check import html_sources
 from generator.render.known_tables import cut_known_tables
 from generator.render.word_html import word_body_html
@@ -30,13 +30,13 @@ WORD_BODY = "document.body"
 
 
 @lru_cache(maxsize=16)
-def _compiled(template_set: TemplateSet, signature: tuple[tuple[str, int], ...]) -> Template:
+def _compiled(template_set: TemplateSet, signature: Signature) -> Template:
     """Compiled once per process for as long as the set's files are unchanged (`signature`)."""
     return make_environment(template_set.html_loader()).get_template(HTML_TEMPLATE)
 
 
 @lru_cache(maxsize=16)
-def _uses_word_body(template_set: TemplateSet, signature: tuple[tuple[str, int], ...]) -> bool:
+def _uses_word_body(template_set: TemplateSet, signature: Signature) -> bool:
     sources, _ = html_sources(template_set.file(HTML_TEMPLATE), template_set)
     found = set()
     for source in sources.values():
@@ -45,9 +45,6 @@ def _uses_word_body(template_set: TemplateSet, signature: tuple[tuple[str, int],
         except JinjaTemplateError:
             continue  # the template check reports it
     return WORD_BODY in found
-
-
-Signature = tuple[tuple[str, int], ...]
 
 
 def uses_word_body(template_set: TemplateSet, signature: Signature | None = None) -> bool:

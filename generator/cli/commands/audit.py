@@ -20,8 +20,8 @@ from generator.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Progress,
-    folder_not_file,
     jobs_option,
+    output_folder_option,
     overwrite_option,
     run,
     text_or_json_option,
@@ -42,14 +42,9 @@ EVENT_TEXT = {
     cls=ZhCommand, name="audit", short_help="审查辖区内已发布的报告：逐份核对、与上年衔接、出审查报告和通报。"
 )
 @click.argument("sources", nargs=-1)
-@click.option(  # as options.output_folder_option, without its default folder: -o is asked for unless --format json
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    callback=folder_not_file,
-    help="输出文件夹：审查报告.html、审查结果.xlsx、审查通报.docx 和审查数据库（审查.sqlite）写在这里；--format json 时可省略。",
+@output_folder_option(  # no default folder: -o is asked for unless --format json
+    "审查报告.html、审查结果.xlsx、审查通报.docx 和审查数据库（审查.sqlite）写在这里；--format json 时可省略。",
+    folder=None,
 )
 @click.option(
     "--urls",
