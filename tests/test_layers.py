@@ -163,3 +163,21 @@ def test_one_report_does_not_load_the_other_subsystems():
         "generator.cli.commands",
     )
     assert [m for m in loaded if m.startswith(others)] == []
+
+
+def test_a_report_of_the_standard_template_does_not_load_python_docx(tmp_path):
+    """python-docx and docxtpl (with Pillow) cost 60 ms of imports that only a template with docxtpl's tree
+    features or a value holding a page break needs: the Word file is filled as text, typeset with lxml."""
+    code = (
+        "import sys; from generator.cli.main import cli\n"
+        "try:\n    cli([sys.argv[1], '-o', sys.argv[2]])\n"
+        "except SystemExit as done:\n    assert done.code == 0, done.code\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    sample = ROOT / "data_samples" / "mengzhou-2023.xlsx"
+    run = subprocess.run([sys.executable, "-c", code, str(sample), str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    loaded = set(run.stdout.split())
+    assert (tmp_path / "mengzhou-2023.docx").is_file() and (tmp_path / "mengzhou-2023.html").is_file()
+    assert {"jinja2", "lxml"} <= loaded  # the report ran through its real path
+    assert loaded.isdisjoint({"docx", "docxtpl", "PIL", "numpy"}), loaded & {"docx", "docxtpl", "PIL", "numpy"}

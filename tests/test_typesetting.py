@@ -237,3 +237,16 @@ def test_only_the_signature_block_is_touched(reports):
     assert typeset_body(plain) == plain
     assert b"<w:p xmlns" not in body  # the edited paragraphs carry no copies of the root's declarations
     assert typeset_body(body) == body  # already set: the same again
+
+
+def test_a_signature_without_indent_or_alignment_gets_them_in_schema_order(reports):
+    """Word refuses paragraph properties out of ECMA-376's order: w:ind after w:spacing, w:jc before w:rPr."""
+    with zipfile.ZipFile(io.BytesIO(reports["short"][1])) as archive:
+        body = archive.read("word/document.xml")
+    bare = re.sub(rb'(<w:pStyle w:val="Report(?:Signature|Date)"/>)', rb'\1<w:spacing w:before="0"/><w:rPr/>', body)
+    bare = re.sub(rb"<w:ind [^>]*/>|<w:jc [^>]*/>", b"", bare)
+    for style in (b"ReportSignature", b"ReportDate"):
+        paragraph = re.search(rb'<w:pPr><w:pStyle w:val="' + style + rb'"/>.*?</w:pPr>', typeset_body(bare)).group()
+        order = re.findall(rb"<w:(\w+)", paragraph)[1:]
+        assert order[:5] == [b"pStyle", b"spacing", b"ind", b"jc", b"rPr"], order
+        assert b'w:left="' in paragraph and b'w:firstLine="0"' in paragraph and b'<w:jc w:val="left"/>' in paragraph

@@ -118,14 +118,14 @@ class CompiledDocx:
             raise _template_error(self.name, err) from err
 
     def _fill(self, template: Template, context: dict[str, Any]) -> bytes:
-        from docxtpl import DocxTemplate
-
         xml = template.render(context)
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks prepared_source added
         if "{_" in xml or "_}" in xml:  # braces docxtpl escaped in the template's own text
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\a" in xml or "\f" in xml:  # a value with a paragraph or page break: docxtpl makes Word markup
             if LISTING_CHARACTERS.search(xml):
+                from docxtpl import DocxTemplate  # 60 ms of imports (python-docx, Pillow) only a rare report needs
+
                 xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
         elif "\t" in xml or "\n" in xml.replace("\r\n", ""):  # line breaks and tabs (the title's lines), in place
             xml = BROKEN_TEXT.sub(_line_breaks, xml)

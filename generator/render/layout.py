@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # The title is 2号 (22 pt) in a 156 mm line: 20 characters at most. One is kept free for wide digits.
 TITLE_LINE_CHARS = 19
@@ -104,6 +105,49 @@ LABEL_WORDS = (
 LABEL_BREAKS = {words.replace("|", ""): tuple(words.split("|")) for words in LABEL_WORDS}
 SIGNATURE_INDENT_CHARS = 2  # 右空二字; the date starts two characters right of the signature's first one
 DIGIT_GAP = re.compile(r"(?<=\d)([-\s])(?=\d)")
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+# w:pPr's children in the order ECMA-376 (17.3.1.26) requires.
+PARAGRAPH_PROPERTIES = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
 
 
 def label_words(label: str) -> tuple[str, ...]:
@@ -212,13 +256,11 @@ class TextBlock:
         return self.width / self.pitch
 
 
-def text_block(sect: object, body_half_points: int) -> TextBlock:
+def text_block(sect: Any, body_half_points: int) -> TextBlock:
     """From a section's properties: page width less margins, and the grid's character pitch (the body size plus
     w:charSpace/4096 pt, as Word lays a "lines and characters" grid)."""
-    from docx.oxml.ns import qn
-
-    page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))  # type: ignore[attr-defined]
-    grid = sect.find(qn("w:docGrid"))  # type: ignore[attr-defined]
+    page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    grid = sect.find(qn("w:docGrid"))
     width = int(page.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
     pitch = body_half_points * 10.0  # twips
     if grid is not None and grid.get(qn("w:type")) in ("linesAndChars", "snapToChars"):
@@ -226,25 +268,54 @@ def text_block(sect: object, body_half_points: int) -> TextBlock:
     return TextBlock(width, pitch)
 
 
-def _set_left(paragraph: object, chars: float, block: TextBlock) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
+def _set_left(paragraph: Any, chars: float, block: TextBlock) -> None:
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        from lxml import etree
 
-    ppr = paragraph.get_or_add_pPr()  # type: ignore[attr-defined]
-    ind = ppr.get_or_add_ind()
+        ppr = etree.Element(qn("w:pPr"))
+        paragraph.insert(0, ppr)  # a paragraph's properties come first
+    ind = _child(ppr, "ind")
     for attr in ("w:right", "w:rightChars", "w:firstLine", "w:firstLineChars"):
         ind.set(qn(attr), "0")
     ind.set(qn("w:left"), str(round(chars * block.pitch)))
     ind.set(qn("w:leftChars"), str(round(chars * 100)))
-    ppr.jc_val = WD_ALIGN_PARAGRAPH.LEFT
+    _child(ppr, "jc").set(qn("w:val"), "left")
 
 
-def _keep_numbers_whole(paragraph: object) -> None:
+def qn(name: str) -> str:
+    """ "w:ind" -> Clark notation, for the two prefixes the signature block uses."""
+    prefix, local = name.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def _child(ppr: Any, local: str) -> Any:
+    """The paragraph property w:`local`, added where the schema's sequence puts it if absent (Word refuses a
+    paragraph whose properties are out of order)."""
+    found = ppr.find(qn(f"w:{local}"))
+    if found is not None:
+        return found
+    from lxml import etree
+
+    child = etree.Element(qn(f"w:{local}"))
+    after = PARAGRAPH_PROPERTIES[PARAGRAPH_PROPERTIES.index(local) + 1 :]
+    later = [c for c in ppr if isinstance(c.tag, str) and _local(c.tag) in after]
+    if later:
+        later[0].addprevious(child)
+    else:
+        ppr.append(child)
+    return child
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _keep_numbers_whole(paragraph: Any) -> None:
     """A hyphen or space between digits (0391-1234567) becomes non-breaking, so no line ends inside a number."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from lxml import etree
 
-    for t in list(paragraph.iter(qn("w:t"))):  # type: ignore[attr-defined]
+    for t in list(paragraph.iter(qn("w:t"))):
         pieces = DIGIT_GAP.split(t.text or "")
         if len(pieces) == 1:
             continue
@@ -252,12 +323,12 @@ def _keep_numbers_whole(paragraph: object) -> None:
         anchor = t
         for gap, text in zip(pieces[1::2], pieces[2::2], strict=True):
             if gap == "-":
-                mark = OxmlElement("w:noBreakHyphen")
+                mark = etree.Element(qn("w:noBreakHyphen"))
             else:
-                mark = OxmlElement("w:t")
+                mark = etree.Element(qn("w:t"))
                 mark.text = "\u00a0"
             anchor.addnext(mark)
-            follow = OxmlElement("w:t")
+            follow = etree.Element(qn("w:t"))
             follow.set(qn("xml:space"), "preserve")
             follow.text = text
             mark.addnext(follow)
@@ -293,11 +364,12 @@ def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     root = ROOT.search(document_xml)
     if root is None or not any(marker in document_xml for marker in ids.values()):
         return document_xml
-    from docx.oxml import parse_xml
     from lxml import etree
 
-    def parse(snippet: bytes) -> object:
-        return parse_xml(root.group(0) + snippet + b"</w:document>")[0]
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+    def parse(snippet: bytes) -> Any:
+        return etree.fromstring(root.group(0) + snippet + b"</w:document>", parser)[0]
 
     found = {sid: _paragraphs_with(document_xml, marker) for sid, marker in ids.items()}
     edited: dict[tuple[int, int], object] = {}
@@ -327,7 +399,5 @@ def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     return b"".join([*out, document_xml[position:]])
 
 
-def _text(paragraph: object) -> str:
-    from docx.oxml.ns import qn
-
-    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))  # type: ignore[attr-defined]
+def _text(paragraph: Any) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
