@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,12 @@ def known_keys() -> frozenset[str]:
     return frozenset(schema.all_keys())
 
 
+@lru_cache(maxsize=4096)
+def line_place(line: int) -> Place:
+    """One Place per line number for the process: the same lines recur in every body's file of a batch."""
+    return Place(line=line)
+
+
 def _read_rows(reader: Any, name: str) -> dict[str, RawValue]:
     try:
         header = next(reader)
@@ -72,7 +78,7 @@ def _read_rows(reader: Any, name: str) -> dict[str, RawValue]:
         if key in raws:
             raise InputError(f"{name} 第 {start} 行：键“{key}”重复（第 {first_line[key]} 行已出现）。")
         value = unguard_formula(row[value_col]) if len(row) > value_col else None
-        raws[key] = RawValue(value, Place(line=start))
+        raws[key] = RawValue(value, line_place(start))
         first_line[key] = start
     return raws
 

@@ -346,12 +346,21 @@ def _paragraphs_with(document_xml: bytes, marker: bytes) -> list[re.Match[bytes]
     paragraph of the body."""
     found, position = [], document_xml.find(marker)
     while position >= 0:
-        start = max(document_xml.rfind(b"<w:p>", 0, position), document_xml.rfind(b"<w:p ", 0, position))
+        start = _last_tag(document_xml, b"<w:p", position)
         match = PARAGRAPH.match(document_xml, start) if start >= 0 else None
         if match is not None and match.end() > position:
             found.append(match)
         position = document_xml.find(marker, position + len(marker))
     return found
+
+
+def _last_tag(xml: bytes, tag: bytes, before: int) -> int:
+    """Where the last element `tag` starts before `before` (not one whose name merely begins so, as <w:pPr>
+    begins <w:p), or -1; the search goes back only as far as that element."""
+    start = xml.rfind(tag, 0, before)
+    while start >= 0 and xml[start + len(tag) : start + len(tag) + 1] not in (b" ", b">", b"/"):
+        start = xml.rfind(tag, 0, start)
+    return start
 
 
 def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
@@ -374,9 +383,9 @@ def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     found = {sid: _paragraphs_with(document_xml, marker) for sid, marker in ids.items()}
     edited: dict[tuple[int, int], object] = {}
     signatures, dates = found[SIGNATURE_STYLE_ID], found[DATE_STYLE_ID]
-    sections = SECTION.findall(document_xml)
-    if signatures and dates and sections:
-        block = text_block(parse(sections[-1]), body_half_points)
+    section = SECTION.match(document_xml, max(_last_tag(document_xml, b"<w:sectPr", len(document_xml)), 0))
+    if signatures and dates and section:
+        block = text_block(parse(section.group(0)), body_half_points)  # the body's own, last of the document
         signature, date = parse(signatures[0].group(0)), parse(dates[0].group(0))
         placement = place(_text(signature), _text(date), block.chars)
         for match, paragraph, left in (

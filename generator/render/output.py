@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 
@@ -26,7 +27,9 @@ from generator.render.record import (
 )
 
 
+@cache
 def _umask() -> int:
+    """The process's umask, read once: reading it means setting it, twice a file for a batch's every output."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -77,10 +80,12 @@ def _replace_together(folder: Path, temps: Mapping[str, Path]) -> None:
     """Rename every temporary file over its target; when one fails, every target already replaced is restored."""
     done: list[tuple[Path, Path | None]] = []
     copies: list[Path] = []
+    last = len(temps) - 1
     try:
-        for name, temp in temps.items():
+        for index, (name, temp) in enumerate(temps.items()):
             target = folder / name
-            copy = _keep_copy(target, folder)
+            # The last file is never put back: when its rename fails it was not replaced; nothing fails after it.
+            copy = _keep_copy(target, folder) if index < last else None
             if copy is not None:
                 copies.append(copy)
             os.replace(temp, target)
