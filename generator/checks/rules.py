@@ -15,7 +15,7 @@ from generator.checks.quotes import expand_narrative
 from generator.checks.structure import read_findings
 from generator.format import schema
 from generator.format.cells import normalise_text
-from generator.format.model import ReportData
+from generator.format.model import Number, ReportData
 
 # --- Arithmetic: sum(actual) must equal sum(expected) ----------------------------------------
 
@@ -76,12 +76,13 @@ def sum_rules() -> tuple[SumRule, ...]:
 
 
 def _check_sums(data: ReportData) -> list[Finding]:
-    failed: list[tuple[SumRule, Decimal, Decimal]] = []
+    failed: list[tuple[SumRule, Number, Number]] = []
     for rule in sum_rules():
         if not all(k in data.figures for k in rule.keys):
             continue  # a figure that did not parse already has its own finding
-        actual = sum((Decimal(data.figures[k]) for k in rule.actual), Decimal(0))
-        expected = sum((Decimal(data.figures[k]) for k in rule.expected), Decimal(0))
+        # Counts add as ints, a fee as a Decimal: both exact, and int + Decimal is a Decimal.
+        actual = sum(data.figures[k] for k in rule.actual)
+        expected = sum(data.figures[k] for k in rule.expected)
         if actual != expected:
             failed.append((rule, actual, expected))
     suspect = _single_out(rule for rule, _, _ in failed)
@@ -165,10 +166,11 @@ def _check_narrative(data: ReportData) -> list[Finding]:
         for paragraph in expanded.get(field.key, ()):
             text = normalise_text(paragraph)
             for claim in NARRATIVE_CLAIMS:
-                if not all(k in data.figures for k in claim.keys):
+                matches = list(claim.pattern.finditer(text))
+                if not matches or not all(k in data.figures for k in claim.keys):
                     continue
-                expected = sum((Decimal(data.figures[k]) for k in claim.keys), Decimal(0))
-                for match in claim.pattern.finditer(text):
+                expected = sum(data.figures[k] for k in claim.keys)
+                for match in matches:
                     stated = Decimal(match.group(1).replace(",", ""))
                     if stated != expected:
                         key = claim.keys[0]

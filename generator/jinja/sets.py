@@ -107,10 +107,21 @@ class OutsideTemplateSet(TemplateNotFound):
 
 def inside(folder: Path, path: Path) -> bool:
     """True when `path` (after following any links) lies within `folder`."""
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a link loop
+    # os.path on strings: asked several times a report, pathlib's resolve() costs three times as much.
+    real_folder, real_path = _real(folder), _real(path)
+    if real_folder is None or real_path is None:
         return False
+    return real_path == real_folder or real_path.startswith(os.path.join(real_folder, ""))
+
+
+def _real(path: Path) -> str | None:
+    """The path with every link followed; None for a link loop."""
+    try:
+        return os.path.realpath(path, strict=True)
+    except FileNotFoundError:
+        return os.path.realpath(path)  # a path that does not exist (yet) is where it says
+    except (OSError, ValueError):  # a link loop, a name the system refuses
+        return None
 
 
 def outside_message(folder: Path, path: Path) -> str:
@@ -233,10 +244,18 @@ def load_template_set(folder: Path) -> TemplateSet:
 
 def set_for_body_kind(body_kind: object) -> str:
     """The shipped set whose manifest is for this kind of body (a department gets `department`), else default."""
+    return _shipped_body_kinds().get(str(body_kind), BASE_SET)
+
+
+@cache
+def _shipped_body_kinds() -> dict[str, str]:
+    """Each body kind a shipped set is for, with that set (read once: shipped sets do not change while it runs)."""
+    kinds: dict[str, str] = {}
     for name in shipped_sets():
-        if name != BASE_SET and _read_manifest(builtin_templates_dir() / name).get("body_kind") == body_kind:
-            return name
-    return BASE_SET
+        kind = _read_manifest(builtin_templates_dir() / name).get("body_kind")
+        if name != BASE_SET and kind is not None:
+            kinds.setdefault(str(kind), name)
+    return kinds
 
 
 SET_FILES = (DOCX_TEMPLATE, HTML_TEMPLATE, STYLE_SHEET, MANIFEST)

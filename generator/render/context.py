@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,18 +23,31 @@ FAILED_BANNER = "【本报告未通过数据校验，共 {count} 个错误，不
 
 def nest(flat: Mapping[str, Any]) -> SimpleNamespace:
     """{"t3.granted.total": 5} -> namespace(t3=namespace(granted=namespace(total=5)))."""
+
+    def build(plan: Plan) -> SimpleNamespace:
+        return SimpleNamespace(**{name: flat[sub] if isinstance(sub, str) else build(sub) for name, sub in plan})
+
+    return build(_plan(tuple(flat)))
+
+
+Plan = tuple[tuple[str, "str | Plan"], ...]  # each name with its key, or with the plan of the names below it
+
+
+@lru_cache(maxsize=64)
+def _plan(keys: tuple[str, ...]) -> Plan:
+    """The shape of the namespaces for these keys, worked out once: every report has the same keys."""
     root: dict[str, Any] = {}
-    for key, value in flat.items():
+    for key in keys:
         node = root
         *parents, leaf = key.split(".")
         for part in parents:
             node = node.setdefault(part, {})
-        node[leaf] = value
+        node[leaf] = key
 
-    def to_namespace(node: Any) -> Any:
-        return SimpleNamespace(**{k: to_namespace(v) for k, v in node.items()}) if isinstance(node, dict) else node
+    def freeze(node: dict[str, Any]) -> Plan:
+        return tuple((name, sub if isinstance(sub, str) else freeze(sub)) for name, sub in node.items())
 
-    return to_namespace(root)
+    return freeze(root)
 
 
 def _table(grid_key: str, figures: Mapping[str, Any]) -> dict[str, Any]:
