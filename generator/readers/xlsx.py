@@ -2,17 +2,17 @@
 
 The file is looked at before it is parsed (format/archive.py): an old .xls under a new name, a workbook with a
 password, one that inflates beyond reason are each named as such. Only the five sheets are parsed, and only the
-rows a table can occupy, in openpyxl's streaming mode: a huge extra sheet costs nothing.
+rows a table can occupy, as the sheet inflates (readers/sheet_xml.py): a huge extra sheet costs nothing.
 """
 
 from __future__ import annotations
 
 import unicodedata
-import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from generator.format import schema
 from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind, sheet_parts
 from generator.format.grid import column_letter, column_number
 from generator.format.model import Place, RawValue, ReadProblem
-from generator.readers.spreadsheet import openpyxl
+from generator.readers.sheet_xml import SheetBook
 
 TEXT_ROWS = 1_000  # 基本信息 and 正文 hold a row per field; rows below that are never read
 MARGIN = 6  # rows and columns beyond a table that are read, to see a table whose rows or columns moved
@@ -70,26 +70,20 @@ def _look_before_opening(path: Path) -> None:
 
 
 @contextmanager
-def _opened(path: Path, data_only: bool) -> Iterator[Any]:
-    """The workbook in streaming mode; any failure of the parser on a damaged file is one plain line."""
-    workbook = None
+def _opened(path: Path) -> Iterator[SheetBook]:
+    """The workbook's sheets; any failure on a damaged file (broken XML, a missing part) is one plain line."""
     try:
-        with warnings.catch_warnings():  # openpyxl's notes on parts it skips ("conditional formatting") are not ours
-            warnings.simplefilter("ignore")
-            workbook = openpyxl().load_workbook(path, read_only=True, data_only=data_only)
-            yield workbook
+        with zipfile.ZipFile(path) as archive:
+            yield SheetBook(archive)
     except GenerateReportError:
         raise
     except OSError as err:
         raise InputError(f"无法读取 {path.name}：{os_reason(err)}") from err
     except Exception as err:  # a parser meeting broken XML, a missing part, an index out of range
         raise _damaged(path, err) from err
-    finally:
-        if workbook is not None:
-            workbook.close()
 
 
-def _sheet_names(workbook: Any, name: str) -> tuple[dict[str, str], list[ReadProblem]]:
+def _sheet_names(workbook: SheetBook, name: str) -> tuple[dict[str, str], list[ReadProblem]]:
     """Each required sheet's actual name; a name differing only by spaces or width is taken, with a hint."""
     actual = {unicodedata.normalize("NFKC", s).strip(): s for s in workbook.sheetnames}
     found, hints, missing = {}, [], []
@@ -113,17 +107,6 @@ def _first_key(sheet: str) -> str:
     if sheet == schema.NARRATIVE_SHEET:
         return schema.NARRATIVE_FIELDS[0].key
     return next(key for key, fig in schema.figures().items() if fig.sheet == sheet)
-
-
-def _cells(sheet: Any, max_row: int, min_col: int = 1, max_col: int | None = None) -> Cells:
-    """The sheet's values by (row, column), 1-based, empty cells left out."""
-    found: Cells = {}
-    rows = sheet.iter_rows(min_row=1, max_row=max_row, min_col=min_col, max_col=max_col, values_only=True)
-    for r, row in enumerate(rows, 1):
-        for c, value in enumerate(row, min_col):
-            if value is not None and value != "":
-                found[(r, c)] = value
-    return found
 
 
 def _table_extent(table: str) -> tuple[int, int]:
@@ -170,14 +153,14 @@ def check_layout(table: str, cells: Cells, name: str) -> None:
     )
 
 
-def _text_fields(workbook: Any, sheets: dict[str, str], raws: dict[str, RawValue]) -> None:
+def _text_fields(workbook: SheetBook, sheets: dict[str, str], raws: dict[str, RawValue]) -> None:
     """Metadata and narrative rows are found by the key in column B, so an inserted row does no harm."""
     for sheet_name, fields in (
         (schema.META_SHEET, schema.META_FIELDS),
         (schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS),
     ):
         actual = sheets[sheet_name]
-        cells = _cells(workbook[actual], TEXT_ROWS, schema.TEXT_KEY_COLUMN, schema.TEXT_VALUE_COLUMN)
+        cells, _ = workbook.cells(actual, TEXT_ROWS, schema.TEXT_KEY_COLUMN, schema.TEXT_VALUE_COLUMN)
         rows: dict[str, int] = {}
         for (r, c), value in cells.items():
             key = str(value).strip() if c == schema.TEXT_KEY_COLUMN else ""
@@ -202,32 +185,24 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawValue], list[ReadProblem]]:
     """Every value of the workbook by key, and the hints about what was read (a sheet found under a spaced name)."""
     _look_before_opening(path)
     raws: dict[str, RawValue] = {}
-    blanks: list[str] = []
-    with _opened(path, data_only=True) as workbook:
+    with _opened(path) as workbook:
         sheets, hints = _sheet_names(workbook, path.name)
         for table, sheet in schema.TABLE_SHEETS.items():
             max_row, max_col = _table_extent(table)
-            cells = _cells(workbook[sheets[sheet]], max_row, 1, max_col)
+            cells, formulas = workbook.cells(sheets[sheet], max_row, 1, max_col)
             check_layout(table, cells, path.name)
             for key, fig in schema.figures().items():
                 if fig.table == table:
-                    value = cells.get(_figure_cell(fig.cell))
-                    raws[key] = RawValue(value, Place(sheet=fig.sheet, cell=fig.cell))
-                    if value is None:
-                        blanks.append(key)
+                    at = _figure_cell(fig.cell)
+                    formula = formulas.get(at, "") if at not in cells else ""
+                    # A blank saved value with a formula: a formula never calculated (the file was never opened
+                    # in Excel), not a blank cell.
+                    raws[key] = RawValue(cells.get(at), _figure_place(fig.sheet, fig.cell), formula=formula)
         _text_fields(workbook, sheets, raws)
-    if blanks:
-        # A blank cached value may be a formula never calculated: look at the formulas themselves.
-        with _opened(path, data_only=False) as formulas:
-            for table, sheet in schema.TABLE_SHEETS.items():
-                keys = [k for k in blanks if schema.figures()[k].table == table]
-                if not keys:
-                    continue
-                max_row, max_col = _table_extent(table)
-                cells = _cells(formulas[sheets[sheet]], max_row, 1, max_col)
-                for key in keys:
-                    fig = schema.figures()[key]
-                    formula = cells.get(_figure_cell(fig.cell))
-                    if isinstance(formula, str) and formula.startswith("="):
-                        raws[key] = RawValue(None, Place(sheet=fig.sheet, cell=fig.cell), formula=formula)
     return raws, hints
+
+
+@lru_cache(maxsize=1024)
+def _figure_place(sheet: str, cell: str) -> Place:
+    """One Place per figure cell for the process: every workbook of a batch has the same."""
+    return Place(sheet=sheet, cell=cell)
