@@ -14,18 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format import schema
 from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind, sheet_parts
 from generator.format.grid import column_letter, column_number
 from generator.format.model import Place, RawValue, ReadProblem
-from generator.readers.sheet_xml import SheetBook
+from generator.readers.sheet_xml import Cells, SheetBook
 
 TEXT_ROWS = 1_000  # 基本信息 and 正文 hold a row per field; rows below that are never read
 MARGIN = 6  # rows and columns beyond a table that are read, to see a table whose rows or columns moved
-Cells = dict[tuple[int, int], Any]
 
 
 def required_sheets() -> list[str]:
