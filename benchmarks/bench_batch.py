@@ -2,6 +2,7 @@
 
     python benchmarks/bench_batch.py                 # 1,000 synthetic bodies, naive loop over 100
     python benchmarks/bench_batch.py --n 10000       # and the memory at 10,000
+    python benchmarks/bench_batch.py --input xlsx    # the bodies as fill-in workbooks instead of CSV files
 
 Not a test: CI times nothing. Every contestant is one process started the same way, reading the same synthetic
 CSV files and writing the same formats from the same template set:
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from synthetic import synthetic_values  # noqa: E402
 
 from generator.workbook.csvfile import long_csv  # noqa: E402
+from generator.workbook.writer import write_workbook  # noqa: E402
 
 NAIVE = """
 import sys
@@ -63,12 +65,14 @@ for path in map(Path, paths):
 """
 
 
-def make_inputs(folder: Path, n: int) -> list[Path]:
+def make_inputs(folder: Path, n: int, kind: str = "csv") -> list[Path]:
+    """`n` synthetic bodies as long-format CSV files or as fill-in workbooks (`kind` "xlsx")."""
     folder.mkdir(parents=True, exist_ok=True)
+    write = write_workbook if kind == "xlsx" else long_csv
     paths = []
     for seed in range(n):
-        path = folder / f"body-{seed:05d}.csv"
-        path.write_bytes(long_csv(synthetic_values(seed)))
+        path = folder / f"body-{seed:05d}.{kind}"
+        path.write_bytes(write(synthetic_values(seed)))
         paths.append(path)
     return paths
 
@@ -107,13 +111,19 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=100, help="bodies in the naive loop")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rounds", type=int, default=3, help="naive and -j 1 runs, alternating; the least CPU counts")
+    parser.add_argument(
+        "--input", choices=("csv", "xlsx"), default="csv", help="the bodies' files; reading costs both sides the same"
+    )
     args = parser.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=True)  # as installed
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    lines = [f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {args.n} bodies, naive {args.naive}"]
+    lines = [
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {args.n} bodies as .{args.input}, "
+        f"naive {args.naive}"
+    ]
     try:
-        paths = make_inputs(work / "in", args.n)
+        paths = make_inputs(work / "in", args.n, args.input)
         batch(work / "in", work / "warm", "docx,html", 1)  # compiled templates cached, as after a first run
         for formats in ("docx,html", "docx"):
             naive_runs, one_runs = [], []
