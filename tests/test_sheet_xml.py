@@ -16,7 +16,7 @@ from conftest import ROOT, soffice_convert
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from generator.readers.sheet_xml import SHARED_FORMULA_FOLLOWER, SheetBook
+from generator.readers.sheet_xml import SHARED_FORMULA_FOLLOWER, WHOLE_SHEET, SheetBook
 
 
 def openpyxl_cells(path: Path) -> dict[str, dict[tuple[int, int], object]]:
@@ -201,10 +201,11 @@ def test_formulas_are_read_beside_their_saved_values(tmp_path):
     }
 
 
-def test_reading_stops_below_the_rows_asked_for(tmp_path):
-    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 2001))
+def test_a_large_sheet_is_read_as_it_inflates_and_reading_stops_below_the_rows_asked_for(tmp_path):
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 40_001))
+    assert len(rows) > WHOLE_SHEET
     path = tmp_path / "long.xlsx"
-    path.write_bytes(hand_written(rows + '<row r="2001"><c r="A2001"><v>broken'))  # never reached
+    path.write_bytes(hand_written(rows + '<row r="40001"><c r="A40001"><v>broken'))  # never reached
     with zipfile.ZipFile(path) as archive:
         values, _ = SheetBook(archive).cells("A&B", 40, 1, 1)
     assert values == {(r, 1): r for r in range(1, 41)}

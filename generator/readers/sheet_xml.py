@@ -25,7 +25,8 @@ from generator.format.grid import column_number
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-ROW, CELL, VALUE, FORMULA, INLINE = (f"{MAIN}{tag}" for tag in ("row", "c", "v", "f", "is"))
+ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN = (f"{MAIN}{tag}" for tag in ("row", "c", "v", "f", "is", "t", "r"))
+WHOLE_SHEET = 1 << 20  # a sheet up to 1 MB is parsed at once (faster); a larger one row by row
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 
@@ -63,9 +64,13 @@ def _tree(archive: zipfile.ZipFile, part: str) -> Any:
 
 def _text(node: Any) -> str:
     """A string item's plain text: its own <t> and the <t> of each rich-text run (not the phonetic guide)."""
-    pieces = [node.findtext(f"{MAIN}t") or ""]
-    pieces += [run.findtext(f"{MAIN}t") or "" for run in node.iterfind(f"{MAIN}r")]
-    return "".join(pieces)
+    plain, runs = "", []
+    for child in node:
+        if child.tag == TEXT:
+            plain = plain or child.text or ""  # the first, as openpyxl takes it
+        elif child.tag == RUN:
+            runs += [piece.text or "" for piece in child if piece.tag == TEXT][:1]
+    return plain + "".join(runs)
 
 
 def _number(text: str) -> int | float:
@@ -151,36 +156,38 @@ class SheetBook:
         values: Cells = {}
         formulas: Cells = {}
         last = max_col if max_col is not None else 1 << 14
-        for row, column, cell in self._cells(self.parts[sheet], max_row):
-            if min_col <= column <= last:
-                value, formula = self._value(cell)
-                if value is not None and value != "":
-                    values[(row, column)] = value
-                if formula:
-                    formulas[(row, column)] = formula
+        row_number = 0
+        for row in self._rows(self.parts[sheet]):
+            row_number = int(float(row.get("r") or row_number + 1))
+            if row_number > max_row:
+                break
+            column = 0
+            for cell in row:
+                if cell.tag != CELL:
+                    continue
+                reference = cell.get("r")
+                column = _column(reference) if reference else column + 1
+                if len(cell) and min_col <= column <= last:  # a cell with only a style holds nothing
+                    value, formula = self._value(cell)
+                    if value is not None and value != "":
+                        values[(row_number, column)] = value
+                    if formula:
+                        formulas[(row_number, column)] = formula
         return values, formulas
 
-    def _cells(self, part: str, max_row: int) -> Iterator[tuple[int, int, Any]]:
-        """(row, column, cell) of each cell holding anything, row by row (a cell with only a style is skipped)."""
+    def _rows(self, part: str) -> Iterator[Any]:
+        """The sheet's rows in order: a sheet of ordinary size parsed whole, a larger one as it inflates, each row
+        dropped once read, so that memory stays flat."""
+        if self.archive.getinfo(part).file_size <= WHOLE_SHEET:
+            yield from _tree(self.archive, part).iter(ROW)
+            return
         from lxml import etree
 
-        row_number = 0
         with self.archive.open(part) as stream:
-            rows = etree.iterparse(stream, events=("end",), tag=ROW, **_parser_options())
-            for _, row in rows:
-                row_number = int(float(row.get("r") or row_number + 1))
-                if row_number > max_row:
-                    break
-                column = 0
-                for cell in row:
-                    if cell.tag != CELL:
-                        continue
-                    reference = cell.get("r")
-                    column = _column(reference) if reference else column + 1
-                    if len(cell):
-                        yield row_number, column, cell
+            for _, row in etree.iterparse(stream, events=("end",), tag=ROW, **_parser_options()):
+                yield row
                 row.clear()
-                while row.getprevious() is not None:  # rows already read are dropped: memory stays flat
+                while row.getprevious() is not None:
                     del row.getparent()[0]
 
     def _value(self, cell: Any) -> tuple[Any, str]:
