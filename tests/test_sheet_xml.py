@@ -16,7 +16,7 @@ from conftest import ROOT, soffice_convert
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from generator.readers.sheet_xml import SHARED_FORMULA_FOLLOWER, WHOLE_SHEET, SheetBook
+from generator.readers.sheet_xml import SHARED_FORMULA_FOLLOWER, WHOLE_PART, SheetBook
 
 
 def openpyxl_cells(path: Path) -> dict[str, dict[tuple[int, int], object]]:
@@ -96,7 +96,7 @@ def test_libreoffice_workbooks_read_the_same(tmp_path):
     assert ours["表三"][(2, 4)] == 143  # =SUM(A1:C1), calculated and saved by LibreOffice
 
 
-def hand_written(sheet_xml: str, styles: str = "", date1904: bool = False) -> bytes:
+def hand_written(sheet_xml: str, styles: str = "", date1904: bool = False, more_strings: int = 0) -> bytes:
     """A minimal workbook around one sheet's XML, as a program other than Excel might write it."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -127,7 +127,9 @@ def hand_written(sheet_xml: str, styles: str = "", date1904: bool = False) -> by
         f'<Relationship Id="rId9" Type="{rel}/styles" Target="styles.xml"/></Relationships>',
         "xl/strings.xml": f'<sst xmlns="{main}"><si><t>共享</t></si>'
         '<si><r><t>富</t></r><r><rPr><b/></rPr><t>文本</t></r><rPh sb="0" eb="1"><t>フ</t></rPh></si>'
-        '<si><t xml:space="preserve"> x005F_x000D_ </t></si></sst>',
+        '<si><t xml:space="preserve"> x005F_x000D_ </t></si>'
+        + "".join(f"<si><t>第{n}项</t></si>" for n in range(more_strings))
+        + "</sst>",
         "xl/styles.xml": f'<styleSheet xmlns="{main}">{styles}</styleSheet>',
         "xl/worksheets/s1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet_xml}</sheetData></worksheet>',
     }
@@ -203,12 +205,20 @@ def test_formulas_are_read_beside_their_saved_values(tmp_path):
 
 def test_a_large_sheet_is_read_as_it_inflates_and_reading_stops_below_the_rows_asked_for(tmp_path):
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 40_001))
-    assert len(rows) > WHOLE_SHEET
+    assert len(rows) > WHOLE_PART
     path = tmp_path / "long.xlsx"
     path.write_bytes(hand_written(rows + '<row r="40001"><c r="A40001"><v>broken'))  # never reached
     with zipfile.ZipFile(path) as archive:
         values, _ = SheetBook(archive).cells("A&B", 40, 1, 1)
     assert values == {(r, 1): r for r in range(1, 41)}
+
+
+def test_a_large_string_table_is_read_as_it_inflates(tmp_path):
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(hand_written('<row r="1"><c r="A1" t="s"><v>60002</v></c></row>', more_strings=60_000))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/strings.xml").file_size > WHOLE_PART
+    assert assert_same(path)["A&B"] == {(1, 1): "第59999项"}
 
 
 @pytest.mark.parametrize(
