@@ -137,7 +137,7 @@ def test_a_sheet_of_too_many_cells_is_refused_before_parsing(run, tmp_path):
     start = time.monotonic()
     message = one_line_exit_3(run("validate", "大.xlsx"))
     assert time.monotonic() - start < 10
-    assert "工作表「表三」有 500,000 个以上的单元格或 100,000 行以上" in message
+    assert "工作表「表三」有 500,000 个以上的单元格、100,000 行以上" in message
 
 
 def test_a_huge_extra_sheet_is_never_read(tmp_path, sample_values):
@@ -275,3 +275,52 @@ def test_a_full_disk_and_a_closed_stream_are_plain_lines(tmp_path):
         )
         assert result.returncode == 3, result.stderr
         assert result.stderr.startswith("错误：无法输出结果：") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["表三 ", "&#x8868;三"])
+def test_a_sheet_read_under_a_spaced_or_escaped_name_is_size_checked_too(run, tmp_path, name):
+    """表三 renamed "表三 " (or written as a character reference) is still read as 表三, so it is checked as 表三:
+    a 60 MB sheet zipped to a few kilobytes is refused, not inflated."""
+    sheet = part(GOOD, "xl/worksheets/sheet3.xml")
+    head = sheet[: sheet.index(b"<sheetData>") + len(b"<sheetData>")]
+    huge = head + b'<row r="1">' + b"<a/>" * 15_000_000 + b"</row></sheetData></worksheet>"
+    book = part(GOOD, "xl/workbook.xml").replace('name="表三"'.encode(), f'name="{name}"'.encode())
+    (tmp_path / "改名.xlsx").write_bytes(rewritten(GOOD, {"xl/worksheets/sheet3.xml": huge, "xl/workbook.xml": book}))
+    start = time.monotonic()
+    message = one_line_exit_3(run("validate", "改名.xlsx"))
+    assert time.monotonic() - start < 10
+    assert "解压后有 57 MB，过大" in message
+
+
+def test_a_sheet_of_too_many_elements_is_refused_before_parsing(run, tmp_path):
+    """Within the size limit, a row holding a million empty elements would be held whole while it is parsed."""
+    sheet = part(GOOD, "xl/worksheets/sheet3.xml")
+    head = sheet[: sheet.index(b"<sheetData>") + len(b"<sheetData>")]
+    (tmp_path / "元素.xlsx").write_bytes(
+        _with_sheet3(head + b'<row r="1">' + b"<a/>" * 2_000_000 + b"</row></sheetData></worksheet>")
+    )
+    message = one_line_exit_3(run("validate", "元素.xlsx"))
+    assert "工作表「表三」有 500,000 个以上的单元格、100,000 行以上或 1,500,000 个以上的 XML 元素" in message
+
+
+def test_a_style_table_of_too_many_elements_is_refused(run, tmp_path):
+    styles = part(GOOD, "xl/styles.xml").replace(b"<fonts", b"<extra>" + b"<a/>" * 2_000_000 + b"</extra><fonts", 1)
+    (tmp_path / "样式.xlsx").write_bytes(rewritten(GOOD, {"xl/styles.xml": styles}))
+    assert "xl/styles.xml 有 1,500,000 个以上的 XML 元素" in one_line_exit_3(run("validate", "样式.xlsx"))
+
+
+def test_a_sheet_declaring_its_own_entities_is_refused(run, tmp_path):
+    """Entities are never expanded; a value holding one would silently lose its text, so the file is refused."""
+    sheet = part(GOOD, "xl/worksheets/sheet3.xml")
+    declared = b'<!DOCTYPE worksheet [<!ENTITY n "1">]>' + sheet.replace(b"<v>146</v>", b"<v>1&n;6</v>", 1)
+    (tmp_path / "实体.xlsx").write_bytes(_with_sheet3(declared))
+    assert "工作簿内容已损坏" in one_line_exit_3(run("validate", "实体.xlsx"))
+
+
+def test_a_figure_of_thousands_of_digits_is_a_finding_not_a_crash(tmp_path, sample_values):
+    sample_values["t3.new_received.natural_person"] = "9" * 5000
+    path = tmp_path / "长.csv"
+    path.write_bytes(long_csv(sample_values))
+    report = validate(load(path))
+    finding = next(f for f in report.errors if f.key == "t3.new_received.natural_person")
+    assert "不是数字" in finding.message and len(finding.message) < 200

@@ -96,7 +96,9 @@ def test_libreoffice_workbooks_read_the_same(tmp_path):
     assert ours["表三"][(2, 4)] == 143  # =SUM(A1:C1), calculated and saved by LibreOffice
 
 
-def hand_written(sheet_xml: str, styles: str = "", date1904: bool = False, more_strings: int = 0) -> bytes:
+def hand_written(
+    sheet_xml: str, styles: str = "", date1904: bool | str = False, more_strings: int = 0, more_sheets: str = ""
+) -> bytes:
     """A minimal workbook around one sheet's XML, as a program other than Excel might write it."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -119,8 +121,8 @@ def hand_written(sheet_xml: str, styles: str = "", date1904: bool = False, more_
         "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="r1" Target="xl/workbook.xml" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
         "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}">'
-        + (f'<workbookPr date1904="{1 if date1904 else 0}"/>')
-        + '<sheets><sheet name="A&amp;B" sheetId="1" r:id="rId7"/></sheets></workbook>',
+        + (f'<workbookPr date1904="{date1904 if isinstance(date1904, str) else int(date1904)}"/>')
+        + f'<sheets><sheet name="A&amp;B" sheetId="1" r:id="rId7"/>{more_sheets}</sheets></workbook>',
         "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}">'
         f'<Relationship Id="rId7" Type="{rel}/worksheet" Target="/xl/worksheets/s1.xml"/>'
         f'<Relationship Id="rId8" Type="{rel}/sharedStrings" Target="strings.xml"/>'
@@ -184,20 +186,24 @@ def test_chinese_excel_date_formats_are_dates(tmp_path):
     assert openpyxl_cells(path)["A&B"][(1, 1)] == 45678
 
 
-def test_formulas_are_read_beside_their_saved_values(tmp_path):
+def read_hand_written(tmp_path: Path, sheet: str) -> tuple[dict, dict]:
+    """(values, formulas) of the sheet A&B of a hand-written workbook holding `sheet`."""
+    path = tmp_path / "hand.xlsx"
+    path.write_bytes(hand_written(sheet))
+    with zipfile.ZipFile(path) as archive:
+        return SheetBook(archive).cells("A&B", 10)
+
+
+def test_formulas_never_calculated_are_read_in_the_same_pass(tmp_path):
     sheet = (
         '<row r="1"><c r="A1"><f>SUM(B1:C1)</f></c><c r="B1"><f t="shared" ref="B1:B2" si="0">C1*2</f><v>4</v></c>'
         '<c r="C1"><f t="array" ref="C1">TRANSPOSE(A1)</f></c></row>'
         '<row r="2"><c r="B2"><f t="shared" si="0"/></c></row>'
     )
-    path = tmp_path / "formulas.xlsx"
-    path.write_bytes(hand_written(sheet))
-    with zipfile.ZipFile(path) as archive:
-        values, formulas = SheetBook(archive).cells("A&B", 10)
+    values, formulas = read_hand_written(tmp_path, sheet)
     assert values == {(1, 2): 4}
-    assert formulas == {
+    assert formulas == {  # those with no saved result; B1 has one
         (1, 1): "=SUM(B1:C1)",
-        (1, 2): "=C1*2",
         (1, 3): "=TRANSPOSE(A1)",
         (2, 2): SHARED_FORMULA_FOLLOWER,
     }
@@ -237,3 +243,52 @@ def test_a_damaged_sheet_is_one_plain_line(tmp_path, sheet):
     path.write_bytes(hand_written(sheet))
     with pytest.raises(InputError, match=r"^damaged\.xlsx：工作簿内容已损坏"), _opened(path) as book:
         book.cells("A&B", 10)
+
+
+def test_odd_but_valid_xml_reads_as_openpyxl_reads_it(tmp_path):
+    """Several <t> or <v> in one place, comments and processing instructions inside a value, rows out of order."""
+    sheet = (
+        '<row r="2"><c r="A2"><v>1<!-- 注 -->2</v></c><c r="B2"><v>3</v><v>4</v></c>'
+        '<c r="C2" t="inlineStr"><is><t>前</t><t>后</t></is></c><c r="D2" t="inlineStr"><is><t>a<?pi x?>b</t></is></c>'
+        "</row>"
+        '<row r="1"><c r="A1"><v>9</v></c></row>'  # out of order: skipped
+        '<row r="2"><c r="E2"><v>9</v></c></row>'  # given twice: skipped
+        '<row r="3"><c r="A3"><v>5</v></c></row>'
+    )
+    path = tmp_path / "odd.xlsx"
+    path.write_bytes(hand_written(sheet))
+    assert assert_same(path)["A&B"] == {(2, 1): 12, (2, 2): 3, (2, 3): "后", (2, 4): "ab", (3, 1): 5}
+
+
+@pytest.mark.parametrize("flag", ["TRUE", "True", "on"])
+def test_any_true_date1904_flag_means_the_1904_calendar(tmp_path, flag):
+    path = tmp_path / "mac.xlsx"
+    path.write_bytes(hand_written('<row r="1"><c r="A1" s="1"><v>44216</v></c></row>', DATE_STYLES, date1904=flag))
+    assert assert_same(path)["A&B"][(1, 1)] == dt.datetime(2025, 1, 21)
+
+
+def test_a_sheet_name_given_twice_is_the_first(tmp_path):
+    path = tmp_path / "twice.xlsx"
+    path.write_bytes(
+        hand_written(
+            '<row r="1"><c r="A1"><v>1</v></c></row>', more_sheets='<sheet name="A&amp;B" sheetId="2" r:id="rX"/>'
+        )
+    )
+    assert our_cells(path) == {"A&B": {(1, 1): 1}}
+
+
+def test_iso_dates_and_a_formula_whose_saved_result_is_empty(tmp_path):
+    sheet = (
+        '<row r="1"><c r="A1" t="d"><v>2025-01-21</v></c><c r="B1" t="d"><v>2025-01-21T10:00:00.123456+08:00</v></c>'
+        '<c r="C1" t="d"><v>12:30:00</v></c><c r="D1" t="d"><v>不是日期</v></c>'
+        '<c r="E1" t="str"><f>IF(A1="","","x")</f><v></v></c><c r="F1"><f>SUM(A1:B1)</f><v></v></c></row>'
+    )
+    values, formulas = read_hand_written(tmp_path, sheet)
+    assert values == {
+        (1, 1): dt.date(2025, 1, 21),
+        (1, 2): dt.datetime(2025, 1, 21, 10, 0, 0, 123000),
+        (1, 3): dt.time(12, 30),
+        (1, 4): "不是日期",
+    }
+    # E1's result "" was saved (a blank cell); F1's empty number is a formula never calculated, as openpyxl saves it.
+    assert formulas == {(1, 6): "=SUM(A1:B1)"}

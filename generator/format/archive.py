@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of Office 97-2003, and of encrypted OOXML
@@ -17,6 +17,9 @@ TOTAL_LIMIT = 128 * 1024 * 1024  # all parts: a report with photographs stays fa
 MEMBERS_LIMIT = 5_000
 CELL_LIMIT = 500_000  # cells of one sheet that is read; a filled-in table has a few hundred
 ROW_LIMIT = 100_000
+# XML elements of one part that is read: a cell is two or three. A part is parsed piece by piece, but what lies
+# inside one piece (a row) is held whole: this bounds it.
+TAG_LIMIT = 1_500_000
 CHUNK = 1 << 20
 
 
@@ -78,34 +81,39 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _tags(text: bytes) -> tuple[int, int]:
-    return text.count(b"<row ") + text.count(b"<row>"), text.count(b"<c ") + text.count(b"<c>")
+def _tags(text: bytes) -> tuple[int, int, int]:
+    rows = text.count(b"<row ") + text.count(b"<row>")
+    return rows, text.count(b"<c ") + text.count(b"<c>"), text.count(b"<")
 
 
-def count_cells(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """(rows, cells) of a worksheet part, counted on the raw XML as it inflates — before any parsing."""
-    rows = cells = 0
+def count_cells(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """(rows, cells, elements) of a worksheet part, counted on the raw XML as it inflates — before any parsing;
+    counting stops once a limit is passed."""
+    rows = cells = tags = 0
     tail = b""
     with archive.open(part) as stream:
         while block := stream.read(CHUNK):
             text = tail + block
-            (new_rows, new_cells), (old_rows, old_cells) = _tags(text), _tags(tail)
-            rows, cells = rows + new_rows - old_rows, cells + new_cells - old_cells  # a tag cut in two counts once
+            new, old = _tags(text), _tags(tail)  # a tag cut in two counts once
+            rows, cells, tags = rows + new[0] - old[0], cells + new[1] - old[1], tags + new[2] - old[2]
             tail = text[-4:]
-            if cells > CELL_LIMIT or rows > ROW_LIMIT:
+            if cells > CELL_LIMIT or rows > ROW_LIMIT or tags > TAG_LIMIT:
                 break
-    return rows, cells
+    return rows, cells, tags
 
 
-def check_sheets(archive: zipfile.ZipFile, names: Iterable[str]) -> None:
-    """The sheets that will be read hold no more cells and rows than a filled-in table could."""
-    parts = sheet_parts(archive)
-    for name in names:
-        part = parts.get(name)
-        if part is None or part not in archive.namelist():
+def check_sheets(archive: zipfile.ZipFile, parts: Mapping[str, str], support: Iterable[str] = ()) -> None:
+    """The sheets that will be read (name -> part) hold no more cells, rows and elements than a filled-in table
+    could, nor do the `support` parts read with them (shared strings, styles)."""
+    for name, part in parts.items():
+        if part not in archive.namelist():
             continue
-        rows, cells = count_cells(archive, part)
-        if cells > CELL_LIMIT or rows > ROW_LIMIT:
+        rows, cells, tags = count_cells(archive, part)
+        if cells > CELL_LIMIT or rows > ROW_LIMIT or tags > TAG_LIMIT:
             raise ArchiveProblem(
-                f"工作表「{name}」有 {CELL_LIMIT:,} 个以上的单元格或 {ROW_LIMIT:,} 行以上，不像是填报表"
+                f"工作表「{name}」有 {CELL_LIMIT:,} 个以上的单元格、{ROW_LIMIT:,} 行以上"
+                f"或 {TAG_LIMIT:,} 个以上的 XML 元素，不像是填报表"
             )
+    for part in support:
+        if count_cells(archive, part)[2] > TAG_LIMIT:
+            raise ArchiveProblem(f"其中的 {part} 有 {TAG_LIMIT:,} 个以上的 XML 元素，不像是填报工作簿")

@@ -21,6 +21,7 @@ UNIT_SUFFIX = re.compile(r"^[+-]?[0-9.,]+\s*(件|个|条|次|项|元|万元|亿�
 # Python's \d and Decimal would accept) stay what they are, text.
 PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 GROUPED_NUMBER = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+LONGEST_FIGURE = 40  # characters: a trillion with six decimals and separators is under 30
 MAX_DECIMALS = 6  # 0.000001 万元 is one 分: published reports state fees to the 分
 # Characters NFKC turns into digits although nobody types them for a figure: superscripts, subscripts,
 # circled and parenthesised numbers ("²" would otherwise read as 2).
@@ -83,6 +84,8 @@ def decimals(number: Decimal) -> int:
 
 
 def parse_figure(value: object, kind: Kind) -> Parsed:
+    if type(value) is str and len(value) > LONGEST_FIGURE:  # never a figure; and int() refuses 4,300 digits
+        return Parsed(problem="text", raw=value.strip()[:LONGEST_FIGURE] + "…")
     if kind is Kind.COUNT and type(value) is str and value.isascii() and value.isdigit():
         return Parsed(value=int(value), raw=value)  # the usual cell, "146": nothing to normalise or check
     raw = "" if value is None else str(value).strip()

@@ -18,6 +18,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import islice
 from typing import Any
 
 from generator.format.grid import column_number
@@ -28,6 +29,8 @@ PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relation
 ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN, ITEM = (
     f"{MAIN}{tag}" for tag in ("row", "c", "v", "f", "is", "t", "r", "si")
 )
+NUMBER_FORMAT, FORMAT, CELL_FORMATS = f"{MAIN}numFmt", f"{MAIN}xf", f"{MAIN}cellXfs"
+STRINGS_LIMIT = 1_000_000  # a filled-in workbook has a few hundred; millions only make a reader wait
 WHOLE_PART = 1 << 20  # a sheet or string table up to 1 MB is parsed at once (faster); a larger one piece by piece
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
@@ -55,13 +58,29 @@ def is_timedelta_format(code: str) -> bool:
 
 @cache
 def _parser_options() -> dict[str, bool]:
-    return {"resolve_entities": False, "no_network": True, "huge_tree": False}
+    # Comments and processing instructions are dropped, the text around them joined, as openpyxl reads it.
+    return {
+        "resolve_entities": False,
+        "no_network": True,
+        "huge_tree": False,
+        "remove_comments": True,
+        "remove_pis": True,
+    }
 
 
 def _tree(archive: zipfile.ZipFile, part: str) -> Any:
     from lxml import etree
 
-    return etree.fromstring(archive.read(part), etree.XMLParser(**_parser_options()))
+    root = etree.fromstring(archive.read(part), etree.XMLParser(**_parser_options()))
+    _refuse_dtd(root)
+    return root
+
+
+def _refuse_dtd(element: Any) -> None:
+    """A part declaring entities of its own: never expanded, and their text would be silently missing — no
+    program that writes workbooks does this, so the file is refused as damaged."""
+    if element.getroottree().docinfo.doctype:
+        raise ValueError("XML 中含有 DTD 声明")
 
 
 def _text(node: Any) -> str:
@@ -69,9 +88,9 @@ def _text(node: Any) -> str:
     plain, runs = "", []
     for child in node:
         if child.tag == TEXT:
-            plain = plain or child.text or ""  # the first, as openpyxl takes it
+            plain = child.text or ""  # the last of several, as openpyxl takes it
         elif child.tag == RUN:
-            runs += [piece.text or "" for piece in child if piece.tag == TEXT][:1]
+            runs += [piece.text or "" for piece in child if piece.tag == TEXT][-1:]
     return plain + "".join(runs)
 
 
@@ -107,17 +126,18 @@ class SheetBook:
             target = rel.get("Target") or ""
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
             targets[rel.get("Id") or ""] = (part, (rel.get("Type") or "").rsplit("/", 1)[-1])
-        self.parts = {
-            sheet.get("name") or "": targets.get(sheet.get(RELATIONSHIP_ID) or "", ("", ""))[0]
-            for sheet in book.iter(f"{MAIN}sheet")
-        }
+        self.parts: dict[str, str] = {}
+        for sheet in book.iterfind(f"{MAIN}sheets/{MAIN}sheet"):  # a name given twice: the first, as Excel shows
+            self.parts.setdefault(sheet.get("name") or "", targets.get(sheet.get(RELATIONSHIP_ID) or "", ("", ""))[0])
         self.sheetnames = list(self.parts)
         kinds = {kind: part for part, kind in targets.values()}
         self._strings_part = kinds.get("sharedStrings", "xl/sharedStrings.xml")
         self._styles_part = kinds.get("styles", "xl/styles.xml")
         properties = book.find(f"{MAIN}workbookPr")
-        date1904 = properties is not None and properties.get("date1904", "") in ("1", "true")
+        flag = (properties.get("date1904") or "") if properties is not None else ""
+        date1904 = flag.lower() not in ("", "0", "false", "f")  # any other value means true, as openpyxl reads it
         self.epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        self.support_parts = [part for part in (self._strings_part, self._styles_part) if part in archive.namelist()]
         self._strings: list[str] | None = None
         self._formats: tuple[frozenset[int], frozenset[int]] | None = None
 
@@ -126,23 +146,24 @@ class SheetBook:
         """The shared strings, read when a cell first needs one."""
         if self._strings is None:
             found = self._strings_part in self.archive.namelist()
-            self._strings = (
-                [_text(item).replace("x005F_", "") for item in self._elements(self._strings_part, ITEM)]
-                if found
-                else []
-            )
+            items = self._elements(self._strings_part, ITEM) if found else iter(())
+            self._strings = [_text(item).replace("x005F_", "") for item in islice(items, STRINGS_LIMIT + 1)]
+            if len(self._strings) > STRINGS_LIMIT:
+                raise ValueError(f"共享字符串超过 {STRINGS_LIMIT:,} 个")
         return self._strings
 
-    def _elements(self, part: str, tag: str) -> Iterator[Any]:
+    def _elements(self, part: str, tag: str | tuple[str, ...]) -> Iterator[Any]:
         """The part's `tag` elements in order: a part of ordinary size parsed whole, a larger one as it inflates,
         each element dropped once read, so that memory stays flat."""
+        tags = (tag,) if isinstance(tag, str) else tag
         if self.archive.getinfo(part).file_size <= WHOLE_PART:
-            yield from _tree(self.archive, part).iter(tag)
+            yield from _tree(self.archive, part).iter(*tags)
             return
         from lxml import etree
 
         with self.archive.open(part) as stream:
-            for _, element in etree.iterparse(stream, events=("end",), tag=tag, **_parser_options()):
+            for _, element in etree.iterparse(stream, events=("end",), tag=tags, **_parser_options()):
+                _refuse_dtd(element)
                 yield element
                 element.clear()
                 while element.getprevious() is not None:
@@ -154,31 +175,38 @@ class SheetBook:
         if self._formats is None:
             dates: set[int] = set()
             durations: set[int] = set()
-            if self._styles_part in self.archive.namelist():
-                root = _tree(self.archive, self._styles_part)
-                custom = {
-                    int(f.get("numFmtId") or -1): f.get("formatCode") or ""
-                    for f in root.iterfind(f"{MAIN}numFmts/{MAIN}numFmt")
-                }
-                for index, xf in enumerate(root.iterfind(f"{MAIN}cellXfs/{MAIN}xf")):
-                    number = int(xf.get("numFmtId") or 0)
-                    code = custom.get(number)
-                    if is_date_format(code) if code is not None else number in DATE_FORMAT_IDS:
-                        dates.add(index)
-                    if is_timedelta_format(code) if code is not None else number in TIMEDELTA_FORMAT_IDS:
-                        durations.add(index)
+            custom: dict[int, str] = {}
+            index = 0
+            found = self._styles_part in self.archive.namelist()
+            for element in self._elements(self._styles_part, (NUMBER_FORMAT, FORMAT)) if found else ():
+                if element.tag == NUMBER_FORMAT:  # the custom formats come before the cell formats using them
+                    custom[int(element.get("numFmtId") or -1)] = element.get("formatCode") or ""
+                    continue
+                parent = element.getparent()
+                if parent is None or parent.tag != CELL_FORMATS:
+                    continue  # a named style's format (cellStyleXfs), not a cell's
+                number = int(element.get("numFmtId") or 0)
+                index += 1
+                code = custom.get(number)
+                if is_date_format(code) if code is not None else number in DATE_FORMAT_IDS:
+                    dates.add(index - 1)
+                if is_timedelta_format(code) if code is not None else number in TIMEDELTA_FORMAT_IDS:
+                    durations.add(index - 1)
             self._formats = frozenset(dates), frozenset(durations)
         return self._formats
 
     def cells(self, sheet: str, max_row: int, min_col: int = 1, max_col: int | None = None) -> tuple[Cells, Cells]:
-        """(values, formulas) by (row, column), 1-based, of rows 1..max_row and the columns asked for; a cell
-        without a value is left out of the values, a cell without a formula out of the formulas."""
+        """(values, formulas) by (row, column), 1-based, of rows 1..max_row and the columns asked for: the values
+        as saved (a cell without one left out), and the formulas whose result was never saved."""
         values: Cells = {}
         formulas: Cells = {}
         last = max_col if max_col is not None else 1 << 14
         row_number = 0
         for row in self._elements(self.parts[sheet], ROW):
-            row_number = int(float(row.get("r") or row_number + 1))
+            number = int(float(row.get("r") or row_number + 1))
+            if number <= row_number:
+                continue  # a row out of order or given twice is skipped, as openpyxl skips it
+            row_number = number
             if row_number > max_row:
                 break
             column = 0
@@ -199,15 +227,20 @@ class SheetBook:
         """The cell's value as saved, and its formula ("" when none)."""
         kind = cell.get("t", "n")
         saved = formula = inline = None
+        has_saved = False
         for child in cell:
             tag = child.tag
-            if tag == VALUE:
-                saved = child.text
+            if tag == VALUE and not has_saved:  # the first of several, as openpyxl takes it
+                saved, has_saved = child.text, True
             elif tag == FORMULA:
                 formula = child
             elif tag == INLINE:
                 inline = child
-        formula_text = "" if formula is None else f"={formula.text}" if formula.text else SHARED_FORMULA_FOLLOWER
+        # A formula never calculated has no result, or an empty numeric one (openpyxl writes <v></v>); a text
+        # formula whose result was "" (Excel: t="str" and <v></v>) was calculated.
+        formula_text = ""
+        if formula is not None and not saved and not (has_saved and kind == "str"):
+            formula_text = f"={formula.text}" if formula.text else SHARED_FORMULA_FOLLOWER
         if kind == "inlineStr":
             return (_text(inline) if inline is not None else None), formula_text
         if not saved:
@@ -238,7 +271,13 @@ def _column(reference: str) -> int:
 
 
 def _iso_date(text: str) -> Any:
+    """A cell of type d (ISO 8601): a date, a time, or a date and time without its zone, to the millisecond;
+    anything else stays text (and fails as a figure or a date would)."""
+    text = text.strip().removesuffix("Z")
     try:
-        return dt.datetime.fromisoformat(text.removesuffix("Z"))
+        if "T" in text:
+            value = dt.datetime.fromisoformat(text)
+            return value.replace(tzinfo=None, microsecond=value.microsecond // 1000 * 1000)
+        return dt.time.fromisoformat(text) if ":" in text else dt.date.fromisoformat(text)
     except ValueError:
         return text

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format import schema
-from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind, sheet_parts
+from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind
 from generator.format.grid import column_letter, column_number
 from generator.format.model import Place, RawValue, ReadProblem
 from generator.readers.sheet_xml import Cells, SheetBook
 
+SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
 TEXT_ROWS = 1_000  # 基本信息 and 正文 hold a row per field; rows below that are never read
 MARGIN = 6  # rows and columns beyond a table that are read, to see a table whose rows or columns moved
 
@@ -52,19 +53,35 @@ def _look_before_opening(path: Path) -> None:
         raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（不是 zip 压缩格式）。")
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)  # sheets other than the five are never read (an aggregate's breakdown)
-            check_sizes(archive, [part for sheet, part in parts.items() if sheet not in required_sheets()])
+            # Every part but the sheets is within the limits before anything is parsed; the sheets that will be
+            # read are checked once the workbook has said which they are (_check_read_sheets).
+            check_sizes(archive, [name for name in archive.namelist() if name.startswith(SHEET_FOLDERS)])
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
                 what = "Word 文档" if "word/document.xml" in names else "压缩包"
                 raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），而是{what}，无法读取。")
-            check_sheets(archive, required_sheets())
     except ArchiveProblem as err:
-        raise InputError(f"{path.name}：{err}，已拒绝（填报工作簿只需五张工作表中的表格）。") from err
+        raise _refused(path, err) from err
     except zipfile.BadZipFile as err:
         raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{type(err).__name__}）。") from err
     except (zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as err:  # damaged compressed data
         raise _damaged(path, err) from err
+
+
+def _refused(path: Path, err: ArchiveProblem) -> InputError:
+    return InputError(f"{path.name}：{err}，已拒绝（填报工作簿只需五张工作表中的表格）。")
+
+
+def _check_read_sheets(workbook: SheetBook, sheets: dict[str, str], path: Path) -> None:
+    """The sheets about to be read are within the limits, found by the same names the reader will use (a sheet
+    named "表二 " is read as 表二, so it is checked as 表二); the others (an aggregate's breakdown) are never
+    inflated, so their size does not matter."""
+    read = {actual: workbook.parts[actual] for actual in sheets.values()}
+    try:
+        check_sizes(workbook.archive, set(workbook.parts.values()) - set(read.values()))
+        check_sheets(workbook.archive, read, workbook.support_parts)
+    except ArchiveProblem as err:
+        raise _refused(path, err) from err
 
 
 @contextmanager
@@ -185,6 +202,7 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawValue], list[ReadProblem]]:
     raws: dict[str, RawValue] = {}
     with _opened(path) as workbook:
         sheets, hints = _sheet_names(workbook, path.name)
+        _check_read_sheets(workbook, sheets, path)
         for table, sheet in schema.TABLE_SHEETS.items():
             max_row, max_col = _table_extent(table)
             cells, formulas = workbook.cells(sheets[sheet], max_row, 1, max_col)
