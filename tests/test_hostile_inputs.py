@@ -19,7 +19,7 @@ from textdump import docx_lines
 
 from generator import load, validate
 from generator.format import schema
-from generator.format.archive import sheet_parts
+from generator.readers.sheet_xml import SheetBook
 from generator.workbook.csvfile import long_csv
 from generator.workbook.writer import write_workbook
 
@@ -97,7 +97,7 @@ def test_a_bad_shared_string_index_is_one_plain_line(run, tmp_path, saved_by_lib
     workbook = saved_by_libreoffice["xlsx"]
     names = zipfile.ZipFile(io.BytesIO(workbook)).namelist()
     assert "xl/sharedStrings.xml" in names  # as Excel and LibreOffice write workbooks
-    sheet = sheet_parts(zipfile.ZipFile(io.BytesIO(workbook)))["表三"]
+    sheet = SheetBook(zipfile.ZipFile(io.BytesIO(workbook))).parts["表三"]
     damaged = part(workbook, sheet).replace(b't="s"><v>', b't="s"><v>9999', 1)
     (tmp_path / "坏.xlsx").write_bytes(rewritten(workbook, {sheet: damaged}))
     assert "工作簿内容已损坏" in one_line_exit_3(run("validate", "坏.xlsx"))

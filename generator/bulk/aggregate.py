@@ -22,11 +22,11 @@ from generator.checks.findings import ValidationReport
 from generator.checks.rules import validate
 from generator.exceptions import GenerateReportError, InputError
 from generator.format import schema
-from generator.format.archive import sheet_parts
 from generator.format.cells import XML_FORBIDDEN
 from generator.format.grid import column_letter
 from generator.format.model import Place, RawValue, ReportData, assemble
 from generator.readers import load
+from generator.readers.sheet_xml import SPREADSHEET_NS, SheetBook
 from generator.render.output import OutputFolder
 from generator.workbook.writer import write_workbook
 
@@ -102,7 +102,7 @@ def _row(number: int, first: str, cells: Sequence[object]) -> str:
 
 SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews>'
+    f'<worksheet xmlns="{SPREADSHEET_NS}"><sheetViews>'
     '<sheetView workbookViewId="0"><pane xSplit="1" ySplit="2" topLeftCell="B3" activePane="bottomRight" '
     'state="frozen"/></sheetView></sheetViews><cols><col min="1" max="1" width="40" customWidth="1"/></cols><sheetData>'
 )
@@ -114,7 +114,7 @@ def _with_breakdown(workbook: bytes, rows: IO[str], totals: Totals) -> bytes:
     keys = list(schema.figures())
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        part = sheet_parts(source)[BREAKDOWN_SHEET]
+        part = SheetBook(source).parts[BREAKDOWN_SHEET]
         for info in source.infolist():
             if info.filename != part:
                 target.writestr(info, source.read(info))

@@ -5,7 +5,6 @@ cells, is refused in a second instead of filling the memory.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -55,30 +54,6 @@ def check_sizes(archive: zipfile.ZipFile, unread: Iterable[str] = ()) -> None:
         total += info.file_size
     if total > TOTAL_LIMIT:
         raise ArchiveProblem(f"解压后共 {total / 1048576:,.0f} MB，过大")
-
-
-SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"", re.DOTALL)
-SHEET_ID_FIRST = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]*)\"[^>]*?\bname=\"([^\"]*)\"", re.DOTALL)
-RELATION = re.compile(rb"<Relationship\b[^>]*?\bId=\"([^\"]*)\"[^>]*?\bTarget=\"([^\"]*)\"", re.DOTALL)
-RELATION_TARGET_FIRST = re.compile(rb"<Relationship\b[^>]*?\bTarget=\"([^\"]*)\"[^>]*?\bId=\"([^\"]*)\"", re.DOTALL)
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the part holding it (xl/worksheets/sheet3.xml), from the workbook's own index."""
-    try:
-        book = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return {}
-    targets = dict(RELATION.findall(rels)) | {i: t for t, i in RELATION_TARGET_FIRST.findall(rels)}
-    sheets = dict(SHEET.findall(book)) | {n: i for i, n in SHEET_ID_FIRST.findall(book)}
-    parts = {}
-    for name, rid in sheets.items():
-        target = targets.get(rid, b"").decode("utf-8", "replace")
-        if target:
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            parts[name.decode("utf-8", "replace")] = part
-    return parts
 
 
 def _tags(text: bytes) -> tuple[int, int, int]:

@@ -23,7 +23,8 @@ from typing import Any
 
 from generator.format.grid import column_number
 
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MAIN = f"{{{SPREADSHEET_NS}}}"
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN, ITEM = (
