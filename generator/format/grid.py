@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Scope = Literal["col", "colgroup", "row", "rowgroup"]
@@ -65,6 +66,14 @@ def column_number(letters: str) -> int:
     for letter in letters.upper():
         number = number * 26 + ord(letter) - ord("A") + 1
     return number
+
+
+@lru_cache(maxsize=4096)
+def cell_position(address: str) -> tuple[int, int]:
+    """ "D5" -> (5, 4): a cell address's row and column, 1-based (row 0 when the address names a column only)."""
+    letters = address.rstrip("0123456789")
+    digits = address[len(letters) :]
+    return (int(digits) if digits else 0), column_number(letters)
 
 
 def sheet_address(cell: GridCell, first_row: int) -> str:

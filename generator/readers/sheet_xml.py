@@ -17,11 +17,11 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 from itertools import islice
 from typing import Any
 
-from generator.format.grid import column_number
+from generator.format.grid import cell_position
 
 SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MAIN = f"{{{SPREADSHEET_NS}}}"
@@ -215,7 +215,7 @@ class SheetBook:
                 if cell.tag != CELL:
                     continue
                 reference = cell.get("r")
-                column = _column(reference) if reference else column + 1
+                column = cell_position(reference)[1] if reference else column + 1
                 if len(cell) and min_col <= column <= last:  # a cell with only a style holds nothing
                     value, formula = self._value(cell)
                     if value is not None and value != "":
@@ -263,12 +263,6 @@ class SheetBook:
         elif kind == "d":
             value = _iso_date(saved)
         return value, formula_text
-
-
-@lru_cache(maxsize=4096)
-def _column(reference: str) -> int:
-    """ "D5" -> 4."""
-    return column_number(reference.rstrip("0123456789"))
 
 
 def _iso_date(text: str) -> Any:

@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format import schema
 from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind
-from generator.format.grid import column_letter, column_number
+from generator.format.grid import cell_position, column_letter
 from generator.format.model import Place, RawValue, ReadProblem
 from generator.readers.sheet_xml import Cells, SheetBook
 
@@ -190,12 +190,6 @@ def _text_fields(workbook: SheetBook, sheets: dict[str, str], raws: dict[str, Ra
                 )
 
 
-def _figure_cell(address: str) -> tuple[int, int]:
-    """ "D5" -> (5, 4)."""
-    letters = address.rstrip("0123456789")
-    return int(address[len(letters) :]), column_number(letters)
-
-
 def read_xlsx(path: Path) -> tuple[dict[str, RawValue], list[ReadProblem]]:
     """Every value of the workbook by key, and the hints about what was read (a sheet found under a spaced name)."""
     _look_before_opening(path)
@@ -209,7 +203,7 @@ def read_xlsx(path: Path) -> tuple[dict[str, RawValue], list[ReadProblem]]:
             check_layout(table, cells, path.name)
             for key, fig in schema.figures().items():
                 if fig.table == table:
-                    at = _figure_cell(fig.cell)
+                    at = cell_position(fig.cell)
                     formula = formulas.get(at, "") if at not in cells else ""
                     # A blank saved value with a formula: a formula never calculated (the file was never opened
                     # in Excel), not a blank cell.
