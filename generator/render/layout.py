@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from generator.render.word_parts import W
+
 # The title is 2号 (22 pt) in a 156 mm line: 20 characters at most. One is kept free for wide digits.
 TITLE_LINE_CHARS = 19
 # Where a long body name may break: after the name of an administrative level or an office (GB/T 9704
@@ -105,10 +107,7 @@ LABEL_WORDS = (
 LABEL_BREAKS = {words.replace("|", ""): tuple(words.split("|")) for words in LABEL_WORDS}
 SIGNATURE_INDENT_CHARS = 2  # 右空二字; the date starts two characters right of the signature's first one
 DIGIT_GAP = re.compile(r"(?<=\d)([-\s])(?=\d)")
-NAMESPACES = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "xml": "http://www.w3.org/XML/1998/namespace",
-}
+PREFIXES = {"w": W, "xml": "{http://www.w3.org/XML/1998/namespace}"}
 # w:pPr's children in the order ECMA-376 (17.3.1.26) requires.
 PARAGRAPH_PROPERTIES = (
     "pStyle",
@@ -286,7 +285,7 @@ def _set_left(paragraph: Any, chars: float, block: TextBlock) -> None:
 def qn(name: str) -> str:
     """ "w:ind" -> Clark notation, for the two prefixes the signature block uses."""
     prefix, local = name.split(":")
-    return f"{{{NAMESPACES[prefix]}}}{local}"
+    return f"{PREFIXES[prefix]}{local}"
 
 
 def _child(ppr: Any, local: str) -> Any:
