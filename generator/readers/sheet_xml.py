@@ -16,7 +16,7 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -174,26 +174,23 @@ class SheetBook:
     def formats(self) -> tuple[frozenset[int], frozenset[int]]:
         """The cell styles (by index) showing a date, and those showing a duration."""
         if self._formats is None:
-            dates: set[int] = set()
-            durations: set[int] = set()
             custom: dict[int, str] = {}
-            index = 0
+            numbers: list[int] = []  # each cell style's number format, in the styles' order
             found = self._styles_part in self.archive.namelist()
             for element in self._elements(self._styles_part, (NUMBER_FORMAT, FORMAT)) if found else ():
-                if element.tag == NUMBER_FORMAT:  # the custom formats come before the cell formats using them
+                if element.tag == NUMBER_FORMAT:
                     custom[int(element.get("numFmtId") or -1)] = element.get("formatCode") or ""
-                    continue
-                parent = element.getparent()
-                if parent is None or parent.tag != CELL_FORMATS:
-                    continue  # a named style's format (cellStyleXfs), not a cell's
-                number = int(element.get("numFmtId") or 0)
-                index += 1
-                code = custom.get(number)
-                if is_date_format(code) if code is not None else number in DATE_FORMAT_IDS:
-                    dates.add(index - 1)
-                if is_timedelta_format(code) if code is not None else number in TIMEDELTA_FORMAT_IDS:
-                    durations.add(index - 1)
-            self._formats = frozenset(dates), frozenset(durations)
+                elif (parent := element.getparent()) is not None and parent.tag == CELL_FORMATS:
+                    numbers.append(int(element.get("numFmtId") or 0))  # not a named style's (cellStyleXfs)
+
+            def showing(test: Callable[[str], bool], builtin: frozenset[int]) -> frozenset[int]:
+                return frozenset(
+                    index
+                    for index, number in enumerate(numbers)
+                    if (test(custom[number]) if number in custom else number in builtin)
+                )
+
+            self._formats = showing(is_date_format, DATE_FORMAT_IDS), showing(is_timedelta_format, TIMEDELTA_FORMAT_IDS)
         return self._formats
 
     def cells(self, sheet: str, max_row: int, min_col: int = 1, max_col: int | None = None) -> tuple[Cells, Cells]:
