@@ -10,11 +10,9 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from generator.checks.findings import Finding, make_finding
-from generator.format import schema
+from generator.format import relations, schema
 from generator.format.cells import normalise_text
 from generator.format.model import ReportData
-
-DOCUMENT_ROWS = ("regulations", "normative_docs")  # table 二 第二十条第（一）项
 
 # Key totals whose year-on-year ratio is checked (W-jump). The fee is included because 元 typed as 万元
 # multiplies it by 10,000 even when the amount stays below W-fee's absolute threshold.
@@ -100,11 +98,10 @@ def consecutive(old: ReportData, new: ReportData) -> bool:
 def check_carry(old: ReportData, new: ReportData) -> list[Finding]:
     """W-carry: this year's 二、上年结转 equals last year's 四、结转下年度继续办理, column by column."""
     findings = []
-    for column, _ in schema.T3_COLUMNS:
-        key, old_key = f"t3.carried_over.{column}", f"t3.carried_forward.{column}"
-        pair = _both(old, new, old_key, key)
-        if pair is None or pair[0] == pair[1]:
+    for relation in relations.across_years():
+        if relation.code != "W-carry" or relations.holds(relation, new.figures, old.figures) is not False:
             continue
+        key, old_key = relation.anchor, relation.previous_keys[0]
         findings.append(
             make_finding(
                 "W-carry",
@@ -129,18 +126,16 @@ def check_documents(old: ReportData, new: ReportData) -> list[Finding]:
     and the repealed figure is what to check first.
     """
     findings = []
-    for row in DOCUMENT_ROWS:
-        prefix = f"t2.art20_1.{row}"
-        issued_key, repealed_key, in_force_key = (f"{prefix}.{c}" for c in ("issued", "repealed", "in_force"))
-        if not all(k in new.figures for k in (issued_key, repealed_key, in_force_key)):
+    for relation in relations.across_years():
+        if relation.code != "W-in-force" or relations.sides(relation, new.figures, old.figures) is None:
             continue
-        if in_force_key not in old.figures:
-            continue
-        old_in_force = old.figures[in_force_key]
+        in_force_key, repealed_key, issued_key = relation.keys  # 现行有效 + 废止 = 上年现行有效 + 制发
+        (old_key,) = relation.previous_keys
+        old_in_force = old.figures[old_key]
         issued, repealed, in_force = (new.figures[k] for k in (issued_key, repealed_key, in_force_key))
         common = {
             "old_in_force": old_in_force,
-            "old_where": _old_where(old, in_force_key),
+            "old_where": _old_where(old, old_key),
             "issued": issued,
         }
         if repealed > old_in_force + issued:
@@ -157,7 +152,7 @@ def check_documents(old: ReportData, new: ReportData) -> list[Finding]:
                     **common,
                 )
             )
-        elif in_force != old_in_force + issued - repealed:
+        elif not relations.holds(relation, new.figures, old.figures):
             findings.append(
                 make_finding(
                     "W-in-force",

@@ -6,112 +6,53 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
 from generator.checks.continuity import check_continuity
 from generator.checks.findings import SUSPECT_NOTE, Finding, ValidationReport, make_finding
 from generator.checks.plausibility import check_plausibility
 from generator.checks.quotes import expand_narrative
 from generator.checks.structure import read_findings
-from generator.format import schema
+from generator.format import relations, schema
 from generator.format.cells import normalise_text
 from generator.format.model import Number, ReportData
+from generator.format.relations import Relation
 
-# --- Arithmetic: sum(actual) must equal sum(expected) ----------------------------------------
-
-
-@dataclass(frozen=True)
-class SumRule:
-    """An equation between figures. `anchor` is the figure a finding points at when no cell is singled out."""
-
-    code: str
-    anchor: str
-    actual: tuple[str, ...]
-    expected: tuple[str, ...]
-    params: tuple[tuple[str, str], ...]  # row / column / group labels for the message
-    axis: str = ""  # "row:<row key>" or "col:<column key>" for table 三, used to single out one cell
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return self.actual + self.expected
-
-
-def _row_label(row: str) -> str:
-    return schema.figures()[f"t3.{row}.total"].label.rsplit("·", 1)[0]
-
-
-def _column_label(column: str) -> str:
-    return schema.figures()[f"t3.new_received.{column}"].label.rsplit("·", 1)[1]
-
-
-@cache
-def sum_rules() -> tuple[SumRule, ...]:
-    rules = []
-    for row in schema.T3_ROW_KEYS:
-        parts = tuple(f"t3.{row}.{c}" for c in schema.T3_APPLICANT_COLUMNS)
-        total = f"t3.{row}.total"
-        rules.append(SumRule("E-row-total", total, (total,), parts, (("row", _row_label(row)),), f"row:{row}"))
-    for column, _ in schema.T3_COLUMNS:
-        total = f"t3.total_processed.{column}"
-        results = tuple(f"t3.{r}.{column}" for r in schema.T3_RESULT_ROWS)
-        params = (("column", _column_label(column)),)
-        rules.append(SumRule("E-col-total", total, (total,), results, params, f"col:{column}"))
-        rules.append(
-            SumRule(
-                "E-balance",
-                f"t3.carried_forward.{column}",
-                (total, f"t3.carried_forward.{column}"),
-                (f"t3.new_received.{column}", f"t3.carried_over.{column}"),
-                params,
-                f"col:{column}",
-            )
-        )
-    for group, label, parent in schema.T4_GROUPS:
-        parts = tuple(f"t4.{group}.{o}" for o, _ in schema.T4_OUTCOMES if o != "total")
-        total = f"t4.{group}.total"
-        rules.append(
-            SumRule("E-t4-total", total, (total,), parts, (("group", "·".join(filter(None, (parent, label)))),))
-        )
-    return tuple(rules)
+# --- Arithmetic: each one-year relation of format/relations.py -----------------------------------
 
 
 def _check_sums(data: ReportData) -> list[Finding]:
-    failed: list[tuple[SumRule, Number, Number]] = []
-    for rule in sum_rules():
-        if not all(k in data.figures for k in rule.keys):
-            continue  # a figure that did not parse already has its own finding
-        # Counts add as ints, a fee as a Decimal: both exact, and int + Decimal is a Decimal.
-        actual = sum(data.figures[k] for k in rule.actual)
-        expected = sum(data.figures[k] for k in rule.expected)
-        if actual != expected:
-            failed.append((rule, actual, expected))
-    suspect = _single_out(rule for rule, _, _ in failed)
+    failed: list[tuple[Relation, Number, Number]] = []
+    for relation in relations.single_year():
+        found = relations.sides(relation, data.figures)
+        if found is not None and found[0] != found[1]:  # a figure that did not parse has its own finding
+            failed.append((relation, *found))
+    suspect = _single_out(relation for relation, _, _ in failed)
     findings = []
-    for rule, actual, expected in failed:
-        key = suspect if suspect and suspect in rule.keys else rule.anchor
+    for relation, actual, expected in failed:
+        key = suspect if suspect and suspect in relation.keys else relation.anchor
         note = ""
-        if key != rule.anchor:
+        if key != relation.anchor:
             note = SUSPECT_NOTE.format(
                 location=data.where(key), label=schema.figures()[key].label, value=data.figures[key]
             )
         findings.append(
             make_finding(
-                rule.code,
+                relation.code,
                 "sum",
                 key,
                 data.place(key),
-                where=data.where(rule.anchor),  # the message reads from the equation's own total
-                keys=rule.keys,
+                where=data.where(relation.anchor),  # the message reads from the equation's own total
+                keys=relation.keys,
                 actual=actual,
                 expected=expected,
                 suspect=note,
-                **dict(rule.params),
+                **dict(relation.params),
             )
         )
     return findings
 
 
-def _single_out(failed: Iterator[SumRule]) -> str:
+def _single_out(failed: Iterator[Relation]) -> str:
     """When exactly one row and one column of table 三 fail, the cell where they cross is the likely culprit."""
     rows: set[str] = set()
     columns: set[str] = set()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import product
 from math import prod
 
-from generator.format import schema
+from generator.format import relations, schema
 
 ATOM = re.compile(r"——|\d+|[/／—–\-]")
 MAX_SPLITS = 20_000  # past this many ways the run says too little to be placed at all
@@ -69,53 +69,64 @@ def splits(run: str, width: int) -> list[list[str]] | None:
     return found
 
 
-def _number(cell: str) -> Decimal:
-    return Decimal(cell) if cell.isdigit() else Decimal(0)
+def _number(cell: str) -> Decimal | None:
+    return Decimal(cell) if cell.isdigit() else None
+
+
+# Every row of table 三 keeps the same relation (总计 = the six applicant cells): a row is checked as its first
+# one, so that a group's own row ("（六）其他处理" printed alone) is held to it too.
+T3_ROW_KEYS = tuple(f"t3.{schema.T3_ROW_KEYS[0]}.{column}" for column, _ in schema.T3_COLUMNS)
+T4_KEYS = tuple(key for key in schema.figures() if key.startswith("t4."))
 
 
 def t3_row_holds(cells: Sequence[str]) -> bool:
-    """Table 三's row rule: 总计 equals the six applicant cells."""
-    return sum(map(_number, cells[:-1])) == _number(cells[-1])
+    """Table 三's row relations (format/relations.py) hold for a printed row's cells."""
+    return relations.row_holds(T3_ROW_KEYS, cells, _number)
 
 
 def t4_row_holds(cells: Sequence[str]) -> bool:
-    """Table 四's rule, in each of its three groups of five: 总计 equals the four outcomes."""
-    groups = [cells[i : i + 5] for i in range(0, len(cells), 5)]
-    return all(sum(map(_number, g[:-1])) == _number(g[-1]) for g in groups)
+    """Table 四's relations (the three groups' totals) hold for its printed cells."""
+    return relations.row_holds(T4_KEYS, cells, _number)
 
 
-# Table 三's column rules, per column: (rows added, rows subtracted) — the sum must be 0.
-T3_RESULT_PREFIXES = tuple(f"t3.{row}" for row in schema.T3_RESULT_ROWS)
-T3_COLUMN_RULES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("t3.total_processed",), T3_RESULT_PREFIXES),
-    (("t3.new_received", "t3.carried_over"), ("t3.total_processed", "t3.carried_forward")),
-)
+def _across_rows() -> list[tuple[tuple[str, ...], tuple[relations.Relation, ...]]]:
+    """Table 三's relations between rows, gathered by the rows they join (the column totals of every column
+    together, the balance of every column together): (the rows' figure-key prefixes, the relations)."""
+    groups: dict[tuple[str, ...], list[relations.Relation]] = {}
+    for relation in relations.single_year():
+        rows = tuple(dict.fromkeys(key.rpartition(".")[0] for key in relation.keys))
+        if len(rows) > 1 and rows[0].startswith("t3."):
+            groups.setdefault(rows, []).append(relation)
+    return [(rows, tuple(group)) for rows, group in groups.items()]
 
 
-def _column_holds(rule: tuple[tuple[str, ...], tuple[str, ...]], rows: dict[str, Sequence[str]], column: int) -> bool:
-    plus, minus = rule
-    return sum(_number(rows[p][column]) for p in plus) == sum(_number(rows[p][column]) for p in minus)
+def _rows_hold(rules: Sequence[relations.Relation], rows: Mapping[str, Sequence[str]]) -> bool:
+    columns = [column for column, _ in schema.T3_COLUMNS]
+    values = {
+        f"{prefix}.{column}": _number(cell) or 0
+        for prefix, cells in rows.items()
+        for column, cell in zip(columns, cells, strict=True)
+    }
+    return all(relations.holds(rule, values) is not False for rule in rules)
 
 
 def resolve_t3(
     known: Mapping[str, Sequence[str]], open_rows: Mapping[str, list[list[str]]], derived: set[str]
 ) -> tuple[dict[str, Sequence[str]], set[str]]:
-    """Table 三's rows split by the column rules: the rows whose splits differ are narrowed by each column rule
-    they take part in, keeping the splits that hold together with the rows known (a few unknown rows at a time);
-    a row split by arithmetic is dropped again when a column rule it takes part
-    in fails once every row of it is known (the report's own error, or a split that only seemed right).
+    """Table 三's rows split by the relations between rows: the rows whose splits differ are narrowed by each
+    relation they take part in, keeping the splits that hold together with the rows known (a few unknown rows at
+    a time); a row split by arithmetic is dropped again when a relation it takes part in fails once every row of
+    it is known (the report's own error, or a split that only seemed right).
 
     `known`: rows placed (by structure, or by arithmetic when named in `derived`); `open_rows`: rows with several
     splits left. Returns the rows placed and the rows dropped."""
     placed: dict[str, Sequence[str]] = dict(known)
     pending = {p: list(o) for p, o in open_rows.items()}
     chosen = set(derived)
-    width = len(schema.T3_COLUMNS)
     changed = True
     while changed and pending:
         changed = False
-        for rule in T3_COLUMN_RULES:
-            rows = rule[0] + rule[1]
+        for rows, rules in _across_rows():
             unsettled = [p for p in rows if p in pending]
             if not unsettled or not all(p in placed or p in pending for p in rows):
                 continue
@@ -123,8 +134,8 @@ def resolve_t3(
                 continue
             kept: dict[str, list[list[str]]] = {p: [] for p in unsettled}
             for combination in product(*(pending[p] for p in unsettled)):
-                rows_now = {**placed, **dict(zip(unsettled, combination, strict=True))}
-                if all(_column_holds(rule, rows_now, c) for c in range(width)):
+                rows_now = {p: placed[p] for p in rows if p in placed} | dict(zip(unsettled, combination, strict=True))
+                if _rows_hold(rules, rows_now):
                     for p, option in zip(unsettled, combination, strict=True):
                         if option not in kept[p]:
                             kept[p].append(option)
@@ -137,10 +148,9 @@ def resolve_t3(
                     chosen.add(prefix)
                     del pending[prefix]
     dropped: set[str] = set()
-    for rule in T3_COLUMN_RULES:
-        rows = rule[0] + rule[1]
+    for rows, rules in _across_rows():
         complete = all(p in placed for p in rows) and any(p in chosen for p in rows)
-        if complete and not all(_column_holds(rule, placed, c) for c in range(width)):
+        if complete and not _rows_hold(rules, {p: placed[p] for p in rows}):
             dropped |= {p for p in rows if p in chosen}
     return {p: cells for p, cells in placed.items() if p not in dropped}, dropped
 

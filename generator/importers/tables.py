@@ -12,31 +12,38 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from generator.format import schema
+from generator.format import relations, schema
 from generator.format.cells import parse_figure, semantic
 from generator.format.model import Place
 from generator.importers.base import Evidence, LeftOut, Line
 from generator.importers.labels import RowIndex, norm, t2_index, t3_header_words, t3_index
 from generator.importers.rows import RowCells, is_data, labelled_rows, new_row, row_columns, split_cells, tail
-from generator.importers.runs import RowRule, decode_detached, resolve_t3, splits, t3_row_holds, t4_row_holds
+from generator.importers.runs import (
+    T3_ROW_KEYS,
+    T4_KEYS,
+    RowRule,
+    decode_detached,
+    resolve_t3,
+    splits,
+    t3_row_holds,
+    t4_row_holds,
+)
 
 __all__ = ["RowCells", "TableResult", "place", "read_t2", "read_t3", "read_t4"]
 
 
-def _number(cell: str) -> Decimal:
+def _number(cell: str) -> Decimal | None:
     value = parse_figure(cell, schema.Kind.WAN_YUAN).value
-    return Decimal(value) if value is not None else Decimal(0)
+    return Decimal(value) if value is not None else None
 
 
 def t3_adds_up(cells: Sequence[str]) -> bool:
-    """The six applicant cells add up to a non-zero 总计 (blanks as 0): evidence that an alignment is right."""
-    return bool(cells[-1]) and _number(cells[-1]) != 0 and sum(map(_number, cells[:-1])) == _number(cells[-1])
+    """The row's relation holds with a non-zero 总计 printed (blanks as 0): evidence that an alignment is right."""
+    return relations.row_adds_up(T3_ROW_KEYS, cells, _number)
 
 
 def t4_adds_up(cells: Sequence[str]) -> bool:
-    groups = [cells[i : i + 5] for i in range(0, len(cells), 5)]
-    totals = [g for g in groups if g[-1]]
-    return any(_number(g[-1]) for g in totals) and all(sum(map(_number, g[:-1])) == _number(g[-1]) for g in totals)
+    return relations.row_adds_up(T4_KEYS, cells, _number)
 
 
 @dataclass
@@ -382,10 +389,6 @@ def read_t3(lines: Sequence[Line]) -> TableResult:
     return read_rows(lines, t3_index(), t3_header_words(), t3_adds_up, t3_row_holds)
 
 
-def t4_keys() -> list[str]:
-    return [key for key in schema.figures() if key.startswith("t4.")]
-
-
 def read_t4(lines: Sequence[Line]) -> TableResult:
     """Table 四 has no row label: its 15 figures are the numbers of its data line(s), in order."""
     result = TableResult()
@@ -402,7 +405,7 @@ def read_t4(lines: Sequence[Line]) -> TableResult:
         else:
             row.extend(*tail(line, cells, positional, start), line.text.strip())
             row.positional = row.positional and positional
-    keys = t4_keys()
+    keys = list(T4_KEYS)
     if row is None:
         return result
     labels = [schema.figures()[key].label for key in keys]

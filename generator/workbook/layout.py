@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from generator.format import schema
+from generator.format import relations, schema
 from generator.format.grid import column_letter, column_number
 
 BALANCED, UNBALANCED, INCOMPLETE = "平衡", "不平衡", "未填完"
@@ -84,44 +84,48 @@ def checks_row(table: str) -> int:
     return schema.GRID_FIRST_ROW + schema.grids()[table].n_rows - 1 + CHECK_GAP
 
 
+def _addresses(keys: Sequence[str]) -> list[str]:
+    return [figure_address(k) for k in keys]
+
+
 def _t3_formulas() -> list[Check]:
     sheet, (sum_col, check_col), out = schema.T3_SHEET, t3_check_columns(), []
+    relation = relations.by_name()
     for row in schema.T3_ROW_KEYS:
-        parts = [figure_address(f"t3.{row}.{c}") for c in schema.T3_APPLICANT_COLUMNS]
-        total = figure_address(f"t3.{row}.total")
-        line = split_address(total)[1]
-        label = schema.figures()[f"t3.{row}.total"].label.rsplit("·", 1)[0]
+        rule = relation[f"t3.row.{row}"]
+        parts, total = _addresses(rule.parts), figure_address(rule.total)
+        line, label = split_address(total)[1], dict(rule.params)["row"]
         out.append(Check(f"t3.row_sum.{row}", sheet, f"{sum_col}{line}", _sum(parts), label))
         condition = f"{total}={sum_col}{line}"
-        out.append(Check(f"t3.row.{row}", sheet, f"{check_col}{line}", _checked([*parts, total], condition), label))
+        out.append(Check(rule.name, sheet, f"{check_col}{line}", _checked([*parts, total], condition), label))
     below = checks_row("t3")
     for column, column_label in schema.T3_COLUMNS:
-        cell = {row: figure_address(f"t3.{row}.{column}") for row in schema.T3_ROW_KEYS}
-        results, total = [cell[r] for r in schema.T3_RESULT_ROWS], cell["total_processed"]
-        flows = [cell["new_received"], cell["carried_over"], total, cell["carried_forward"]]
+        col_total, balance = relation[f"t3.col_total.{column}"], relation[f"t3.balance.{column}"]
+        results, total = _addresses(col_total.parts), figure_address(col_total.total)
+        inflow, outflow = _addresses(balance.parts), _addresses([t.key for t in balance.left])
         at = [f"{split_address(total)[0]}{below + i}" for i in range(len(T3_BELOW))]
         formulas = {
             "result_sum": _sum(results),
-            "col_total": _checked([*results, total], f"{total}={at[0]}"),
-            "inflow": f"={flows[0]}+{flows[1]}",
-            "outflow": f"={flows[2]}+{flows[3]}",
-            "balance": _checked(flows, f"{at[2]}={at[3]}"),
+            col_total.name: _checked([*results, total], f"{total}={at[0]}"),
+            "inflow": "=" + "+".join(inflow),
+            "outflow": "=" + "+".join(outflow),
+            balance.name: _checked(inflow + outflow, f"{at[2]}={at[3]}"),
         }
         for (name, formula), address, label in zip(formulas.items(), at, T3_BELOW, strict=True):
-            out.append(Check(f"t3.{name}.{column}", sheet, address, formula, f"{column_label}列：{label}"))
+            name = name if "." in name else f"t3.{name}.{column}"
+            out.append(Check(name, sheet, address, formula, f"{column_label}列：{label}"))
     return out
 
 
 def _t4_formulas() -> list[Check]:
     out, below = [], checks_row("t4")
-    for group, label, parent in schema.T4_GROUPS:
-        cells = [figure_address(f"t4.{group}.{o}") for o, _ in schema.T4_OUTCOMES]
-        col, name = split_address(cells[-1])[0], "·".join(filter(None, (parent, label)))
-        out.append(
-            Check(f"t4.sum.{group}", schema.T4_SHEET, f"{col}{below}", _sum(cells[:-1]), f"{name}：{T4_BELOW[0]}")
-        )
-        check = _checked(cells, f"{cells[-1]}={col}{below}")
-        out.append(Check(f"t4.total.{group}", schema.T4_SHEET, f"{col}{below + 1}", check, f"{name}：{T4_BELOW[1]}"))
+    for group, _, _ in schema.T4_GROUPS:
+        rule = relations.by_name()[f"t4.total.{group}"]
+        parts, total = _addresses(rule.parts), figure_address(rule.total)
+        col, name = split_address(total)[0], dict(rule.params)["group"]
+        out.append(Check(f"t4.sum.{group}", schema.T4_SHEET, f"{col}{below}", _sum(parts), f"{name}：{T4_BELOW[0]}"))
+        check = _checked([*parts, total], f"{total}={col}{below}")
+        out.append(Check(rule.name, schema.T4_SHEET, f"{col}{below + 1}", check, f"{name}：{T4_BELOW[1]}"))
     return out
 
 
