@@ -183,13 +183,23 @@ def test_one_changed_figure_is_not_identical(check, sample_values):
 
 
 def test_w_meta_other_body(check):
-    findings = check(old={"meta.body": "孟州市人民政府办公室"})
+    findings = check(old={"meta.body": "温县人民政府"})
     assert flat(findings) == [("W-meta", "meta.body")]
     assert findings[0].message == (
-        "第 2 行「发布机关」为「孟州市人民政府」，但上年数据（mengzhou-2022.csv）为「孟州市人民政府办公室」："
+        "第 2 行「发布机关」为「孟州市人民政府」，但上年数据（mengzhou-2022.csv）为「温县人民政府」："
         "对比的应是同一机关的两年数据，其余衔接核对已跳过。"
     )
     assert flat(check(old={"meta.body": " 孟州市人民政府 "})) == []
+
+
+@pytest.mark.parametrize("old_body", ["孟州市人民政府办公室", "焦作市孟州市人民政府", "河南省焦作市孟州市人民政府"])
+def test_another_spelling_of_the_same_body_is_compared_and_said(check, old_body):
+    """The government's office, or the name with its higher regions, is the same body: every continuity check
+    runs (the broken carry-over is found) and one warning names both spellings."""
+    findings = check(old={"meta.body": old_body}, new=CARRY_BROKEN)
+    assert ("W-meta", "meta.body") in flat(findings) and ("W-carry", "t3.carried_over.total") in flat(findings)
+    spelling = next(f for f in findings if f.key == "meta.body")
+    assert f"为「{old_body}」：按同一机关的两种写法对比" in spelling.message
 
 
 def test_another_bodys_figures_are_not_compared(check):

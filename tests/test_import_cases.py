@@ -31,28 +31,20 @@ PLANTED: dict[str, list[tuple[str, str]]] = {
     "dept_tabs_chrome": [("E-cell", "t3.denied.process_info.org_research")],
     "html_cms_rowspan": [("E-cell", "t3.not_processed.publication.org_legal_service")],
     "crawler_pipes_no_title": [("E-cell", "t4.litigation_direct.pending")],
-    # "/" printed for a fee the township does not collect; the row with a blank cell, which spaces cannot place.
-    "township_single_space": [
-        ("E-cell", "t2.art20_8.admin_fees.amount_wan_yuan"),
-        *[("E-cell", f"t3.unable.not_held.{column}") for column, _ in schema.T3_COLUMNS],
-    ],
+    # "/" printed for a fee the township does not collect. Its row with a blank cell, which spaces cannot place, is
+    # unread (the tool cannot say which cell is blank): no finding against the body for it, here and below.
+    "township_single_space": [("E-cell", "t2.art20_8.admin_fees.amount_wan_yuan")],
     # A department that cannot make 规章 printed "/" in those cells; one cell of table 三 left blank.
     "pdf_wps_ruled": [
         *[("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
         ("E-cell", "t3.unable.still_unclear.org_research"),
     ],
-    # The same PDF with tables drawn without rules: the figures are words of text lines; as below.
-    "pdf_unruled": [
-        *[("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
-        *[("E-cell", f"t3.unable.still_unclear.{column}") for column, _ in schema.T3_COLUMNS],
-    ],
-    # The same, as `pdftotext -layout` prints it: the row with the blank cell has six numbers, left out whole.
-    "pdf_text_layout": [
-        *[("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
-        *[("E-cell", f"t3.unable.still_unclear.{column}") for column, _ in schema.T3_COLUMNS],
-    ],
-    # 三 figures of 行政规范性文件 run together ("21137") split six ways: left out.
-    "crawled_one_line": [("E-cell", f"t2.art20_1.normative_docs.{c}") for c in ("issued", "repealed", "in_force")],
+    # The same PDF with tables drawn without rules, and as `pdftotext -layout` prints it: the row with the blank
+    # cell has six numbers, left out whole as unread.
+    "pdf_unruled": [("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
+    "pdf_text_layout": [("E-cell", f"t2.art20_1.regulations.{c}") for c in ("issued", "repealed", "in_force")],
+    # 三 figures of 行政规范性文件 run together ("21137") split six ways: unread, no finding.
+    "crawled_one_line": [],
     # （六）其他处理 printed as one row: its three rows are absent (never 0).
     "markdown_renumbered_six_as_one": [
         ("E-cell", f"t3.other.{row}.{column}")

@@ -87,7 +87,9 @@ class ReportRecord:
     def figures_found(self) -> int:
         """Figures printed with something in their cell (as `import` counts them)."""
         figures = schema.figures()
-        return sum(1 for cell in self.cells if cell.key in figures and cell.raw and cell.semantic != "absent")
+        return sum(
+            1 for cell in self.cells if cell.key in figures and cell.raw and cell.semantic not in ("absent", "unread")
+        )
 
     def to_data(self) -> ReportData:
         """The report as every rule reads it, through the same path as `import` or `load`."""
@@ -100,7 +102,7 @@ class ReportRecord:
         figures = schema.figures()
         evidence = {cell.key: cell for cell in self.cells if cell.key in figures}
         groups = {cell.key: cell for cell in self.cells if cell.key not in figures}
-        values = {key: cell.raw for key, cell in evidence.items() if cell.semantic != "absent"}
+        values = {key: cell.raw for key, cell in evidence.items() if cell.semantic not in ("absent", "unread")}
         values |= {found.key: found.raw for found in self.texts}
         return ImportResult(self.name, values, evidence, self.notes, self.left_out, groups).to_data()
 

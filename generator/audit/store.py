@@ -18,8 +18,7 @@ from types import TracebackType
 from generator.audit.record import ReportRecord
 from generator.checks.findings import Finding
 from generator.exceptions import InputError, OutputError
-from generator.format import schema
-from generator.format.cells import normalise_text
+from generator.format import bodies, schema
 from generator.format.model import NOWHERE, Number, Place, ReadProblem
 from generator.importers.base import Evidence, LeftOut
 
@@ -137,7 +136,7 @@ REPORT_COLUMNS += "warnings, previous_id, body_key"
 
 
 def body_key(body: str) -> str:
-    return normalise_text(body)
+    return bodies.body_key(body)
 
 
 def place_values(place: Place) -> tuple[object, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from generator.checks.findings import Finding, make_finding
-from generator.format import relations, schema
+from generator.format import bodies, relations, schema
 from generator.format.cells import normalise_text
 from generator.format.model import ReportData
 
@@ -55,6 +55,19 @@ def _both(old: ReportData, new: ReportData, old_key: str, new_key: str) -> tuple
 def check_metadata(old: ReportData, new: ReportData) -> list[Finding]:
     """W-meta: the two files should be one body's two consecutive years."""
     findings = []
+    if same_body(old, new) and old.body and new.body and normalise_text(old.body) != normalise_text(new.body):
+        findings.append(
+            make_finding(
+                "W-meta",
+                "body_spelling",
+                "meta.body",
+                place=new.place("meta.body"),
+                label=_meta_label("meta.body"),
+                body=new.body,
+                old_body=old.body,
+                old_source=old.source,
+            )
+        )
     if not same_body(old, new):
         findings.append(
             make_finding(
@@ -86,8 +99,8 @@ def check_metadata(old: ReportData, new: ReportData) -> list[Finding]:
 
 
 def same_body(old: ReportData, new: ReportData) -> bool:
-    """True unless both bodies are named and the names differ (full- and half-width alike)."""
-    return not (old.body and new.body) or normalise_text(old.body) == normalise_text(new.body)
+    """True unless both bodies are named and name different bodies (format/bodies.py: one body's spellings pair)."""
+    return bodies.same_body(old.body, new.body)
 
 
 def consecutive(old: ReportData, new: ReportData) -> bool:

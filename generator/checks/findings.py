@@ -119,6 +119,9 @@ MESSAGES: dict[tuple[str, str], str] = {
     ("W-meta", "previous_body"): (
         "{where}「{label}」为「{body}」，但上年数据（{old_source}）为「{old_body}」：对比的应是同一机关的两年数据，其余衔接核对已跳过。"
     ),
+    ("W-meta", "body_spelling"): (
+        "{where}「{label}」为「{body}」，上年数据（{old_source}）为「{old_body}」：按同一机关的两种写法对比，请核对。"
+    ),
     ("W-meta", "previous_year"): (
         "{where}「{label}」为 {actual}，但上年数据（{old_source}）为 {old_year} 年，不是相邻的上一年（应为 {expected} 年）："
         "上年结转、现行有效件数的衔接核对已跳过。"

@@ -37,5 +37,6 @@ def _finding(problem: ReadProblem) -> Finding:
 
 
 def read_findings(data: ReportData) -> list[Finding]:
-    """One finding per value that could not be read, in reading order (figures, then metadata)."""
-    return [_finding(problem) for problem in data.problems]
+    """One finding per value that could not be read, in reading order (figures, then metadata). A cell of a
+    published report that this tool could not settle ("unread") is no finding: the report is not to blame."""
+    return [_finding(problem) for problem in data.problems if problem.variant != "unread"]

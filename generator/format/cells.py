@@ -110,13 +110,15 @@ SEMANTICS: dict[str, str] = {
     "blank": "空白",
     "not_applicable": "不适用（/、—、无等）",
     "absent": "报告未列出此项",
+    "unread": "未能可靠读取",
     "text": "其他文字",
 }
 
 
 def semantic(raw: str, kind: Kind) -> str:
     """What a cell as printed says: value, zero, blank, not_applicable (a stand-in such as "/" or "—") or text
-    (anything else, such as a number with its unit); "absent" is for cells a report does not print at all."""
+    (anything else, such as a number with its unit); "absent" is for cells a report does not print at all, "unread"
+    for cells this tool could not settle (digits run together that split several ways, a row it left out)."""
     parsed = parse_figure(raw, kind)
     if parsed.value is not None:
         return "zero" if parsed.value == 0 else "value"

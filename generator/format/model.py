@@ -47,11 +47,13 @@ class Place:
     row_number: int = 0  # the row within the printed table, 1-based
     column_number: int = 0  # the cell within the printed row (or text line), 1-based
     bbox: tuple[float, float, float, float] | None = None  # a PDF cell's box: x0, top, x1, bottom (points)
+    offset: int = 0  # in a long text line, the character where the row's figures start (1-based)
 
     def __str__(self) -> str:
         if self.sheet:
             return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-        parts = [f"第 {self.page} 页" if self.page else "", f"第 {self.line} 行" if self.line else "", self.text]
+        parts = [f"第 {self.page} 页" if self.page else "", f"第 {self.line} 行" if self.line else ""]
+        parts += [f"第 {self.offset} 字" if self.offset else "", self.text]
         parts.append(self.table)
         if self.row or self.column:
             parts.append("·".join(filter(None, (f"「{self.row}」" if self.row else "", self.column))))
@@ -75,6 +77,7 @@ class RawValue(NamedTuple):
     place: Place = NOWHERE
     formula: str = ""  # set when the cell holds a formula whose result was never saved
     absent: bool = False  # a published report does not print this figure (its row only as a group's total)
+    unread: bool = False  # the tool could not settle what a published report prints here: never the body's fault
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,8 @@ def _figures(raws: Mapping[str, RawValue], figures: dict[str, Number]) -> list[R
         if raw is None:
             problems.append(ReadProblem(key, "missing"))
             continue
-        if raw.absent:
-            problems.append(ReadProblem(key, "absent", raw.place))
+        if raw.absent or raw.unread:
+            problems.append(ReadProblem(key, "absent" if raw.absent else "unread", raw.place))
             continue
         if raw.formula and raw.value is None:
             problems.append(ReadProblem(key, "formula", raw.place, raw.formula))

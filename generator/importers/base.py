@@ -32,6 +32,7 @@ class Line:
     place: Place = NOWHERE
     boxes: tuple[Box | None, ...] = ()
     run_together: bool = False
+    tail: str = ""  # digits cut from the row's end where prose ran on from its last cell (the year of "2025年，…")
 
     def cell_place(self, index: int) -> Place:
         """The place of the line's cell `index` (0-based): its position and, on a PDF page, its box."""
@@ -55,7 +56,7 @@ class Evidence:
         """The number the cell holds; None for a blank, a stand-in such as "/", text or an absent cell."""
         figure = schema.figures().get(self.key)  # a group's own row ("t3.other.total") holds counts
         kind = figure.kind if figure else schema.Kind.COUNT
-        return parse_figure(self.raw, kind).value if self.semantic != "absent" else None
+        return parse_figure(self.raw, kind).value if self.semantic not in ("absent", "unread") else None
 
     def to_dict(self) -> dict[str, Any]:
         # A fee to the 分 stays exact: a JSON number when a float holds it exactly, else its text.
@@ -90,6 +91,10 @@ class ImportResult:
         """Figure keys for which the report gave no cell at all (a blank cell is placed, as "")."""
         return tuple(key for key in schema.figures() if key not in self.values)
 
+    def unread(self) -> tuple[str, ...]:
+        """Figure keys whose cells this tool could not settle (to be read from the report by a person)."""
+        return tuple(key for key, found in self.evidence.items() if found.semantic == "unread")
+
     def figure_count(self) -> int:
         return sum(1 for key in schema.figures() if self.values.get(key))
 
@@ -101,8 +106,9 @@ class ImportResult:
         (the messages print the figure's own label)."""
         raws = {}
         for key, found in self.evidence.items():
-            if found.semantic == "absent":
-                raws[key] = RawValue(None, replace(found.place, row="", column=""), absent=True)
+            if found.semantic in ("absent", "unread"):
+                place = replace(found.place, row="", column="")
+                raws[key] = RawValue(None, place, absent=found.semantic == "absent", unread=found.semantic == "unread")
         for key, value in self.values.items():
             cell = self.evidence.get(key)
             raws[key] = RawValue(value, replace(cell.place, row="", column="") if cell else NOWHERE)
@@ -118,13 +124,18 @@ class ImportResult:
         return {**{key: "" for key in self.unplaced}, **self.values}
 
     def unplaced_entries(self) -> list[dict[str, Any]]:
-        """Every figure not imported, in table order: its label, why, and the text of the row it was printed in."""
+        """Every figure not imported, in table order: its label, whether the tool could not settle it (`unread`),
+        why, and the text of the row it was printed in."""
         why = {key: item for item in self.left_out for key in item.keys}
         entries = []
         for key in self.unplaced:
             item = why.get(key)
             entry: dict[str, Any] = {"key": key, "label": schema.figures()[key].label}
-            if key in self.evidence:  # printed only as a group's total
+            entry["unread"] = key in self.evidence and self.evidence[key].semantic == "unread"
+            if entry["unread"] and not item:
+                entry["reason"] = "本表有数字没能归入任何一行，无法确定这一格。"
+                entry["source"] = self.evidence[key].place.to_dict()
+            elif key in self.evidence and not entry["unread"]:  # printed only as a group's total
                 entry["reason"] = "报告未列出此项（只印了上一级的合计行）。"
                 entry["source"] = self.evidence[key].place.to_dict()
             elif item:

@@ -80,6 +80,7 @@ class RowCells:
     place: Place = NOWHERE
     group: bool = False  # a group's own row (（六）其他处理 printed as one row, without its three sub-rows)
     run_together: bool = False  # the page may have run the row's cells together ("640020470")
+    tail: str = ""  # digits that may belong to the last cell or to the prose after it (Line.tail)
 
     def __post_init__(self) -> None:
         self.places = self.places or [NOWHERE] * len(self.cells)
@@ -128,7 +129,7 @@ def new_row(
     after = [cells[i] for i in at]
     row = RowCells(prefix, after, positional, line.where, (start - 1, len(after)), label)
     row.places, row.printed, row.text = [line.cell_place(i) for i in at], printed, line.text.strip()
-    row.place, row.run_together = line.place, line.run_together
+    row.place, row.run_together, row.tail = line.place, line.run_together, line.tail
     return row
 
 

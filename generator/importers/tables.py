@@ -80,6 +80,18 @@ def _split_run(row: RowCells, filled: Sequence[int], width: int, holds: RowRule 
     return Placement([None] * width, note, origins, run, options=options, how=how)
 
 
+def _tail_may_belong(row: RowCells, figures: list[str], width: int, holds: RowRule | None) -> bool:
+    """Whether the digits cut from the row's end (the year of the prose after it) could be the end of its last
+    figure instead: then where the figures stop is not known."""
+    joined = [*figures[:-1], figures[-1] + row.tail]
+    if row.run_together and len(figures) < width or len(joined) < width:
+        options = splits(" ".join(joined), width)
+        return options is None or any(holds is None or holds(o) for o in options)
+    last = joined[-1]
+    kind = next(f.kind for k, f in schema.figures().items() if k.startswith(row.prefix + "."))
+    return not (last.startswith("0") and last[1:2].isdigit()) and parse_figure(last, kind).value is not None
+
+
 def place(
     row: RowCells,
     width: int,
@@ -92,10 +104,17 @@ def place(
     A row whose cells the page ran together is split only where one split alone fits (`holds`: the row's rule)."""
     cells = [c if c and is_data(c) else "" for c in row.cells]
     filled = [i for i, c in enumerate(cells) if c]
+    if row.tail and filled and _tail_may_belong(row, [cells[i] for i in filled], width, holds):
+        shown = f"{' '.join(cells[i] for i in filled)}{row.tail}年"
+        return Placement(
+            [None] * width,
+            f"{row.where}「{row.label}」的数字与其后的正文连在一起（「{shown}」），无法确定数字在哪里结束，未导入。",
+        )
     if row.run_together and not row.positional and 0 < len(filled) < width:
         return _split_run(row, filled, width, holds)
     if not filled:
-        if row.positional and len(cells) >= width:  # the row's cells are there, each one empty
+        # In an article crawled as one line each row runs straight on to the next: no figure is a blank row.
+        if row.positional and len(cells) >= width or row.run_together and not row.group:
             return Placement([""] * width, origins=[i if i < len(cells) else None for i in range(width)])
         return Placement([None] * width, f"{row.where}「{row.label}」这一行没有找到数字，未导入。")
     if len(filled) > width:
@@ -153,6 +172,7 @@ class TableResult:
     groups: dict[str, Evidence] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
+    unaccounted: bool = False  # figures were printed that went to no row: a row not found may be among them
 
     def put(self, row: RowCells, placement: Placement, keys: Sequence[str], labels: Sequence[str]) -> None:
         """The placed figures of a row with their cells; the columns that could not be placed are left out."""
@@ -244,7 +264,7 @@ def read_rows(
     holds: RowRule | None = None,
 ) -> TableResult:
     rows, notes, stray = labelled_rows(lines, index, header)
-    result = TableResult(notes=notes)
+    result = TableResult(notes=notes, unaccounted=bool(notes))
     by_prefix: dict[str, RowCells] = {}
     for row in rows:
         chosen = by_prefix.get(row.prefix)
@@ -262,6 +282,7 @@ def read_rows(
     if holds is not None:
         stray = _detached(by_prefix, stray, placements, holds, index)
     if stray:  # one note for them all: an extraction that prints numbers apart prints many
+        result.unaccounted = True
         shown = " ".join(line.text.strip() for line in stray[:12]) + (" …" if len(stray) > 12 else "")
         result.notes.append(f"{stray[0].where}起：{len(stray)} 行数字无法归入任何一行（{shown}），未导入。")
     if holds is t3_row_holds:
@@ -407,6 +428,7 @@ def read_t4(lines: Sequence[Line]) -> TableResult:
             row.positional = row.positional and positional
     keys = list(T4_KEYS)
     if row is None:
+        result.unaccounted = True  # a table 四 with no figures found: lost by the reader as likely as left blank
         return result
     labels = [schema.figures()[key].label for key in keys]
     result.put(row, place(row, len(keys), {}, t4_adds_up, t4_row_holds), keys, labels)

@@ -25,7 +25,7 @@ from generator.importers.base import Evidence, ImportResult, LeftOut, Line, deco
 from generator.importers.labels import SECTION_ORDER, match_heading, match_subtopic, norm
 from generator.importers.marks import is_furniture, join_drawn_rows, unmark
 from generator.importers.oneline import is_whole_article, split_article
-from generator.importers.tables import read_t2, read_t3, read_t4
+from generator.importers.tables import TableResult, read_t2, read_t3, read_t4
 
 TITLE_WORDS = "政府信息公开工作年度报告"
 TITLE = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)$")
@@ -69,10 +69,16 @@ def read_text(path: Path) -> list[Line]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if is_whole_article(raw):  # a crawler's text: the whole article on one line
         return [
-            Line(piece, f"第 {n} 行", Place(line=n), run_together=run)
+            Line(
+                piece.text,
+                f"第 {n} 行",
+                Place(line=n, offset=piece.offset),
+                run_together=piece.run_together,
+                tail=piece.tail,
+            )
             for n, line in enumerate(raw, 1)
-            for piece, run in split_article(unmark(line))
-            if piece.strip()
+            for piece in split_article(unmark(line))
+            if piece.text.strip()
         ]
     lines = join_drawn_rows(list(enumerate(raw, 1)))
     return [Line(unmark(line), f"第 {n} 行", Place(line=n)) for n, line in lines if not is_furniture(line)]
@@ -113,6 +119,25 @@ def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
     return -1, {}
 
 
+# A saved or crawled page's own record of its title ("标题: 某某局2024年政府信息公开工作年度报告").
+PAGE_TITLE = re.compile(r"^\s*(?:标题|题名|文章标题|信息名称)\s*[:：]\s*(.+)$")
+
+
+def _page_title(front: Sequence[Line]) -> dict[str, str]:
+    """The body and year the page's own title record names, when the article prints no title of its own."""
+    for line in front:
+        record = PAGE_TITLE.match(line.text)
+        if record:
+            return _title([replace(line, text=record.group(1))])[1]
+    return {}
+
+
+def _name_only(text: str) -> str:
+    """A signature's name without what an excerpt or a page put before it ("[略]某某局" -> "某某局")."""
+    name = re.search(r"[\u4e00-\u9fff（）()]+$", re.sub(r"\s+", "", text))
+    return name.group() if name else ""
+
+
 def body_kind(body: str) -> str:
     """政府 for a people's government (or a sub-district office), 部门 for a department; "" when unclear."""
     if body.endswith(GOVERNMENT_SUFFIXES):
@@ -146,7 +171,7 @@ def _signature(lines: list[Line], body: str) -> tuple[list[Line], str, str]:
         if _is_date(text):
             date = date or text
         elif _is_signature(text, body):
-            signer = text
+            signer = _name_only(text)
         elif not (len(text) <= 40 and PAGE_FURNITURE.match(norm(text))):
             break
         lines = lines[:-1]
@@ -225,10 +250,11 @@ def _is_boilerplate(preface: list[str], boilerplate: Sequence[str]) -> bool:
     return bool(patterns) and all(any(p.fullmatch(paragraph) for p in patterns) for paragraph in compact)
 
 
-def _no_title_note(values: dict[str, str], signer: str) -> str:
+def _no_title_note(values: dict[str, str], signer: str, page_title: bool) -> str:
+    body_from = "网页的标题信息" if page_title and not signer else f"落款“{signer}”"
     found = [
-        f"发布机关取自落款“{signer}”" if "meta.body" in values else "",
-        "报告年度取自统计期限" if "meta.year" in values else "",
+        f"发布机关取自{body_from}" if "meta.body" in values else "",
+        f"报告年度取自{'网页的标题信息' if page_title else '统计期限'}" if "meta.year" in values else "",
     ]
     missing = [label for key, label in (("meta.body", "发布机关"), ("meta.year", "报告年度")) if key not in values]
     note = "没有找到报告标题"
@@ -237,6 +263,22 @@ def _no_title_note(values: dict[str, str], signer: str) -> str:
     if missing:
         note += "，" + "和".join(missing) + "请在“基本信息”中填写"
     return note + "。"
+
+
+def _unread(section: str, table: TableResult, found: bool) -> dict[str, Evidence]:
+    """The table's cells this tool could not settle, as evidence of their own ("unread", never the report's fault):
+    those of rows it left out, and every cell not found when the table itself was not found or some of its
+    printed figures went to no row. A cell not found in a table read whole is one the report does not print."""
+    evidence = {}
+    for item in table.left_out:
+        for key in item.keys:
+            evidence[key] = Evidence(key, "", "unread", item.place)
+    if not found or table.unaccounted:
+        where = Place(text=schema.TABLE_SHEETS[section])
+        for key, figure in schema.figures().items():
+            if figure.table == section and key not in table.values and key not in table.evidence:
+                evidence.setdefault(key, Evidence(key, "", "unread", where))
+    return evidence
 
 
 def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] = ()) -> ImportResult:
@@ -268,7 +310,8 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     left_out: list[LeftOut] = []
 
     title_at, meta = _title(front)
-    values.update(meta)
+    page_title = _page_title(front) if title_at < 0 else {}
+    values.update(meta or page_title)
     title = norm(front[title_at].text) if title_at >= 0 else ""
     width = wrap_width([line for s in ("overview", "problems", "other") for line in sections.get(s, [])])
     preface = [
@@ -298,7 +341,7 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
     if signer and (not body or (not body_kind(body) and signer.startswith(body) and body_kind(signer))):
         body = values["meta.body"] = signer
     if title_at < 0:
-        notes.append(_no_title_note(values, signer))
+        notes.append(_no_title_note(values, signer, bool(page_title)))
     if dated:
         values["meta.issue_date"] = dated[-1]
     if body and body_kind(body):
@@ -318,6 +361,7 @@ def parse_lines(lines: Sequence[Line], source: str, boilerplate: Sequence[str] =
         groups.update(table.groups)
         notes += table.notes
         left_out += table.left_out
+        evidence.update(_unread(section, table, section in sections))
     missing = [schema.HEADINGS[s] for s in SECTION_ORDER if s not in sections]
     if missing:
         notes.insert(0, f"没有找到：{'、'.join(missing)}。")

@@ -9,6 +9,7 @@ import click
 
 import generator
 from generator.cli.options import (
+    EXIT_FINDINGS,
     check_suffix,
     exit_code,
     fail,
@@ -96,7 +97,7 @@ def import_command(report: Path, output: Path | None, fmt: str, strict: bool, ov
     写成可继续填写的工作簿。
 
     找不到的数字逐项列出，空白格仍为空白（不会当成 0），“/”“—”“不适用”等照原样保留；数字与列对不上的行整行不导入并注明。
-    导入结果随即校验，退出码与 validate 相同。
+    导入结果随即校验，退出码与 validate 相同；有未能可靠读取的数字（需要对照原报告补填）时退出码也为 1。
     """
     if output is None and fmt != "json":
         raise click.UsageError("请用 -o 指定写入的工作簿（.xlsx）或 CSV（.csv）；只看结果可用 --format json。")
@@ -120,7 +121,7 @@ def import_command(report: Path, output: Path | None, fmt: str, strict: bool, ov
                 **payload,
             }
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-            return exit_code(findings, strict)
+            return EXIT_FINDINGS if result.unread() else exit_code(findings, strict)
         click.echo(
             f"{report.name}：导入 {result.figure_count()}/{len(schema.figures())} 个数字，"
             f"{result.paragraph_count()} 段正文。"
@@ -133,6 +134,6 @@ def import_command(report: Path, output: Path | None, fmt: str, strict: bool, ov
             click.echo(finding.describe())
         click.echo(findings.summary())
         click.echo(f"已生成：{output}")
-        return exit_code(findings, strict)
+        return EXIT_FINDINGS if result.unread() else exit_code(findings, strict)
 
     run(action)
