@@ -157,6 +157,15 @@ def test_e_narrative_ignores_a_count_that_says_it_includes_more(check, sample_va
     assert check({"narrative.overview.on_request": text.replace("146 件", "148 件（含上年结转）")}).valid
 
 
+def test_prose_counting_the_carried_over_applications_in_is_a_warning_that_shows_the_sum(check, sample_values):
+    """ "受理申请148件" where the table has 146 new and 2 carried over: the usual way of counting, not an error."""
+    text = sample_values["narrative.overview.on_request"]
+    report = check({"narrative.overview.on_request": text.replace("146 件", "148 件")})
+    assert report.valid
+    assert warnings(report) == [("W-narrative", "t3.new_received.total")]
+    assert "表三本年新收 146 件加上年结转 2 件为 146 + 2 = 148 件" in report.warnings[-1].message
+
+
 def test_e_meta(check):
     report = check({"meta.year": "二〇二三"}, drop=("meta.body",))
     assert errors(report) == [("E-meta", "meta.body"), ("E-meta", "meta.year")]

@@ -50,6 +50,14 @@ MESSAGES: dict[tuple[str, str], str] = {
         "E-narrative",
         "mismatch",
     ): "{text_where}「{section}」写的是「{quote}」，但{where}「{label}」为 {expected}，两者应一致。",
+    (
+        "W-narrative",
+        "mismatch",
+    ): "{text_where}「{section}」写的是「{quote}」，但{where}「{label}」为 {arithmetic}，两者不一致，请核对。",
+    ("W-narrative", "with_carried"): (
+        "{text_where}「{section}」写的是「{quote}」：表三本年新收 {new} 件加上年结转 {carried} 件为 {new} + {carried} = "
+        "{actual} 件，正文把上年结转也算在内；建议写明本年新收和上年结转各多少件。"
+    ),
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "sheet_name"): (
@@ -137,6 +145,7 @@ RULE_TITLES: dict[str, str] = {
     "E-balance": "表三某列新收加结转不等于办理加结转下年",
     "E-t4-total": "表四总计不等于各项之和",
     "E-narrative": "正文所写数字与表格不一致",
+    "W-narrative": "已发布报告的正文所写数字与表格口径不同或不一致",
     "E-meta": "缺少发布机关或报告年度",
     "W-meta": "发布日期等基本信息缺失或与上年不衔接",
     "W-text": "正文某部分缺失或内容不全",
@@ -182,6 +191,7 @@ class Finding:
     table: str = ""
     row_key: str = ""
     column_key: str = ""
+    source: Place = NOWHERE  # the figure's place as evidence: page, table, printed row and column, box, offset
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,6 +212,7 @@ class Finding:
             "table": self.table,
             "row_key": self.row_key,
             "column_key": self.column_key,
+            "source": self.source.to_dict(),
         }
 
     def describe(self) -> str:
@@ -218,7 +229,7 @@ def make_finding(code: str, variant: str, key: str, place: Place = NOWHERE, **pa
     keys = tuple(params.pop("keys", ()) or (key,))
     expected = params.get("expected")
     actual = params.get("actual")
-    location = str(place)
+    location = str(place.plain())
     params.setdefault("where", location)
     params.setdefault("text_where", "")
     params.setdefault("suspect", "")
@@ -245,6 +256,7 @@ def make_finding(code: str, variant: str, key: str, place: Place = NOWHERE, **pa
         table,
         row_key,
         column_key,
+        place,
     )
 
 

@@ -114,24 +114,46 @@ def _check_narrative(data: ReportData) -> list[Finding]:
                 for match in matches:
                     stated = Decimal(match.group(1).replace(",", ""))
                     if stated != expected:
-                        key = claim.keys[0]
-                        label = "＋".join(schema.figures()[k].label for k in claim.keys)
-                        findings.append(
-                            make_finding(
-                                "E-narrative",
-                                "mismatch",
-                                key,
-                                data.place(key),
-                                keys=claim.keys + (field.key,),
-                                section=field.label,
-                                text_where=data.where(field.key),
-                                quote=match.group(0),
-                                label=label,
-                                expected=expected,
-                                actual=stated,
-                            )
-                        )
+                        findings.append(_narrative_finding(data, field, claim, match, stated))
     return findings
+
+
+WITH_CARRIED = ("t3.new_received.total", "t3.carried_over.total")
+
+
+def _narrative_finding(
+    data: ReportData, field: schema.TextField, claim: NarrativeClaim, match: re.Match[str], stated: Decimal
+) -> Finding:
+    """A sentence whose figure is not its cell's: an error in a draft; in a published report a warning that shows
+    the arithmetic, and never an accusation where the prose counted last year's carried-over applications in
+    ("收到申请75件" for 74 new and 1 carried over), the usual way of counting."""
+    key = claim.keys[0]
+    label = "＋".join(schema.figures()[k].label for k in claim.keys)
+    common = {"section": field.label, "text_where": data.where(field.key), "quote": match.group(0)}
+    if claim.keys == WITH_CARRIED[:1] and all(k in data.figures for k in WITH_CARRIED):
+        new, carried = (data.figures[k] for k in WITH_CARRIED)
+        if new + carried == stated:
+            keys = (*WITH_CARRIED, field.key)
+            place = data.place(key)
+            return make_finding(
+                "W-narrative", "with_carried", key, place, keys=keys, new=new, carried=carried, actual=stated, **common
+            )
+    expected = sum(data.figures[k] for k in claim.keys)
+    code = "W-narrative" if data.published else "E-narrative"
+    figures = [str(data.figures[k]) for k in claim.keys]
+    arithmetic = f"{' + '.join(figures)} = {expected}" if len(figures) > 1 else str(expected)
+    return make_finding(
+        code,
+        "mismatch",
+        key,
+        data.place(key),
+        keys=claim.keys + (field.key,),
+        label=label,
+        expected=expected,
+        actual=stated,
+        arithmetic=arithmetic,
+        **common,
+    )
 
 
 # --- Warnings ---------------------------------------------------------------------------------

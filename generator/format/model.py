@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
@@ -59,6 +59,10 @@ class Place:
             parts.append("·".join(filter(None, (f"「{self.row}」" if self.row else "", self.column))))
         return " ".join(p for p in parts if p)
 
+    def plain(self) -> Place:
+        """The place without the printed row label and column (the messages print the figure's own label)."""
+        return replace(self, row="", column="") if self.row or self.column else self
+
     def to_dict(self) -> dict[str, object]:
         """The non-empty fields, for JSON output."""
         fields = {name: value for name, value in vars(self).items() if value}
@@ -102,6 +106,7 @@ class ReportData:
     narrative: Mapping[str, tuple[str, ...]]
     places: Mapping[str, Place]
     problems: tuple[ReadProblem, ...] = field(default_factory=tuple)
+    published: bool = False  # read back from a published report (its prose is the body's, not a draft to fix)
 
     @property
     def body(self) -> str:
@@ -125,8 +130,9 @@ class ReportData:
         return self.places.get(key, NOWHERE)
 
     def where(self, key: str) -> str:
-        """The display form of a key's place ("表三!J7", "第 4 行"), empty when unknown."""
-        return str(self.place(key))
+        """The display form of a key's place ("表三!J7", "第 4 行"), empty when unknown; without a printed row's
+        label and column, which the messages name by the figure's own label."""
+        return str(self.place(key).plain())
 
 
 def _figures(raws: Mapping[str, RawValue], figures: dict[str, Number]) -> list[ReadProblem]:
@@ -203,7 +209,9 @@ def _without_control_characters(raws: Mapping[str, RawValue]) -> tuple[dict[str,
     return cleaned, problems
 
 
-def assemble(source: str, raws: Mapping[str, RawValue], hints: Sequence[ReadProblem] = ()) -> ReportData:
+def assemble(
+    source: str, raws: Mapping[str, RawValue], hints: Sequence[ReadProblem] = (), published: bool = False
+) -> ReportData:
     """Parse every raw value through the schema; what cannot be parsed becomes a problem, never a silent 0.
     `hints` are what the reader noticed on the way (a sheet found under a name with a stray space)."""
     figures: dict[str, Number] = {}
@@ -218,6 +226,7 @@ def assemble(source: str, raws: Mapping[str, RawValue], hints: Sequence[ReadProb
         narrative=MappingProxyType({k: v for k, v in narrative.items() if v}),
         places=MappingProxyType({key: raw.place for key, raw in raws.items()}),
         problems=tuple(problems),
+        published=published,
     )
 
 

@@ -102,22 +102,21 @@ class ImportResult:
         return sum(len(self.values.get(f.key, "").splitlines()) for f in schema.NARRATIVE_FIELDS)
 
     def raws(self) -> dict[str, RawValue]:
-        """Each value with the place messages name: the line or the page's table, without the cell's labels
-        (the messages print the figure's own label)."""
+        """Each value with its cell's place as evidence (messages name it without the printed labels)."""
         raws = {}
         for key, found in self.evidence.items():
             if found.semantic in ("absent", "unread"):
-                place = replace(found.place, row="", column="")
-                raws[key] = RawValue(None, place, absent=found.semantic == "absent", unread=found.semantic == "unread")
+                semantic = found.semantic
+                raws[key] = RawValue(None, found.place, absent=semantic == "absent", unread=semantic == "unread")
         for key, value in self.values.items():
             cell = self.evidence.get(key)
-            raws[key] = RawValue(value, replace(cell.place, row="", column="") if cell else NOWHERE)
+            raws[key] = RawValue(value, cell.place if cell else NOWHERE)
         return raws
 
     def to_data(self) -> ReportData:
         """Parsed through the schema like any input: blanks and text in figure cells become findings, never 0;
         a figure the report does not print (its row given only as a group's total) stays missing."""
-        return assemble(self.source, self.raws())
+        return assemble(self.source, self.raws(), published=True)
 
     def output_values(self) -> dict[str, str]:
         """The values to write out; every figure not found is written as an empty cell to fill in."""

@@ -60,6 +60,9 @@ class Placement:
         self.origins = self.origins or [None] * len(self.cells)
 
 
+SHOWN_SPLITS = 6  # the candidate splits a note lists
+
+
 def _split_run(row: RowCells, filled: Sequence[int], width: int, holds: RowRule | None) -> Placement:
     """A row whose cells ran together: its figures only where one split alone fits (runs.py); else left out."""
     run = " ".join(row.cells[i] for i in filled)
@@ -76,7 +79,8 @@ def _split_run(row: RowCells, filled: Sequence[int], width: int, holds: RowRule 
         return Placement(options[0], "", origins, run, derived=not forced, how=how)
     if not options:
         return Placement([None] * width, f"{said}，没有一种拆分符合本表的结构和勾稽关系，未导入。", run=run)
-    note = f"{said}，有 {len(options)} 种拆分都符合本表的结构和勾稽关系，无法确定，未导入。"
+    shown = "、".join("/".join(o) for o in options[:SHOWN_SPLITS]) + ("等" if len(options) > SHOWN_SPLITS else "")
+    note = f"{said}，有 {len(options)} 种拆分都符合本表的结构和勾稽关系（{shown}），无法确定，未导入。"
     return Placement([None] * width, note, origins, run, options=options, how=how)
 
 
