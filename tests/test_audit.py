@@ -252,14 +252,18 @@ def test_json_shape_and_exit_codes(tmp_path, write_data, sample_values):
     payload = json.loads(out)
     assert code == 0 and list(payload) == ["reports"]
     (report,) = payload["reports"]
-    assert {"source", "body", "year", "figures_found", "findings"} <= set(report)
-    assert all(set(f) == {"code", "severity", "key", "message"} for f in report["findings"])
+    assert {"source", "body", "year", "figures_found", "unread", "findings"} <= set(report)
+    assert report["unread"] == 0
+    assert all(set(f) == {"code", "severity", "key", "message", "location", "source"} for f in report["findings"])
 
     broken = dict(sample_values, **{"t3.granted.total": str(int(sample_values["t3.granted.total"]) + 1)})
     bad = write_data(broken, "bad.csv")
     code, out, _ = invoke("audit", good, bad, "--format", "json", cwd=tmp_path)
     assert code == 1
-    assert [r["status"] for r in json.loads(out)["reports"]] == ["failed", "passed"]  # the body's name sorts them
+    reports = json.loads(out)["reports"]
+    assert [r["status"] for r in reports] == ["failed", "passed"]  # the body's name sorts them
+    total = next(f for f in reports[0]["findings"] if f["code"] == "E-row-total")
+    assert total["source"]["line"] > 0  # the CSV line of the figure, as a field
 
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "a.txt").write_text("不是报告", encoding="utf-8")

@@ -130,6 +130,41 @@ def _sentence(store: Store, report_id: int, params: dict[str, str]) -> list[Exhi
     return []
 
 
+@dataclass(frozen=True)
+class Unread:
+    """Cells of a report this tool could not settle, a row (or a table) at a time: never the body's fault."""
+
+    label: str  # the row's label, or the table's name
+    count: int  # cells
+    text: str  # the row's own text as printed, when it was found
+    reason: str
+    where: str
+
+
+def unread_cells(store: Store, report_id: int) -> list[Unread]:
+    """The report's unread cells by the row left out that holds them (with its text and why), else by table."""
+    keys = [
+        row["key"]
+        for row in store.db.execute("SELECT key FROM figures WHERE report_id = ? AND semantic = 'unread'", (report_id,))
+    ]
+    order = {key: n for n, key in enumerate(schema.figures())}
+    waiting = sorted(keys, key=lambda k: order.get(k, len(order)))
+    shown = []
+    for row in store.db.execute("SELECT * FROM left_out WHERE report_id = ? ORDER BY seq", (report_id,)):
+        held = [k for k in waiting if k in set(row["keys"].split())]
+        if held:
+            waiting = [k for k in waiting if k not in held]
+            label = label_of(held[0]).rpartition("·")[0] or label_of(held[0])
+            shown.append(Unread(label, len(held), row["text"], row["reason"], _page_or_line(row) or row["place"]))
+    tables: dict[str, list[str]] = {}
+    for key in waiting:
+        tables.setdefault(schema.figures()[key].sheet, []).append(key)
+    for table, held in tables.items():
+        reason = "没有找到这张表，或表中有数字未能归入任何一行，无法确定这些格。"
+        shown.append(Unread(table, len(held), "", reason, ""))
+    return shown
+
+
 def shown_findings(store: Store, report: StoredReport) -> Iterator[ShownFinding]:
     """The report's findings in order, each with its evidence (last year's cells too, when compared with it)."""
     for row in store.db.execute("SELECT * FROM findings WHERE report_id = ? ORDER BY seq", (report.id,)).fetchall():

@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.format import schema
 from generator.format.cells import parse_year, semantic
 from generator.format.model import NOWHERE, RawValue, ReadProblem, ReportData, assemble
-from generator.importers.base import Evidence, ImportResult, LeftOut
+from generator.importers.base import NO_VALUE, Evidence, ImportResult, LeftOut
 from generator.importers.report import (
     DOCX_SUFFIXES,
     HTML_SUFFIXES,
@@ -87,9 +87,7 @@ class ReportRecord:
     def figures_found(self) -> int:
         """Figures printed with something in their cell (as `import` counts them)."""
         figures = schema.figures()
-        return sum(
-            1 for cell in self.cells if cell.key in figures and cell.raw and cell.semantic not in ("absent", "unread")
-        )
+        return sum(1 for cell in self.cells if cell.key in figures and cell.raw and cell.semantic not in NO_VALUE)
 
     def to_data(self) -> ReportData:
         """The report as every rule reads it, through the same path as `import` or `load`."""
@@ -102,7 +100,7 @@ class ReportRecord:
         figures = schema.figures()
         evidence = {cell.key: cell for cell in self.cells if cell.key in figures}
         groups = {cell.key: cell for cell in self.cells if cell.key not in figures}
-        values = {key: cell.raw for key, cell in evidence.items() if cell.semantic not in ("absent", "unread")}
+        values = {key: cell.raw for key, cell in evidence.items() if cell.semantic not in NO_VALUE}
         values |= {found.key: found.raw for found in self.texts}
         return ImportResult(self.name, values, evidence, self.notes, self.left_out, groups).to_data()
 

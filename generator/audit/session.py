@@ -126,17 +126,15 @@ def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
     """Every report of the run as scripts read it (`audit --format json`), one at a time from the database."""
     with Store(result.database, "") as store:
         for report in store.reports(result.run):
-            findings = store.db.execute(
-                "SELECT code, severity, key, message FROM findings WHERE report_id = ? ORDER BY seq", (report.id,)
-            )
             yield {
                 "source": report.source,
                 "body": report.body,
                 "year": report.year,
                 "figures_found": report.figures_found,
+                "unread": store.unread_count(report.id),
                 "status": report.status,
                 "message": report.message,
-                "findings": [dict(row) for row in findings],
+                "findings": list(store.located_findings(report.id)),
             }
     for event in result.outcome.failures:
         yield _failure_entry(event)
@@ -148,6 +146,7 @@ def _failure_entry(event: Event) -> dict[str, Any]:
         "body": "",
         "year": None,
         "figures_found": 0,
+        "unread": 0,
         "status": event.status,
         "message": event.message,
         "findings": [],

@@ -391,6 +391,23 @@ class Store:
         for row in self.db.execute(query, (run,)):
             yield StoredReport(**dict(row))
 
+    def unread_count(self, report_id: int) -> int:
+        """Cells of the report this tool could not settle (never counted against the body)."""
+        query = "SELECT count(*) FROM figures WHERE report_id = ? AND semantic = 'unread'"
+        return int(self.db.execute(query, (report_id,)).fetchone()[0])
+
+    def located_findings(self, report_id: int) -> Iterator[dict[str, object]]:
+        """The report's findings as scripts read them, each with its figure's place as fields (`source`)."""
+        rows = self.db.execute(
+            "SELECT f.code, f.severity, f.key, f.message, f.location, g.* FROM findings f "
+            "LEFT JOIN figures g ON g.report_id = f.report_id AND g.key = f.key WHERE f.report_id = ? ORDER BY f.seq",
+            (report_id,),
+        )
+        for row in rows.fetchall():
+            found = {name: row[name] for name in ("code", "severity", "key", "message", "location")}
+            found["source"] = place_from(row).to_dict() if row["raw"] is not None else {}
+            yield found
+
     def previous_of(self, report: StoredReport) -> int | None:
         """The same body's report of the year before (the one seen last, if several)."""
         if not report.body_key or report.year is None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator.audit.charts import PeerChart, peer_chart
-from generator.audit.evidence import ShownFinding, shown_findings
+from generator.audit.evidence import ShownFinding, Unread, shown_findings, unread_cells
 from generator.audit.stats import KEY_FIGURES, Quartiles, body_years, key_figures, peer_quartiles
 from generator.audit.store import Store, StoredReport
 from generator.format import schema
@@ -42,6 +42,7 @@ class ReportView:
     peers: list[PeerLine] = field(default_factory=list)
     peer_count: int = 0
     chart: PeerChart | None = None
+    unread: list[Unread] = field(default_factory=list)  # cells this tool could not settle: not counted as problems
 
     @property
     def status_text(self) -> str:
@@ -71,7 +72,7 @@ class Peers:
 
 
 def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool = True) -> ReportView:
-    view = ReportView(report, list(shown_findings(store, report)))
+    view = ReportView(report, list(shown_findings(store, report)), unread=unread_cells(store, report.id))
     if report.year is None or not report.body:
         return view
     quartiles = peers.of(report.year, report.body_kind)

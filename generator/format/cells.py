@@ -111,6 +111,7 @@ SEMANTICS: dict[str, str] = {
     "not_applicable": "不适用（/、—、无等）",
     "absent": "报告未列出此项",
     "unread": "未能可靠读取",
+    "missing": "报告未印出（表中没有这一行或这一格）",
     "text": "其他文字",
 }
 

@@ -80,8 +80,10 @@ class RawValue(NamedTuple):
     value: object
     place: Place = NOWHERE
     formula: str = ""  # set when the cell holds a formula whose result was never saved
-    absent: bool = False  # a published report does not print this figure (its row only as a group's total)
-    unread: bool = False  # the tool could not settle what a published report prints here: never the body's fault
+    # A published report's cell that holds no value to parse: "absent" (its row printed only as a group's total),
+    # "missing" (the table, read whole, does not print it), "unread" (this tool could not settle it: never the
+    # body's fault). See format.cells.SEMANTICS.
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,8 @@ def _figures(raws: Mapping[str, RawValue], figures: dict[str, Number]) -> list[R
         if raw is None:
             problems.append(ReadProblem(key, "missing"))
             continue
-        if raw.absent or raw.unread:
-            problems.append(ReadProblem(key, "absent" if raw.absent else "unread", raw.place))
+        if raw.state:
+            problems.append(ReadProblem(key, raw.state, raw.place))
             continue
         if raw.formula and raw.value is None:
             problems.append(ReadProblem(key, "formula", raw.place, raw.formula))

@@ -43,7 +43,8 @@ class Line:
 @dataclass(frozen=True)
 class Evidence:
     """One imported figure as its report printed it: the cell's text exactly (`raw`, "" for a blank cell), what
-    it says (`semantic`: value, zero, blank, not_applicable, absent or text; see format.cells.SEMANTICS) and
+    it says (`semantic`: value, zero, blank, not_applicable, absent, missing, unread or text; see
+    format.cells.SEMANTICS) and
     its cell (`place`: page, line, table, printed row label, column, row and cell number, PDF box)."""
 
     key: str
@@ -56,12 +57,21 @@ class Evidence:
         """The number the cell holds; None for a blank, a stand-in such as "/", text or an absent cell."""
         figure = schema.figures().get(self.key)  # a group's own row ("t3.other.total") holds counts
         kind = figure.kind if figure else schema.Kind.COUNT
-        return parse_figure(self.raw, kind).value if self.semantic not in ("absent", "unread") else None
+        return parse_figure(self.raw, kind).value if self.semantic not in NO_VALUE else None
 
     def to_dict(self) -> dict[str, Any]:
         # A fee to the 分 stays exact: a JSON number when a float holds it exactly, else its text.
         value = to_json_number(self.value)
         return {"value": value, "raw": self.raw, "semantic": self.semantic, "source": self.place.to_dict()}
+
+
+# Cells of a published report that hold no value: why each is not imported.
+UNPLACED_REASONS = {
+    "absent": "报告未列出此项（只印了上一级的合计行）。",
+    "missing": "报告的表中没有印出这一行（或这一格）。",
+    "unread": "本表有数字没能归入任何一行（或没有找到这张表），无法确定这一格。",
+}
+NO_VALUE = frozenset(UNPLACED_REASONS)
 
 
 @dataclass(frozen=True)
@@ -105,9 +115,8 @@ class ImportResult:
         """Each value with its cell's place as evidence (messages name it without the printed labels)."""
         raws = {}
         for key, found in self.evidence.items():
-            if found.semantic in ("absent", "unread"):
-                semantic = found.semantic
-                raws[key] = RawValue(None, found.place, absent=semantic == "absent", unread=semantic == "unread")
+            if found.semantic in NO_VALUE:
+                raws[key] = RawValue(None, found.place, state=found.semantic)
         for key, value in self.values.items():
             cell = self.evidence.get(key)
             raws[key] = RawValue(value, cell.place if cell else NOWHERE)
@@ -129,16 +138,13 @@ class ImportResult:
         entries = []
         for key in self.unplaced:
             item = why.get(key)
+            found = self.evidence.get(key)
             entry: dict[str, Any] = {"key": key, "label": schema.figures()[key].label}
-            entry["unread"] = key in self.evidence and self.evidence[key].semantic == "unread"
-            if entry["unread"] and not item:
-                entry["reason"] = "本表有数字没能归入任何一行，无法确定这一格。"
-                entry["source"] = self.evidence[key].place.to_dict()
-            elif key in self.evidence and not entry["unread"]:  # printed only as a group's total
-                entry["reason"] = "报告未列出此项（只印了上一级的合计行）。"
-                entry["source"] = self.evidence[key].place.to_dict()
-            elif item:
+            entry["unread"] = found is not None and found.semantic == "unread"
+            if item:
                 entry |= {"reason": item.reason, "text": item.text, "source": item.place.to_dict()}
+            elif found is not None:
+                entry |= {"reason": UNPLACED_REASONS[found.semantic], "source": found.place.to_dict()}
             else:
                 entry["reason"] = "报告中没有找到。"
             entries.append(entry)

@@ -266,18 +266,20 @@ def _no_title_note(values: dict[str, str], signer: str, page_title: bool) -> str
 
 
 def _unread(section: str, table: TableResult, found: bool) -> dict[str, Evidence]:
-    """The table's cells this tool could not settle, as evidence of their own ("unread", never the report's fault):
-    those of rows it left out, and every cell not found when the table itself was not found or some of its
-    printed figures went to no row. A cell not found in a table read whole is one the report does not print."""
+    """The table's cells that hold no value, as evidence of their own: "unread" (this tool could not settle them,
+    never the report's fault) for rows it left out and for every cell not found when the table itself was not
+    found or some of its printed figures went to no row; "missing" for a cell not found in a table read whole,
+    which the report does not print."""
     evidence = {}
     for item in table.left_out:
         for key in item.keys:
             evidence[key] = Evidence(key, "", "unread", item.place)
-    if not found or table.unaccounted:
-        where = Place(text=schema.TABLE_SHEETS[section])
-        for key, figure in schema.figures().items():
-            if figure.table == section and key not in table.values and key not in table.evidence:
-                evidence.setdefault(key, Evidence(key, "", "unread", where))
+    state = "unread" if not found or table.unaccounted else "missing"
+    for key, figure in schema.figures().items():
+        if figure.table == section and key not in table.values and key not in table.evidence:
+            row = figure.label.rpartition("·")[0] if "·" in figure.label else ""
+            where = Place(text=schema.TABLE_SHEETS[section], row=row, column=figure.label.rpartition("·")[2])
+            evidence.setdefault(key, Evidence(key, "", state, where))
     return evidence
 
 
