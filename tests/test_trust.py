@@ -155,3 +155,25 @@ def test_findings_carry_their_evidence_as_fields(tmp_path, values, run):
     assert finding["key"] == "t3.denied.state_secret.total"
     assert finding["source"]["line"] == 4 and finding["source"]["offset"] > 0
     assert finding["source"]["row"] == "1.属于国家秘密" and finding["source"]["column"] == "总计"
+
+
+def test_a_table_row_with_fewer_cells_than_columns_is_never_filled_left_to_right(tmp_path):
+    """A Markdown row with two numbers under three headings: which cell is missing is not known, so none is read."""
+    text = "\n".join(
+        [
+            "某某局2024年政府信息公开工作年度报告",
+            "一、总体情况",
+            "全年主动公开信息。",
+            "二、主动公开政府信息情况",
+            "| 第二十条第（一）项 | | | |",
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+            "| 规章 | 0 | 0 | 0 |",
+            "| 行政规范性文件 | 2 | 35 |",
+        ]
+    )
+    result = imported(tmp_path, text)
+    assert result.values["t2.art20_1.regulations.in_force"] == "0"
+    keys = [f"t2.art20_1.normative_docs.{c}" for c in ("issued", "repealed", "in_force")]
+    assert not any(key in result.values for key in keys)
+    assert set(keys) <= set(result.unread())
+    assert any("只有 2 格（应为 3 格），无法确定缺了哪一格" in note for note in result.notes)

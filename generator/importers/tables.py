@@ -136,8 +136,12 @@ def place(
     if last - first + 1 > width:
         return Placement([None] * width, f"{row.where}「{row.label}」的数字跨越超过 {width} 列，未导入。")
     padded = cells + [""] * width
-    inside = [s for s in range(max(0, last - width + 1), first + 1) if s + width <= len(cells)]
-    starts = inside or list(range(max(0, last - width + 1), first + 1))
+    starts = [s for s in range(max(0, last - width + 1), first + 1) if s + width <= len(cells)]
+    if not starts:  # fewer cells than columns ("| 行政规范性文件 | 22 | 35 |"): which one is missing is not known
+        return Placement(
+            [None] * width,
+            f"{row.where}「{row.label}」只有 {len(cells)} 格（应为 {width} 格），无法确定缺了哪一格，未导入。",
+        )
     if len(starts) > 1 and leads.get(row.signature) in starts:
         starts = [leads[row.signature]]
     if len(starts) > 1 and adds_up:
