@@ -177,3 +177,18 @@ def test_a_table_row_with_fewer_cells_than_columns_is_never_filled_left_to_right
     assert not any(key in result.values for key in keys)
     assert set(keys) <= set(result.unread())
     assert any("只有 2 格（应为 3 格），无法确定缺了哪一格" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta name="ArticleTitle" content="淮安市洪泽区人民政府2024年政府信息公开工作年度报告">',
+        "<title>淮安市洪泽区人民政府2024年政府信息公开工作年度报告_洪泽区人民政府门户网站</title>",
+    ],
+)
+def test_a_page_without_a_title_of_its_own_is_named_from_its_title_record(tmp_path, head):
+    body = "<p>一、总体情况</p><p>全年主动公开信息。</p><p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>"
+    (tmp_path / "page.html").write_text(f"<html><head>{head}</head><body>{body}</body></html>", encoding="utf-8")
+    result = import_report(tmp_path / "page.html")
+    assert result.values["meta.body"] == "淮安市洪泽区人民政府" and result.values["meta.year"] == "2024"
+    assert any("取自网页的标题信息" in note for note in result.notes)

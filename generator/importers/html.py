@@ -41,6 +41,7 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#root")
         self.stack = [self.root]
+        self.titles: dict[str, str] = {}  # the page's own record of its title: <meta name="ArticleTitle">, <title>
 
     def _close(self, tags: frozenset[str], stop: frozenset[str]) -> None:
         for i in range(len(self.stack) - 1, 0, -1):
@@ -52,6 +53,10 @@ class _TreeBuilder(HTMLParser):
                 return
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            named = dict(attrs)
+            if (named.get("name") or "").lower() == "articletitle" and named.get("content"):
+                self.titles.setdefault("meta", named["content"] or "")
         if tag in CLOSES_P:
             self._close(frozenset({"p"}), CELLS | {"table", "li", "div"})
         if tag == "li":
@@ -75,6 +80,8 @@ class _TreeBuilder(HTMLParser):
         self._close(frozenset({tag}), stop)
 
     def handle_data(self, data: str) -> None:
+        if self.stack[-1].tag == "title":
+            self.titles["title"] = self.titles.get("title", "") + data
         self.stack[-1].children.append(data)
 
 
@@ -164,7 +171,10 @@ def html_lines(html: str) -> list[Line]:
     lines = _Lines()
     lines.walk(builder.root)
     lines.flush()
-    return lines.lines
+    # Government sites record an article's title in <meta name="ArticleTitle"> (else <title>): the reader takes the
+    # body and year from it when the article prints no title of its own (importers.text.PAGE_TITLE).
+    title = SPACES.sub(" ", builder.titles.get("meta") or builder.titles.get("title", "")).strip()
+    return [Line(f"标题：{title}", "网页标题"), *lines.lines] if title else lines.lines
 
 
 def read_html(path: Path) -> list[Line]:

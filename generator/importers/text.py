@@ -121,14 +121,16 @@ def _title(front: Sequence[Line]) -> tuple[int, dict[str, str]]:
 
 # A saved or crawled page's own record of its title ("标题: 某某局2024年政府信息公开工作年度报告").
 PAGE_TITLE = re.compile(r"^\s*(?:标题|题名|文章标题|信息名称)\s*[:：]\s*(.+)$")
+SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*")
 
 
 def _page_title(front: Sequence[Line]) -> dict[str, str]:
     """The body and year the page's own title record names, when the article prints no title of its own."""
     for line in front:
         record = PAGE_TITLE.match(line.text)
-        if record:
-            return _title([replace(line, text=record.group(1))])[1]
+        if record:  # a site's <title> adds its own name: "某某局2023年…年度报告_某某市人民政府门户网站"
+            parts = [p for p in SITE_SEPARATOR.split(record.group(1)) if TITLE_WORDS[:6] in p]
+            return _title([replace(line, text=parts[0])])[1] if parts else {}
     return {}
 
 
