@@ -13,36 +13,38 @@ The library API: every operation the command line offers, as a plain function. D
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# Imported first so that the name generator.audit stays the function below: the first import of a subpackage
-# sets it as an attribute of its parent.
-from generator import audit as _audit_package  # noqa: F401
-from generator.checks.findings import Finding, ValidationReport
-from generator.checks.rules import validate
-from generator.exceptions import GenerateReportError, InputError, InvalidDataError, OutputError, TemplateError
-from generator.format.model import ReportData
-from generator.jinja.names import TemplateProblem
-from generator.jinja.scaffold import new_template
-from generator.jinja.sets import find_template_set, shipped_boilerplate
-from generator.readers import load
-from generator.render import FORMATS, render
-from generator.render.set_check import check_template_set
-from generator.workbook.writer import new_workbook
+from generator.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from generator.audit.run import Event
-    from generator.audit.session import AuditResult
-    from generator.bulk.batch import BatchInterrupted, BatchResult
+    from generator.bulk.batch import BatchResult
+    from generator.checks.findings import ValidationReport
     from generator.compare.model import YearDiff
-    from generator.importers.base import Evidence, ImportResult, LeftOut
+    from generator.format.model import ReportData
+    from generator.importers.base import ImportResult
+    from generator.jinja.names import TemplateProblem
 
-# What one report needs (load, validate, render) is imported above. The subsystems below are loaded when first
-# used — by their function here, or by their type's name through __getattr__ — so that `generate-report
-# data.xlsx` does not wait for the importers, the comparison, the batch or the audit and its database.
-LAZY_TYPES = {
+# Nothing is imported until used, so that `import generator.format.schema` loads only format/ and one report loads
+# only its pipeline: each name of the API below is loaded from its module when first asked for.
+LAZY_NAMES = {
+    "load": "generator.readers",
+    "validate": "generator.checks.rules",
+    "new_template": "generator.jinja.scaffold",
+    "new_workbook": "generator.workbook.writer",
+    "FORMATS": "generator.render",
+    "Finding": "generator.checks.findings",
+    "ValidationReport": "generator.checks.findings",
+    "ReportData": "generator.format.model",
+    "TemplateProblem": "generator.jinja.names",
+    **{name: "generator.exceptions" for name in ("GenerateReportError", "InputError", "InvalidDataError")},
+    **{name: "generator.exceptions" for name in ("OutputError", "TemplateError")},
+}
+LAZY_TYPES = {  # the subsystems' types: loaded with their subsystem only
     "AuditResult": "generator.audit.session",
     "BatchInterrupted": "generator.bulk.batch",
     "BatchResult": "generator.bulk.batch",
@@ -51,15 +53,35 @@ LAZY_TYPES = {
     "LeftOut": "generator.importers.base",
     "YearDiff": "generator.compare.model",
 }
+# Subpackages that are also the API function they are named after: generator.render(data, report) calls
+# generator.render.render, generator.audit(...) calls generator.audit.audit, while `import generator.render.html`
+# imports a module as in any package.
+CALLABLE_PACKAGES = frozenset({"render", "audit"})
+
+
+class _CallablePackage(types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self, self.__name__.rpartition(".")[2])(*args, **kwargs)
+
+
+class _Root(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The import system attaches each subpackage to its parent here, whichever import came first.
+        if name in CALLABLE_PACKAGES and isinstance(value, types.ModuleType):
+            value.__class__ = _CallablePackage
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Root
 
 
 def __getattr__(name: str) -> Any:
-    if name in LAZY_TYPES:
-        return getattr(importlib.import_module(LAZY_TYPES[name]), name)
+    if name in CALLABLE_PACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    module = LAZY_NAMES.get(name) or LAZY_TYPES.get(name)
+    if module:
+        return getattr(importlib.import_module(module), name)
     raise AttributeError(f"module 'generator' has no attribute {name!r}")
-
-
-__version__ = "0.2.0"
 
 
 def diff(old: ReportData, new: ReportData, include_unchanged: bool = False) -> YearDiff:
@@ -75,12 +97,16 @@ def import_report(path: str | Path) -> ImportResult:
     out with its own text (`ImportResult.left_out`); a preface that one of the shipped template sets prints by
     itself is not kept, since generating the report prints it again."""
     from generator.importers.report import import_report as read_published_report
+    from generator.jinja.sets import shipped_boilerplate
 
     return read_published_report(path, shipped_boilerplate())
 
 
 def check_template(template: str | Path) -> list[TemplateProblem]:
     """Every problem of a template set (by name or folder): blocking ones stop rendering, the others are advice."""
+    from generator.jinja.sets import find_template_set
+    from generator.render.set_check import check_template_set
+
     return check_template_set(find_template_set(template))
 
 
@@ -118,46 +144,6 @@ def batch(
 
     settings = BatchSettings(outdir, tuple(formats), template, force, overwrite)
     return batch_into_folder(plan_jobs(expand_inputs(inputs)), settings, jobs, on_result, on_wait)
-
-
-def audit(
-    sources: Iterable[str],
-    outdir: Path | None,
-    urls: Sequence[str] = (),
-    database: Path | None = None,
-    jobs: int | None = None,
-    office: str = "",
-    notice_template: Path | None = None,
-    timeout: float = 20.0,
-    retries: int = 2,
-    on_event: Callable[[Event, int, int], None] | None = None,
-    overwrite: bool = False,
-) -> AuditResult:
-    """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
-    this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
-
-    Each report is imported with its evidence, its body and year found from its title and signature, and checked by
-    every single-year rule and, against the same body's previous year wherever the database (`database`, default
-    OUTDIR/审查.sqlite) knows it, by the continuity rules. With `outdir`, 审查报告.html, 审查结果.xlsx and
-    审查通报.docx (from `notice_template`, default templates/notice) are written there. `on_event(event, done,
-    total)` follows each report; one that cannot be fetched or read never stops the rest. An output someone changed
-    since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
-    Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
-    """
-    from generator.audit.session import AuditSettings, run_audit
-
-    settings = AuditSettings(
-        outdir=outdir,
-        database=database,
-        jobs=jobs,
-        office=office,
-        notice_template=notice_template,
-        timeout=timeout,
-        retries=retries,
-        tool_version=__version__,
-        overwrite=overwrite,
-    )
-    return run_audit(list(sources), list(urls), settings, on_event)
 
 
 __all__ = [

@@ -1,1 +1,55 @@
-"""Auditing a region's published reports: import, rules, a database that remembers, and what the office reads."""
+"""Auditing a region's published reports: import, rules, a database that remembers, and what the office reads.
+
+`audit` is also the library's function of this name (generator.audit(...) calls it); its modules load when it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.audit.run import Event
+    from generator.audit.session import AuditResult
+
+
+def audit(
+    sources: Iterable[str],
+    outdir: Path | None,
+    urls: Sequence[str] = (),
+    database: Path | None = None,
+    jobs: int | None = None,
+    office: str = "",
+    notice_template: Path | None = None,
+    timeout: float = 20.0,
+    retries: int = 2,
+    on_event: Callable[[Event, int, int], None] | None = None,
+    overwrite: bool = False,
+) -> AuditResult:
+    """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
+    this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
+
+    Each report is imported with its evidence, its body and year found from its title and signature, and checked by
+    every single-year rule and, against the same body's previous year wherever the database (`database`, default
+    OUTDIR/审查.sqlite) knows it, by the continuity rules. With `outdir`, 审查报告.html, 审查结果.xlsx and
+    审查通报.docx (from `notice_template`, default templates/notice) are written there. `on_event(event, done,
+    total)` follows each report; one that cannot be fetched or read never stops the rest. An output someone changed
+    since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
+    Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
+    """
+    from generator.audit.session import AuditSettings, run_audit
+    from generator.version import __version__ as version
+
+    settings = AuditSettings(
+        outdir=outdir,
+        database=database,
+        jobs=jobs,
+        office=office,
+        notice_template=notice_template,
+        timeout=timeout,
+        retries=retries,
+        tool_version=version,
+        overwrite=overwrite,
+    )
+    return run_audit(list(sources), list(urls), settings, on_event)

@@ -121,7 +121,7 @@ def render(
         try:
             if code and report.valid and not force:  # --strict: warnings stop the report as errors do
                 raise InvalidDataError(report)
-            outputs = generator.render(report_data, report, chosen, template, force=force)
+            outputs = generator.render.render(report_data, report, chosen, template, force=force)
         except InvalidDataError:
             click.echo("未生成报告：请先改正以上错误（或用 --force 强制生成）。", err=True)
             return code

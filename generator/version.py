@@ -1,0 +1,3 @@
+"""The version of generate-report, written once (pyproject reads it from here)."""
+
+__version__ = "0.2.0"
