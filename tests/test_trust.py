@@ -205,3 +205,12 @@ def test_a_table_row_worded_otherwise_is_placed_by_its_neighbours_or_left_out(tm
     assert result.evidence["t3.denied.enforcement_file.total"].place.row.endswith("属于行政执法的案件材料")
     assert "t2.art20_6.coercion.decisions" not in result.values
     assert any("未识别的行「行政检查」" in note for note in result.notes)
+
+
+def test_a_body_or_year_the_tool_cannot_find_is_no_error_of_the_report(tmp_path, values):
+    """Every published report names its body and year: when neither title, signature nor page says which, the tool
+    did not find them, and says so as a warning, never as the report's error."""
+    text = article(values).split("\n", 3)[-1].replace("[略]示例县交通运输局 2025年1月20日", "")
+    report = validate(imported(tmp_path, text).to_data())
+    assert not [f for f in report.errors if f.code == "E-meta"]
+    assert {f.key for f in report.warnings if f.variant == "unrecognised"} == {"meta.body", "meta.year"}

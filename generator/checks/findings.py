@@ -59,6 +59,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "{actual} 件，正文把上年结转也算在内；建议写明本年新收和上年结转各多少件。"
     ),
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
+    ("W-meta", "unrecognised"): "未能从报告的标题、落款和网页标题中识别出「{label}」，请核对原报告。",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "sheet_name"): (
         "工作表名称「{raw}」与标准名称「{sheet_name}」只差空格或全角半角，已按「{sheet_name}」读取：建议把工作表改名为「{sheet_name}」。"
