@@ -7,6 +7,8 @@ cli/, named in COMMANDS below.
 from __future__ import annotations
 
 import importlib
+import io
+import sys
 from pathlib import Path
 
 import click
@@ -132,5 +134,21 @@ def render(
     run(action)
 
 
+def console_safe() -> None:
+    """Messages never stop a run on the console's encoding (a GBK pipe and a • or 𠮷 in the narrative): a stream
+    that can carry Chinese keeps its encoding and writes "?" for what it lacks; one that cannot becomes UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):  # closed at start-up, or replaced by an embedding program
+            continue
+        try:
+            "政府信息公开".encode(stream.encoding)
+            stream.reconfigure(errors="replace")
+        except (LookupError, UnicodeEncodeError):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        except (ValueError, io.UnsupportedOperation):  # a stream already written to cannot change its encoding
+            continue
+
+
 def main() -> None:
+    console_safe()
     cli(prog_name="generate-report")
