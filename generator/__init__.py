@@ -23,6 +23,7 @@ from generator import audit as _audit_package  # noqa: F401
 from generator.checks.findings import Finding, ValidationReport
 from generator.checks.rules import validate
 from generator.exceptions import GenerateReportError, InputError, InvalidDataError, OutputError, TemplateError
+from generator.format import schema
 from generator.format.model import ReportData
 from generator.jinja.names import TemplateProblem
 from generator.jinja.scaffold import new_template
@@ -33,6 +34,8 @@ from generator.render.set_check import check_template_set
 from generator.workbook.writer import new_workbook
 
 if TYPE_CHECKING:
+    import pandas
+
     from generator.audit.run import Event
     from generator.audit.session import AuditResult
     from generator.bulk.batch import BatchInterrupted, BatchResult
@@ -160,6 +163,24 @@ def audit(
     return run_audit(list(sources), list(urls), settings, on_event)
 
 
+def figures_frame(reports: ReportData | Iterable[ReportData]) -> pandas.DataFrame:
+    """The figures of one or more reports as a pandas DataFrame for analysts, one row a figure: source, body, year,
+    key, label, value (an int, or a Decimal for 万元; None where the figure is blank or did not parse).
+
+    pandas comes with the `analysis` extra (pip install "generate-report[analysis]") and is imported only here.
+    """
+    try:
+        import pandas
+    except ImportError as err:
+        raise GenerateReportError('需要 pandas：请安装 pip install "generate-report[analysis]"。') from err
+    rows = [
+        (data.source, data.body, data.year, key, figure.label, data.figures.get(key))
+        for data in ([reports] if isinstance(reports, ReportData) else reports)
+        for key, figure in schema.figures().items()
+    ]
+    return pandas.DataFrame(rows, columns=["source", "body", "year", "key", "label", "value"])
+
+
 __all__ = [
     "FORMATS",
     "AuditResult",
@@ -183,6 +204,7 @@ __all__ = [
     "batch",
     "check_template",
     "diff",
+    "figures_frame",
     "import_report",
     "load",
     "new_template",
