@@ -23,6 +23,7 @@ from generator.workbook.csvfile import csv_bytes
 DIFF_TEMPLATE = "diff.html.j2"
 CSV_HEADER = ("表格", "项目", "上年", "本年", "变化", "变化率", "增减", "说明", "键")
 CONTINUITY = "衔接核对"
+NARRATIVE = "正文"
 
 
 def title(result: YearDiff) -> str:
@@ -63,12 +64,14 @@ def format_text(result: YearDiff) -> str:
 
 
 def format_json(result: YearDiff) -> str:
-    """A list of objects, one per figure shown: key, table, label, old, new, change, percent, direction."""
+    """A list of objects: one per figure shown (key, table, label, old, new, change, percent, direction), then one
+    per narrative section shown, then one per continuity warning, each with its "type"."""
     return json.dumps(result.to_records(), ensure_ascii=False, indent=2) + "\n"
 
 
 def csv_rows(result: YearDiff) -> list[list[str]]:
-    """One row per figure shown (percent is — when last year's value is 0), then one per continuity warning."""
+    """One row per figure shown (percent is — when last year's value is 0), then one per narrative section shown
+    (both years' text, the number of changes, the changes as [-deleted-]{+inserted+}), then one per warning."""
     headings = {table: heading.split("、", 1)[-1] for table, heading, _ in result.tables()}
     rows = [
         [
@@ -84,12 +87,17 @@ def csv_rows(result: YearDiff) -> list[list[str]]:
         ]
         for f in result.figures
     ]
+    rows += [
+        [NARRATIVE, s.label, s.old_text, s.new_text, f"{s.changes} 处", "", "", as_text(s.segments), s.key]
+        for s in result.narrative
+    ]
     rows += [[CONTINUITY, f.code, "", "", "", "", f.level, f.message, f.key] for f in result.findings]
     return rows
 
 
 def format_csv(result: YearDiff, bom: bool = False) -> str:
-    """For Excel: Chinese headings, the key in the last column, the continuity warnings after the figures."""
+    """For Excel: Chinese headings, the key in the last column, the narrative and the continuity warnings after the
+    figures."""
     return csv_bytes(CSV_HEADER, csv_rows(result), bom=bom, line_end="\n").decode("utf-8")
 
 
