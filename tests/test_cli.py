@@ -154,11 +154,27 @@ def test_schema_listing(run):
     }
     assert by_key["meta.body"]["label"] == "发布机关"
     as_csv = run("schema", "--format", "csv").stdout.splitlines()
-    assert as_csv[0] == "key,label,kind,required,location"
+    assert as_csv[0] == "键,名称,类型,必填,工作簿位置"  # people open it in Excel; scripts read the JSON
+    assert "t3.granted.total,（一）予以公开·总计,整数（件/个）,是,表三!J7" in as_csv
+    assert "narrative.problems,五、存在的主要问题及改进情况,文字,否,正文!C8" in as_csv
     text = run("schema").stdout.splitlines()
     assert (
         "t2.art20_8.admin_fees.amount_wan_yuan\t行政事业性收费·本年收费金额（单位：万元）\twan_yuan\t表二!B15" in text
     )
+
+
+def test_schema_writes_a_file_in_the_format_its_name_says(run, tmp_path):
+    result = run("schema", "-o", "键.csv")
+    assert (result.exit_code, result.stdout) == (0, "已生成：键.csv\n")
+    written = (tmp_path / "键.csv").read_bytes()
+    assert written.startswith("\ufeff键,名称,类型,必填,工作簿位置\n".encode())  # the BOM Excel needs
+    assert written.decode("utf-8-sig") == run("schema", "--format", "csv").stdout
+    assert run("schema", "-o", "键.json").exit_code == 0
+    assert json.loads((tmp_path / "键.json").read_text(encoding="utf-8")) == json.loads(
+        run("schema", "--format", "json").stdout
+    )
+    refused = run("schema", "--format", "json", "-o", "键2.csv")
+    assert refused.exit_code == 2 and not (tmp_path / "键2.csv").exists()
 
 
 def test_json_output_even_when_the_file_cannot_be_read(run):
