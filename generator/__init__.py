@@ -120,7 +120,7 @@ def batch(
     from generator.bulk.batch import BatchSettings, batch_into_folder, expand_inputs, plan_jobs
 
     settings = BatchSettings(outdir, tuple(formats), template, force, overwrite)
-    return batch_into_folder(plan_jobs(expand_inputs(inputs)), settings, jobs, on_result, on_wait)
+    return batch_into_folder(plan_jobs(expand_inputs(inputs, as_given=True)), settings, jobs, on_result, on_wait)
 
 
 def audit(
