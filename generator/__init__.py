@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 from generator import audit as _audit_package  # noqa: F401
 from generator.checks.findings import Finding, ValidationReport
 from generator.checks.rules import validate
-from generator.exceptions import GenerateReportError, InputError, InvalidDataError, OutputError, TemplateError
+from generator.exceptions import (
+    GenerateReportError,
+    InputError,
+    InvalidDataError,
+    OutputError,
+    TemplateError,
+    pip_install,
+)
 from generator.format import schema
 from generator.format.model import ReportData
 from generator.jinja.names import TemplateProblem
@@ -172,7 +179,8 @@ def figures_frame(reports: ReportData | Iterable[ReportData]) -> pandas.DataFram
     try:
         import pandas
     except ImportError as err:
-        raise GenerateReportError('需要 pandas：请安装 pip install "generate-report[analysis]"。') from err
+        command = pip_install('"generate-report[analysis]"')
+        raise GenerateReportError(f"需要 pandas：请安装 {command}。") from err
     rows = [
         (data.source, data.body, data.year, key, figure.label, data.figures.get(key))
         for data in ([reports] if isinstance(reports, ReportData) else reports)

@@ -7,6 +7,7 @@ Every message is Chinese and names the file (and sheet, cell, line or key) at fa
 from __future__ import annotations
 
 import errno
+import sys
 
 
 class GenerateReportError(Exception):
@@ -72,3 +73,8 @@ def os_reason(err: OSError) -> str:
     if getattr(err, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
         name = "EBUSY"
     return OS_REASONS.get(name) or str(err.strerror or err)
+
+
+def pip_install(requirements: str) -> str:
+    """The command that installs `requirements` here: Windows' Python is started as `py`, elsewhere `python3`."""
+    return f"{'py' if sys.platform == 'win32' else 'python3'} -m pip install {requirements}"

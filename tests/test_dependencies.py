@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SAMPLE_CSV
 
 import generator
-from generator.exceptions import GenerateReportError
+from generator.exceptions import GenerateReportError, pip_install
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
@@ -89,5 +89,14 @@ def test_one_report_does_not_import_pandas():
 
 def test_figures_frame_without_pandas_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # as if the extra were not installed
-    with pytest.raises(GenerateReportError, match=r'^需要 pandas：请安装 pip install "generate-report\[analysis\]"。$'):
+    with pytest.raises(GenerateReportError) as raised:
         generator.figures_frame(generator.load(SAMPLE_CSV))
+    assert str(raised.value) == '需要 pandas：请安装 python3 -m pip install "generate-report[analysis]"。'
+
+
+@pytest.mark.parametrize(
+    ("platform", "command"), [("win32", "py -m pip install x"), ("linux", "python3 -m pip install x")]
+)
+def test_install_hints_start_python_as_the_platform_does(monkeypatch, platform, command):
+    monkeypatch.setattr(sys, "platform", platform)
+    assert pip_install("x") == command
