@@ -72,7 +72,7 @@ def test_unreadable_input_exits_3_with_one_line(run, tmp_path):
     fake.write_bytes(b"PK\x03\x04 not really a zip")
     result = run("validate", fake)
     assert result.exit_code == 3
-    assert result.stderr == "错误：年报.xlsx：不是有效的 Excel 工作簿（.xlsx），无法打开（BadZipFile）。\n"
+    assert result.stderr == "错误：年报.xlsx：不是有效的 Excel 工作簿（.xlsx），无法打开（文件已损坏或不完整）。\n"
     assert "Traceback" not in result.output
     assert run(fake).exit_code == 3
     assert list(tmp_path.glob("*.docx")) == [] and list(tmp_path.glob("*.html")) == []
@@ -209,3 +209,19 @@ def test_a_closed_pipe_is_not_an_internal_error():
     )
     assert result.stdout.startswith("meta.body")
     assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_program_words_in_why_a_file_would_not_open(run, tmp_path):
+    """Class names such as BadZipFile reach other units in the audit's notice: each is said in Chinese."""
+    import re
+    import zipfile
+
+    truncated = tmp_path / "截断.xlsx"
+    truncated.write_bytes(SAMPLE_XLSX.read_bytes()[:-4000])  # a download that stopped early
+    broken = tmp_path / "损坏.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    for path in (truncated, broken):
+        result = run("validate", path)
+        assert result.exit_code == 3
+        assert not re.search(r"[A-Za-z]{4,}(Error|Exception|File)\b", result.stderr), result.stderr

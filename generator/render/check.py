@@ -17,6 +17,7 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError
 
 from generator.checks.findings import ValidationReport
 from generator.checks.quotes import quote_problems
+from generator.exceptions import damage_reason
 from generator.format import schema
 from generator.format.model import RawValue, ReportData, assemble
 from generator.jinja.names import TemplateProblem, check_source, used_variables
@@ -123,7 +124,7 @@ def check_docx(path: Path) -> list[TemplateProblem]:
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{type(err).__name__}）")]
+        return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{damage_reason(err)}）")]
     problems: list[TemplateProblem] = []
     places: list[tuple[str, str]] = []
     for place, paragraph in docx_paragraphs(document):
