@@ -116,6 +116,25 @@ def _block_tags(place: str, text: str, in_table: bool, file: str) -> Iterator[Te
         yield TemplateProblem(file, place, f"“{{% {word} %}}”没有在本段内结束：跨段落的标签须写成 {{%p {word} … %}}")
 
 
+def _unclosed_blocks(places: list[tuple[str, str]], file: str) -> list[TemplateProblem]:
+    """{%p if %} (or for, across paragraphs or table rows) never closed, at the paragraph that opened it: Jinja
+    only says the template ended, with no paragraph."""
+    opened: list[tuple[str, str, str]] = []  # (if or for, its p/tr/tc/r, the paragraph)
+    for place, text in places:
+        for match in BLOCK_TAG.finditer(text):
+            prefix, word = match.group(1), match.group(2)
+            if not prefix:
+                continue  # in-paragraph tags are _block_tags' business
+            if word in ("for", "if"):
+                opened.append((word, prefix, place))
+            elif opened and opened[-1][0] == word[3:]:
+                opened.pop()
+    return [
+        TemplateProblem(file, place, f"语法错误：「{word}」块没有结束：缺少与之配对的 {{%{prefix} end{word} %}}")
+        for word, prefix, place in opened
+    ]
+
+
 def check_docx(path: Path) -> list[TemplateProblem]:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
@@ -144,8 +163,12 @@ def check_docx(path: Path) -> list[TemplateProblem]:
         whole = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         return next((place for place, text in places if whole.search(text.replace(" ", ""))), "")
 
+    unclosed = _unclosed_blocks(places, file)
+    problems += unclosed
     for source in docx_sources(path):
         for problem in check_source(source, file, probe_context(), locate):
+            if unclosed and problem.message.startswith("语法错误：模板意外结束"):
+                continue  # said above, with the paragraph that opened the block
             if problem not in problems:
                 problems.append(problem)
     return problems
