@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,7 @@ from generator.format import schema
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.sets import find_template_set
-from generator.render.layout import label_words
+from generator.render.layout import label_words, title_lines
 from generator.workbook.csvfile import csv_bytes
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -30,6 +31,21 @@ def title(result: YearDiff) -> str:
     """孟州市人民政府2022年与2023年政府信息公开工作年度报告对比."""
     years = "与".join(f"{y}年" for y in (result.old_year, result.new_year) if y)
     return f"{result.body}{years}政府信息公开工作年度报告对比"
+
+
+# After each year ("2022年与", "2023年") and after 政府信息公开: the places a title line may end besides the name's.
+TITLE_BREAKS = re.compile(r"(?<=年与)|(?<=年)(?=[^与度])|(?<=信息公开)")
+TITLE_NAME_CHARS = 12  # a longer name is cut between its levels: a phone's title line holds about 15 characters
+
+
+def title_words(result: YearDiff) -> list[str]:
+    """The title as the words a line may end after (GB/T 9704 7.3.3 asks titles to break by meaning): the body's
+    name (a long one cut between its levels), each year with its 年, 政府信息公开, 工作年度报告对比 — never
+    "2023" | "年"."""
+    whole = title(result)
+    lines = title_lines(whole, result.body, limit=TITLE_NAME_CHARS) if result.body else [whole]
+    names, rest = (lines[:-1], lines[-1]) if len(lines) > 1 else ([], whole)
+    return [*names, *(word for word in TITLE_BREAKS.split(rest) if word)]
 
 
 def summary_lines(result: YearDiff) -> list[str]:
@@ -146,6 +162,7 @@ def html_context(result: YearDiff) -> dict[str, Any]:
     ]
     return {
         "title": title(result),
+        "title_words": title_words(result),
         "body": result.body,
         "old": {"source": result.old_source, "year": result.old_year or ""},
         "new": {"source": result.new_source, "year": result.new_year or ""},
