@@ -11,7 +11,7 @@ from generator.audit.evidence import shown_findings
 from generator.audit.stats import rule_counts
 from generator.audit.store import Store
 from generator.audit.views import grouped
-from generator.checks.findings import rule_title
+from generator.checks.findings import rule_title, without_keys
 from generator.exceptions import TemplateError
 from generator.format.filters import cn_date
 from generator.jinja.sets import builtin_templates_dir
@@ -42,7 +42,7 @@ def notice_context(store: Store, run: int, totals: dict[str, int], office: str) 
         listed: set[tuple[object, ...]] = set()
         for report in reports:
             problems = [
-                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": f.message}
+                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": without_keys(f.message)}
                 for f in shown_findings(store, report)
             ]
             # One report published twice (its web page and its PDF) has the same problems: the notice names it once.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -157,6 +158,16 @@ RULE_TITLES: dict[str, str] = {
     "W-in-force": "现行有效件数与上年衔接不上",
     "W-jump": "关键数字与上年相比变化过大或完全相同",
 }
+
+
+# A data key in brackets after the name it stands for: 「发布日期」（meta.issue_date）.
+KEY_IN_BRACKETS = re.compile(r"（(?:meta|narrative|t[234])(?:\.[A-Za-z0-9_]+)+）")
+
+
+def without_keys(message: str) -> str:
+    """A message for readers outside this tool (the audit's notice to other units): the names without the data
+    keys beside them, which only a user of the workbook can look up."""
+    return KEY_IN_BRACKETS.sub("", message)
 
 
 def rule_title(code: str) -> str:

@@ -17,6 +17,7 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError
 
 from generator.checks.findings import ValidationReport
 from generator.checks.quotes import quote_problems
+from generator.exceptions import damage_reason
 from generator.format import schema
 from generator.format.model import RawValue, ReportData, assemble
 from generator.jinja.names import TemplateProblem, check_source, used_variables
@@ -115,6 +116,25 @@ def _block_tags(place: str, text: str, in_table: bool, file: str) -> Iterator[Te
         yield TemplateProblem(file, place, f"“{{% {word} %}}”没有在本段内结束：跨段落的标签须写成 {{%p {word} … %}}")
 
 
+def _unclosed_blocks(places: list[tuple[str, str]], file: str) -> list[TemplateProblem]:
+    """{%p if %} (or for, across paragraphs or table rows) never closed, at the paragraph that opened it: Jinja
+    only says the template ended, with no paragraph."""
+    opened: list[tuple[str, str, str]] = []  # (if or for, its p/tr/tc/r, the paragraph)
+    for place, text in places:
+        for match in BLOCK_TAG.finditer(text):
+            prefix, word = match.group(1), match.group(2)
+            if not prefix:
+                continue  # in-paragraph tags are _block_tags' business
+            if word in ("for", "if"):
+                opened.append((word, prefix, place))
+            elif opened and opened[-1][0] == word[3:]:
+                opened.pop()
+    return [
+        TemplateProblem(file, place, f"语法错误：「{word}」块没有结束：缺少与之配对的 {{%{prefix} end{word} %}}")
+        for word, prefix, place in opened
+    ]
+
+
 def check_docx(path: Path) -> list[TemplateProblem]:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
@@ -123,7 +143,7 @@ def check_docx(path: Path) -> list[TemplateProblem]:
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{type(err).__name__}）")]
+        return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{damage_reason(err)}）")]
     problems: list[TemplateProblem] = []
     places: list[tuple[str, str]] = []
     for place, paragraph in docx_paragraphs(document):
@@ -143,8 +163,12 @@ def check_docx(path: Path) -> list[TemplateProblem]:
         whole = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         return next((place for place, text in places if whole.search(text.replace(" ", ""))), "")
 
+    unclosed = _unclosed_blocks(places, file)
+    problems += unclosed
     for source in docx_sources(path):
         for problem in check_source(source, file, probe_context(), locate):
+            if unclosed and problem.message.startswith("语法错误：模板意外结束"):
+                continue  # said above, with the paragraph that opened the block
             if problem not in problems:
                 problems.append(problem)
     return problems
