@@ -32,6 +32,7 @@ from generator.jinja.cache import compile_string
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.render.layout import typeset_body
+from generator.render.word_tags import jinja_source
 from generator.render.zipout import Packed, zip_bytes
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
@@ -134,7 +135,10 @@ class CompiledDocx:
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
         from docxtpl import DocxTemplate
 
-        template = DocxTemplate(io.BytesIO(self.blob))
+        class Template(DocxTemplate):  # type: ignore[misc]
+            patch_xml = staticmethod(jinja_source)  # the same reading of tags as the compiled path
+
+        template = Template(io.BytesIO(self.blob))
         template.render(context, jinja_env=env, autoescape=True)
         saved = io.BytesIO()
         template.save(saved)
@@ -154,15 +158,27 @@ def _members(name: str, blob: bytes) -> list[tuple[str, bytes]]:
         raise TemplateError(f"模板 {name}：不是有效的 Word（.docx）文件：{err}") from err
 
 
+def tagged_xml(name: str, data: bytes) -> str | None:
+    """A part's XML when it is one that may hold tags and does, else None."""
+    # The template's own text may carry characters XML forbids too (values are cleaned as they are printed).
+    xml = XML_FORBIDDEN.sub("", data.decode("utf-8", "replace")) if TEMPLATE_PART.match(name) else ""
+    return xml if any(marker in xml for marker in ("{{", "{%", "{#", "{<")) else None
+
+
+def template_sources(path: Path) -> dict[str, str]:
+    """Part name -> the Jinja source the renderer compiles (for the check: the very text the render reads)."""
+    members = _members(path.name, path.read_bytes())
+    return {name: prepared_source(xml) for name, data in members if (xml := tagged_xml(name, data)) is not None}
+
+
 @lru_cache(maxsize=16)
 def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledDocx:
     name = Path(path).name
     blob = Path(path).read_bytes()
     compiled = CompiledDocx(name, blob, _members(name, blob))
     for part_name, data in compiled.members:
-        # The template's own text may carry characters XML forbids too (values are cleaned as they are printed).
-        xml = XML_FORBIDDEN.sub("", data.decode("utf-8", "replace")) if TEMPLATE_PART.match(part_name) else ""
-        if not any(marker in xml for marker in ("{{", "{%", "{#", "{<")):
+        xml = tagged_xml(part_name, data)
+        if xml is None:
             compiled.packed[part_name] = Packed.of(part_name, data)
             continue
         compiled.needs_tree |= bool(NEEDS_TREE.search(re.sub(r"<[^>]+>", "", xml)))
@@ -174,11 +190,9 @@ def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledD
 
 
 def prepared_source(xml: str) -> str:
-    """A Word part's XML as Jinja source: docxtpl's tag clean-up, and each paragraph on a line of its own (so a
-    syntax error's line number names a paragraph)."""
-    from docxtpl import DocxTemplate
-
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))  # uses nothing of the instance
+    """A Word part's XML as Jinja source (word_tags), each paragraph on a line of its own (so a syntax error's
+    line number names a paragraph)."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", jinja_source(xml))
 
 
 @cache
