@@ -116,7 +116,8 @@ def _split_tags(place: str, paragraph: Any, file: str) -> Iterator[TemplateProbl
             yield TemplateProblem(
                 file,
                 place,
-                f"标签“{match.group(0)}”被 Word 拆分在几段格式（run）中：建议删除后一次性重新输入，或先整段清除格式",
+                f"标签“{match.group(0)}”被 Word 拆分在几段格式（run）中，填入的值只用标签开头的格式："
+                "建议删除后一次性重新输入，或先整段清除格式",
                 blocking=False,
             )
 
