@@ -192,17 +192,22 @@ def test_every_style_in_the_template_names_its_east_asian_font(template):
 
 
 def test_document_grid_is_22_lines_of_28_characters(template):
+    # A line grid, the characters condensed to 28 a line: Word, WPS and LibreOffice all set it so (LibreOffice
+    # gives each character two cells of a "lines and characters" grid narrower than the face: 14 a line).
     grid = template.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
     section = template.sections[0]
     text_width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700  # EMU
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # Word: body size plus charSpace/4096 pt
+    defaults = template.styles.element.find(qn("w:docDefaults"))
+    spacing = int(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val")))
+    pitch = 16 + spacing / 20  # body size plus character spacing in 1/20 pt
     assert int(text_width_pt / pitch) == 28
     text_height_pt = (section.page_height - section.top_margin - section.bottom_margin) / 12700
     assert int(text_height_pt / (int(grid.get(qn("w:linePitch"))) / 20)) == 22
     # Off the grid: the 2号 title, the tables' 五号 text and the page numbers keep their own pitch.
     for name in ("Title", "Table Text", "Footer"):
         assert template.styles[name].element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0", name
+        assert template.styles[name].element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "0", name
     # LibreOffice reads w:overflowPunct inverted; set to Word's own default it keeps every 。 at a line end.
     defaults = template.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(".//" + qn("w:overflowPunct")).get(qn("w:val")) == "1"

@@ -35,6 +35,7 @@ from generator.format import schema
 from generator.format.filters import cn_num
 from generator.format.grid import Grid
 from generator.render.layout import CONTACT_STYLE_ID, DATE_STYLE_ID, SIGNATURE_STYLE_ID, label_words, text_width
+from generator.render.word_grid import portable_grid
 from generator.render.zipout import Packed, zip_bytes
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -381,8 +382,14 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 
 
 def _finish(saved: bytes) -> bytes:
-    """The saved package with this tool's properties, the theme's empty East-Asian fonts filled, fixed times."""
+    """The saved package with this tool's properties, the portable grid, the theme's empty East-Asian fonts
+    filled, fixed times."""
     replaced = {"docProps/core.xml": CORE_XML.encode("utf-8"), "docProps/app.xml": APP_XML.encode("utf-8")}
+    with zipfile.ZipFile(io.BytesIO(saved)) as source:
+        # The grid as every suite sets it, in the template itself: LibreOffice users edit it at 28 a line too.
+        document, styles = (source.read(f"word/{part}.xml").decode("utf-8") for part in ("document", "styles"))
+        document, styles = portable_grid(document, styles)
+        replaced |= {"word/document.xml": document.encode("utf-8"), "word/styles.xml": styles.encode("utf-8")}
     members = []
     with zipfile.ZipFile(io.BytesIO(saved)) as source:
         for info in source.infolist():

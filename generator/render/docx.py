@@ -32,6 +32,7 @@ from generator.jinja.cache import compile_string
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.render.layout import typeset_body
+from generator.render.word_grid import portable_grid
 from generator.render.word_tags import jinja_source
 from generator.render.zipout import Packed, zip_bytes
 
@@ -52,16 +53,17 @@ def _line_breaks(match: re.Match[str]) -> str:
 
 CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
+BODY_SPACING = re.compile(r"<w:rPrDefault>(?:(?!</w:rPrDefault>).)*?<w:spacing w:val=\"(-?\d+)\"", re.DOTALL)
 
 
 def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[tuple[str, bytes]]:
     """The body typeset (render.layout) and the core properties dated as the report (context `properties.date`)."""
-    size = _body_size(dict(members).get("word/styles.xml", b""))
+    size, spacing = _body_size(dict(members).get("word/styles.xml", b""))
     date = getattr(context.get("properties"), "date", "")
     finished = []
     for name, data in members:
         if name == "word/document.xml":
-            data = typeset_body(data, size)
+            data = typeset_body(data, size, spacing)
         elif name == "docProps/core.xml" and date:
             data = CORE_DATES.sub(lambda m: f"{m.group(1)}{date}{m.group(2)}", data.decode("utf-8")).encode("utf-8")
         finished.append((name, data))
@@ -69,11 +71,28 @@ def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[t
 
 
 @lru_cache(maxsize=16)
-def _body_size(styles: bytes) -> int:
-    """The body's type size in half-points, from the styles' defaults (32, 三号, when unstated): read once per
-    template, as every report of it shares the same styles part."""
-    size = BODY_SIZE.search(styles.decode("utf-8", "replace"))
-    return int(size.group(1)) if size else 32
+def _body_size(styles: bytes) -> tuple[int, int]:
+    """The body's type size in half-points (32, 三号, when unstated) and character spacing in 1/20 pt, from the
+    styles' defaults: read once per template, as every report of it shares the same styles part."""
+    text = styles.decode("utf-8", "replace")
+    size, spacing = BODY_SIZE.search(text), BODY_SPACING.search(text)
+    return int(size.group(1)) if size else 32, int(spacing.group(1)) if spacing else 0
+
+
+def _portable(members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The parts with the document grid as every suite sets it (word_grid): once per template."""
+    parts = dict(members)
+    if "word/styles.xml" not in parts:
+        return members
+    try:
+        document, styles = (parts[name].decode("utf-8") for name in ("word/document.xml", "word/styles.xml"))
+    except UnicodeDecodeError:
+        return members  # not a part Word would open either: the render says so
+    grid_document, grid_styles = portable_grid(document, styles)
+    if grid_document is document:
+        return members
+    changed = {"word/document.xml": grid_document.encode("utf-8"), "word/styles.xml": grid_styles.encode("utf-8")}
+    return [(name, changed.get(name, data)) for name, data in members]
 
 
 def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
@@ -143,7 +162,7 @@ class CompiledDocx:
         saved = io.BytesIO()
         template.save(saved)
         with zipfile.ZipFile(saved) as archive:
-            return _finish([(info.filename, archive.read(info)) for info in archive.infolist()], context)
+            return _finish(_portable([(info.filename, archive.read(info)) for info in archive.infolist()]), context)
 
 
 def _members(name: str, blob: bytes) -> list[tuple[str, bytes]]:
@@ -175,7 +194,7 @@ def template_sources(path: Path) -> dict[str, str]:
 def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledDocx:
     name = Path(path).name
     blob = Path(path).read_bytes()
-    compiled = CompiledDocx(name, blob, _members(name, blob))
+    compiled = CompiledDocx(name, blob, _portable(_members(name, blob)))
     for part_name, data in compiled.members:
         xml = tagged_xml(part_name, data)
         if xml is None:
