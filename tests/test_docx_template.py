@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -189,6 +190,22 @@ def test_every_style_in_the_template_names_its_east_asian_font(template):
     assert {_east_asia_font(template.styles[n]) for n in ("Heading 3", "Heading 5", "Quote", "Caption")} == {
         "仿宋_GB2312"
     }
+
+
+def test_the_font_table_names_the_faces_the_styles_use_with_their_windows_names():
+    with zipfile.ZipFile(TEMPLATE) as archive:
+        fonts = docx.oxml.parse_xml(archive.read("word/fontTable.xml"))
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    table = {font.get(qn("w:name")): font.find(qn("w:altName")).get(qn("w:val")) for font in fonts}
+    assert set(table) == set(re.findall(r'w:eastAsia="([^"]+)"', styles)) - {"zh-CN"}
+    assert table == {
+        "仿宋_GB2312": "仿宋",
+        "楷体_GB2312": "楷体",
+        "方正小标宋简体": "宋体",
+        "黑体": "SimHei",
+        "宋体": "SimSun",
+    }
+    assert {font.find(qn("w:charset")).get(qn("w:val")) for font in fonts} == {"86"}  # GB2312: never a Japanese face
 
 
 def test_document_grid_is_22_lines_of_28_characters(template):

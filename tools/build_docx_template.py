@@ -363,6 +363,30 @@ def _drop_unused_parts(doc: DocumentObject) -> None:
             del doc.part.rels[r_id]
 
 
+# The font table: the faces the styles name, each with the face Windows has under another name (w:altName) and
+# what a suite matches a missing face by: the GB2312 character set (86, code page 936), family, pitch, panose.
+FONT_FACES: dict[str, tuple[str, str, str, str]] = {
+    FANGSONG: ("仿宋", "02010609060101010101", "modern", "fixed"),
+    KAITI: ("楷体", "02010609060101010101", "modern", "fixed"),
+    XIAOBIAOSONG: ("宋体", "02010600030101010101", "auto", "variable"),
+    HEITI: ("SimHei", "02010609060101010101", "modern", "fixed"),
+    SONGTI: ("SimSun", "02010600030101010101", "auto", "variable"),
+}
+CJK_SIGNATURE = '<w:sig w:usb0="00000003" w:usb1="288F0000" w:usb2="00000016" w:usb3="00000000" w:csb0="00040001" w:csb1="00000000"/>'
+
+
+def font_table() -> bytes:
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>{CJK_SIGNATURE}</w:font>'
+        for name, (alt, panose, family, pitch) in FONT_FACES.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{fonts}</w:fonts>'
+    ).encode()
+
+
 # The properties a report carries: title, subject and author follow the report, the dates are set per report
 # by the renderer (valid dates here, so Word opens the template itself), and app.xml names this tool.
 CORE_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -382,9 +406,13 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 
 
 def _finish(saved: bytes) -> bytes:
-    """The saved package with this tool's properties, the portable grid, the theme's empty East-Asian fonts
-    filled, fixed times."""
-    replaced = {"docProps/core.xml": CORE_XML.encode("utf-8"), "docProps/app.xml": APP_XML.encode("utf-8")}
+    """The saved package with this tool's properties and font table, the portable grid, the theme's empty
+    East-Asian fonts filled, fixed times."""
+    replaced = {
+        "docProps/core.xml": CORE_XML.encode("utf-8"),
+        "docProps/app.xml": APP_XML.encode("utf-8"),
+        "word/fontTable.xml": font_table(),
+    }
     with zipfile.ZipFile(io.BytesIO(saved)) as source:
         # The grid as every suite sets it, in the template itself: LibreOffice users edit it at 28 a line too.
         document, styles = (source.read(f"word/{part}.xml").decode("utf-8") for part in ("document", "styles"))
