@@ -92,7 +92,7 @@ def test_committed_template_is_up_to_date(name):
 def test_template_takes_every_label_and_key_from_the_schema(template):
     texts = [p.text for p in template.paragraphs]
     for field in schema.OVERVIEW_FIELDS:
-        assert field.heading in texts
+        assert f"{{% if loop.first %}}{field.heading}：{{% endif %}}{{{{ para }}}}" in texts  # run in, as reports do
         assert f"{{%p for para in {field.key} %}}" in texts
     for key in schema.HEADINGS:
         assert f"{{{{ headings.{key} }}}}" in texts
@@ -105,13 +105,17 @@ def test_template_takes_every_label_and_key_from_the_schema(template):
             assert table.cell(cell.row, cell.col).text.replace("\n", "") == expected, (key, cell)
 
 
+TAG_PAIRS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")  # whole tags: what is left of a run holds no part of one
+
+
 def test_every_jinja_tag_is_a_single_run(template):
     paragraphs = list(template.paragraphs)
     paragraphs += [p for t in template.tables for row in t.rows for c in row.cells for p in c.paragraphs]
     tagged = [p for p in paragraphs if "{" in p.text]
     assert len(tagged) > 200
     for paragraph in tagged:
-        assert len(paragraph.runs) == 1, paragraph.text
+        runs = [run.text for run in paragraph.runs]
+        assert "".join(runs) == paragraph.text and all(TAG_PAIRS.sub("", run).count("{") == 0 for run in runs), runs
 
 
 # --- (b) GB/T 9704 page, styles and page numbers -----------------------------------------------
@@ -163,13 +167,15 @@ def test_every_used_style_sets_the_east_asian_font(template):
     ]
     paragraphs += [p for t in template.tables for row in t.rows for c in row.cells for p in c.paragraphs]
     used = {p.style.name: p.style for p in paragraphs} | {t.style.name: t.style for t in template.tables}
-    assert {"Normal", "Title", "Heading 1", "Heading 2", "Table Grid", "Footer"} <= set(used)
+    used |= {r.style.name: r.style for p in paragraphs for r in p.runs if r.style.name != "Default Paragraph Font"}
+    assert {"Normal", "Title", "Heading 1", "Run-in Heading", "Table Grid", "Footer"} <= set(used)
+    assert _east_asia_font(used["Run-in Heading"]) == "楷体_GB2312"  # 二级标题, run into its paragraph
     for name, style in used.items():
         assert _east_asia_font(style), f"style {name} sets no w:eastAsia font"
     table_text = next(
         s
         for n, s in used.items()
-        if n not in {"Normal", "Title", "Heading 1", "Heading 2", "Footer"}
+        if n not in {"Normal", "Title", "Heading 1", "Run-in Heading", "Footer"}
         and s.type == 1
         and s.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     )
@@ -326,7 +332,7 @@ def test_rendered_sample_has_every_heading_and_figure(sample, rendered):
             checked += 1
     assert checked == len(schema.figures()) == 200
     assert rendered.tables[0].cell(*_position("t2.art20_8.admin_fees.amount_wan_yuan")).text == "4351.7195"
-    assert data.narrative["narrative.overview.on_request"][0] in texts
+    assert f"（二）依申请公开：{data.narrative['narrative.overview.on_request'][0]}" in texts  # one paragraph
     assert texts[-1] == data.body
 
 

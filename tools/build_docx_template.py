@@ -72,6 +72,7 @@ TEXT_WIDTH_TWIPS = int(Mm(PAGE_MM[0]).twips - Mm(MARGINS_MM["left"]).twips - Mm(
 CHAR_TWIPS = TEXT_WIDTH_TWIPS / CHARS_PER_LINE  # one character of the grid: indents in characters use it
 TABLE_STYLE, TABLE_TEXT_STYLE = "Table Grid", "Table Text"
 SIGNATURE_STYLE, DATE_STYLE, CONTACT_STYLE = "Report Signature", "Report Date", "Report Contact"
+RUN_IN_STYLE = "Run-in Heading"
 # The creation date a template carries; each report gets its own (generator.render.docx).
 TEMPLATE_DATE = "2024-01-01T00:00:00Z"
 
@@ -287,6 +288,10 @@ def _setup_styles(doc: DocumentObject) -> None:
         assert doc.styles[name].style_id == style_id, f"{name}: the renderer finds it as {style_id}"
     assert doc.styles[CONTACT_STYLE].style_id == CONTACT_STYLE_ID
     _paragraph_style(doc, "Footer", SONGTI, PAGE_NUMBER_SIZE, line=None, grid=False)
+    # The overview's sub-headings run into their first paragraph (二级标题 in 楷体, GB/T 9704 7.3.3).
+    run_in = doc.styles.add_style(RUN_IN_STYLE, WD_STYLE_TYPE.CHARACTER)
+    run_in.quick_style = True
+    _set_fonts(run_in.element.get_or_add_rPr(), KAITI)
 
     grid_style = doc.styles[TABLE_STYLE]
     grid_style.font.size = Pt(TABLE_SIZE)
@@ -449,6 +454,16 @@ def _loop(doc: DocumentObject, key: str) -> None:
     _tag(doc, "{%p endfor %}")
 
 
+def _run_in_loop(doc: DocumentObject, heading: str, key: str) -> None:
+    """As `_loop`, the first paragraph led by its sub-heading in 楷体: "（一）主动公开：…" is one paragraph, as the
+    format's reports write it, not a heading line of its own."""
+    _tag(doc, f"{{%p for para in {key} %}}")
+    paragraph = doc.add_paragraph(style=doc.styles["Normal"])
+    paragraph.add_run(f"{{% if loop.first %}}{heading}：{{% endif %}}", style=doc.styles[RUN_IN_STYLE])
+    paragraph.add_run("{{ para }}")
+    _tag(doc, "{%p endfor %}")
+
+
 def _mark_rows(table: Table, head_rows: int) -> None:
     last = len(table.rows) - 1
     for index, row in enumerate(table.rows):
@@ -579,8 +594,7 @@ def _content(doc: DocumentObject, variant: dict[str, object]) -> None:
 
     _tag(doc, "{{ headings.overview }}", "Heading 1")
     for field in schema.OVERVIEW_FIELDS:
-        _tag(doc, field.heading, "Heading 2")
-        _loop(doc, field.key)
+        _run_in_loop(doc, field.heading, field.key)
 
     after_table = False
     for key, grid in schema.grids().items():
