@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -410,6 +411,30 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 </Properties>"""
 
 
+STYLE_BLOCK = re.compile(r"<w:style\b(?:(?!</w:style>).)*</w:style>", re.DOTALL)
+STYLE_REFERENCE = re.compile(r'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"')
+STYLE_LINKS = re.compile(r'<w:(?:basedOn|link|next) w:val="([^"]+)"')
+PREPARED_STYLES = ("Heading2", "Heading3", "Heading4")  # laid out for a clerk who adds a heading level
+
+
+def _used_styles_only(styles: str, parts: list[str]) -> str:
+    """The styles part with the styles the parts use (with what they are based on, linked to and followed by),
+    the defaults and the prepared heading levels: Word's other built-ins come from the latent list and the
+    theme's fonts (仿宋_GB2312, 黑体) when a clerk picks one."""
+    blocks = {re.search(r'w:styleId="([^"]+)"', b.group(0)).group(1): b.group(0) for b in STYLE_BLOCK.finditer(styles)}
+    wanted = {ref for part in parts for ref in STYLE_REFERENCE.findall(part)} | set(PREPARED_STYLES)
+    wanted |= {style_id for style_id, block in blocks.items() if 'w:default="1"' in block}
+    pending = list(wanted)
+    while pending:
+        for linked in STYLE_LINKS.findall(blocks.get(pending.pop(), "")):
+            if linked not in wanted:
+                wanted.add(linked)
+                pending.append(linked)
+    return STYLE_BLOCK.sub(
+        lambda m: m.group(0) if re.search(r'w:styleId="([^"]+)"', m.group(0)).group(1) in wanted else "", styles
+    )
+
+
 def _finish(saved: bytes) -> bytes:
     """The saved package with this tool's properties and font table, the portable grid, the theme's empty
     East-Asian fonts filled, fixed times."""
@@ -422,6 +447,10 @@ def _finish(saved: bytes) -> bytes:
         # The grid as every suite sets it, in the template itself: LibreOffice users edit it at 28 a line too.
         document, styles = (source.read(f"word/{part}.xml").decode("utf-8") for part in ("document", "styles"))
         document, styles = portable_grid(document, styles)
+        parts = [
+            source.read(n).decode("utf-8") for n in source.namelist() if n.startswith("word/") and n.endswith(".xml")
+        ]
+        styles = _used_styles_only(styles, [part for part in parts if "<w:styles" not in part])
         replaced |= {"word/document.xml": document.encode("utf-8"), "word/styles.xml": styles.encode("utf-8")}
     members = []
     with zipfile.ZipFile(io.BytesIO(saved)) as source:
