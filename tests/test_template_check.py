@@ -182,16 +182,16 @@ def test_narrative_quotes_figures_and_follows_the_data(sample_values, write_data
         return next(
             p.get_text()
             for p in BeautifulSoup(html, "html.parser").find_all("p")
-            if p.get_text().startswith("全年共受理")
+            if p.get_text().startswith("（二）依申请公开：")
         )
 
-    assert paragraph(sample_values) == "全年共受理申请146件，法人55件。"
+    assert paragraph(sample_values) == "（二）依申请公开：全年共受理申请146件，法人55件。"
     sample_values["t3.new_received.org_legal_service"] = "57"
     sample_values["t3.new_received.total"] = "148"
     sample_values["t3.carried_forward.org_legal_service"] = "2"
     sample_values["t3.carried_forward.total"] = "2"
     sample_values["narrative.overview.on_request"] += "上年结转{{ t3.carried_over.total }}件。"
-    assert paragraph(sample_values) == "全年共受理申请148件，法人57件。上年结转2件。"
+    assert paragraph(sample_values) == "（二）依申请公开：全年共受理申请148件，法人57件。上年结转2件。"
 
 
 def test_a_misspelt_quote_is_a_finding(sample_values, write_data):
