@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from generator.format import schema
 from generator.format.filters import num
 from generator.format.grid import Grid, GridCell
+from generator.render.layout import label_words
 
 TOLERANCE = 1.5  # CSS px: collapsed borders are shared between neighbouring cells
 TABLES = ("t2", "t3", "t4")
@@ -509,3 +510,26 @@ def test_on_a_phone_the_title_and_headings_wrap_evenly(browser, pages, name, wid
     assert [h for h in headings if len(h["lines"]) > 1 and h["lines"][-1] == 1] == []
     if name != "diff":  # the report's title keeps the Word title's two lines (not ……工作年/度报告)
         assert len(headings[0]["lines"]) == 2, headings[0]
+
+
+@pytest.mark.parametrize(
+    ("viewport", "media"),
+    [(PHONE, "screen"), (DESKTOP, "screen"), ({"width": 794, "height": 1123}, "print")],
+    ids=["phone", "desktop", "print"],
+)
+@pytest.mark.parametrize("table", TABLES)
+def test_labels_break_only_between_their_words(browser, pages, table, viewport, media):
+    """社会公益组织, 法律服务机构, 本年度办理结果: a label's lines end where the Word file may break it, never inside a
+    word (each line's end, counted in characters, is one of the label's word boundaries)."""
+    with open_page(browser, pages["report"], viewport) as page:
+        page.emulate_media(media=media)
+        labels = line_lengths(page, f"#table-{table} th")
+    inside = []
+    for label in labels:
+        words = label_words("".join(label["text"].split()))
+        ends = {sum(len(w) for w in words[: n + 1]) for n in range(len(words))}
+        breaks = [sum(label["lines"][: n + 1]) for n in range(len(label["lines"]) - 1)]
+        inside += [(label["text"], label["lines"]) for at in breaks if at not in ends]
+    if viewport is PHONE and table != "t4":
+        assert any(len(label["lines"]) > 1 for label in labels)  # labels do wrap there: the check checks something
+    assert inside == []

@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.format import schema
 from generator.format.grid import Grid, GridCell
+from generator.render.layout import label_words
 from generator.render.word_inline import paragraph_inline
 from generator.render.word_parts import W, WordParts
 
@@ -181,8 +182,14 @@ def official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
     out = [pieces[0]]
     for piece, position in zip(pieces[1:], positions, strict=True):
         text = texts.get(position, "")
-        out += [text if text.isdigit() else escape(text), piece]  # most cells are plain figures
+        out += [text if text.isdigit() else _label_html(text), piece]  # most cells are plain figures
     return "".join(out)
+
+
+def _label_html(text: str) -> str:
+    """A label with a break opportunity (<wbr>) only between its words, as the Word file breaks it (style.css keeps
+    the words whole): 社会公益组织 never splits inside a word at any width."""
+    return "<wbr>".join(escape(word) for word in label_words(text))
 
 
 def _official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
