@@ -232,6 +232,15 @@ def test_print_gives_a4_pages(printings):
             assert abs(float(page.mediabox.height) - A4_POINTS[1]) < 1, page.mediabox
 
 
+def test_printed_text_is_ordinary_characters(printings):
+    """Text copied or searched from the printed page is the page's own characters: no Kangxi radical or radical
+    supplement forms (⼯ for 工) that some fonts' PDF text maps carry, and every section heading findable."""
+    text = "".join(printings[0].texts)
+    radicals = sorted({ch for ch in text if 0x2E80 <= ord(ch) <= 0x2FDF})
+    assert radicals == []
+    assert all(plain(heading) in text for heading in schema.HEADINGS.values())
+
+
 def test_print_repeats_table_headers_on_every_page_the_table_spans(printings):
     for padding, printed in printings.items():
         texts = printed.texts
