@@ -454,16 +454,22 @@ class Store:
         JSON), and says so in one line ("" when there were none): they would be read as if true, or stop the
         audit. Their files are read afresh when next audited."""
         found: dict[int, str] = {}
-        for table in (*TABLES[:-1], "run_reports"):
+        for table in (*TABLES[:-1], "run_reports"):  # one pass over each table
             owner = "id" if table == "reports" else "report_id"
+            wrong: dict[str, str] = {}
             for column in self.db.execute(f"PRAGMA table_info({table})").fetchall():
                 allowed = TYPE_OF.get(column["type"].upper())
-                if allowed is None or column["name"] == owner:
-                    continue
-                kinds = ", ".join(f"'{kind}'" for kind in allowed)
-                query = f"SELECT {owner} FROM {table} WHERE typeof({column['name']}) NOT IN ({kinds})"
-                for row in self.db.execute(query):
-                    found.setdefault(row[0], f"{table}.{column['name']}")
+                if table != "reports" and column["type"].upper() == "TEXT":
+                    continue  # TEXT affinity turns numbers into text: only a blob differs there, and reads as one
+                if allowed is not None and column["name"] != owner:
+                    kinds = ", ".join(f"'{kind}'" for kind in allowed)
+                    wrong[column["name"]] = f"typeof({column['name']}) NOT IN ({kinds})"
+            if not wrong:
+                continue
+            which = " ".join(f"WHEN {test} THEN '{table}.{name}'" for name, test in wrong.items())
+            query = f"SELECT {owner}, CASE {which} END FROM {table} WHERE {' OR '.join(wrong.values())}"
+            for row in self.db.execute(query):
+                found.setdefault(row[0], row[1])
         for query, where in SANITY:
             for row in self.db.execute(query):
                 found.setdefault(row[0], where)
