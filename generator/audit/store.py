@@ -139,6 +139,16 @@ SANITY = (
 )
 
 
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of `script` inside the open transaction (executescript would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
 class DamagedDatabase(InputError):
     """The tool's database with its tables missing: the audit goes on without it, saying so."""
 
@@ -245,11 +255,24 @@ class Store:
             raise InputError(f"{path}：不是 SQLite 数据库，或文件已损坏（{err}）。请换一个 --db 文件。") from err
 
     def _prepare(self) -> None:
+        """Creates the tables of a new file, or checks an existing one's, holding the write lock: an audit started
+        at the same moment on the same new file waits, then finds it made (not half made, with no id yet)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._check_or_create()
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+
+    def _check_or_create(self) -> None:
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application == 0 and version == 0 and tables == 0:  # a new, empty file
-            self.db.executescript(SCHEMA)
+            _run_script(self.db, SCHEMA)
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif application != APPLICATION_ID:
@@ -265,9 +288,7 @@ class Store:
             names = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if missing := [table for table in TABLES if table not in names]:
                 raise DamagedDatabase(f"{self.path}：审查数据库已损坏（缺少数据表 {'、'.join(missing)}）")
-            self.db.executescript(RUN_REPORTS)  # a database made before runs were listed gets the list
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA synchronous = NORMAL")
+            _run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
 
     def __enter__(self) -> Store:
         return self
