@@ -52,9 +52,12 @@ def chromium() -> Iterator[Any]:
 
 
 @contextmanager
-def open_page(browser: Any, path: Path, viewport: dict[str, int] = DESKTOP, scale: float = 1) -> Iterator[Any]:
-    """`path` opened from disk as a reader would open a saved report, in a fresh browser context."""
-    context = browser.new_context(viewport=viewport, device_scale_factor=scale)
+def open_page(
+    browser: Any, path: Path, viewport: dict[str, int] = DESKTOP, scale: float = 1, bypass_csp: bool = False
+) -> Iterator[Any]:
+    """`path` opened from disk as a reader would open a saved report, in a fresh browser context (`bypass_csp`
+    for a test that injects a script, such as axe-core, which the report's Content-Security-Policy blocks)."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale, bypass_csp=bypass_csp)
     try:
         page = context.new_page()
         page.goto(path.as_uri())

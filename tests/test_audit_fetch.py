@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from synthetic import published_page, synthetic_values
 
 from generator.audit.fetch import Fetcher, read_url_list
+from generator.audit.hosts import refusal, resolve
 from generator.cli.main import cli
 from generator.exceptions import InputError
 
@@ -78,6 +79,23 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.reply(503) if calls == 1 else self.reply(200, site.report)
             elif self.path == "/compressed.html":
                 self.reply(200, gzip.compress(site.report), Content_Encoding="gzip")
+            elif self.path == "/elsewhere":  # to another loopback machine: never followed
+                self.reply(302, Location=f"http://127.0.0.2:{site.other_port}/report.html")
+            elif self.path == "/drip.html":  # headers at once, then a byte every 2 s
+                self.send_response(200)
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    for _ in range(100):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(2)
+            elif self.path == "/short.html":  # declares 30,451 bytes, sends 20,300, hangs up
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", "30451")
+                self.end_headers()
+                self.wfile.write(site.report.ljust(30451)[:20300])
             elif self.path == "/annual.pdf":
                 self.reply(200, b"%PDF-1.4 not really", "application/octet-stream")
             else:
@@ -94,10 +112,14 @@ def site():
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    other = ThreadingHTTPServer(("127.0.0.2", 0), make_handler(served))  # a second machine on the loopback
+    threading.Thread(target=other.serve_forever, daemon=True).start()
     served.base = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    served.other_port = other.server_address[1]  # type: ignore[attr-defined]
     yield served
-    server.shutdown()
-    server.server_close()
+    for each in (server, other):
+        each.shutdown()
+        each.server_close()
 
 
 def test_redirects_are_followed_and_a_gbk_page_is_kept_as_sent(site, tmp_path):
@@ -187,3 +209,75 @@ def test_audit_reads_a_list_of_addresses(site, tmp_path):
     assert f"无法获取：{site.base}/missing.html：服务器返回 404（找不到该网页）" in result.stderr
     assert (tmp_path / "out" / "审查报告.html").read_text(encoding="utf-8").count(f"{site.base}/missing.html") == 1
     assert len(list((tmp_path / "out" / "网页缓存").glob("*.html"))) == 2
+
+
+def test_a_redirect_to_another_machine_is_refused_with_its_address(site, tmp_path):
+    (elsewhere,) = Fetcher(tmp_path / "cache", timeout=5, interval=0.05).fetch_all([f"{site.base}/elsewhere"])
+    target = f"http://127.0.0.2:{site.other_port}/report.html"
+    assert elsewhere.problem == f"{site.base}/elsewhere：重定向到了其他网站的地址 {target}，为安全起见不跟随"
+    assert elsewhere.path is None and site.hits("/report.html") == []  # the other machine was never asked
+
+
+def test_private_machines_are_reached_only_when_the_list_names_them():
+    for address in ("169.254.169.254", "10.0.0.1", "127.0.0.2", "192.168.1.1", "::1"):
+        assert refusal(resolve(address, 80), set()) == (
+            f"{address} 指向内网、本机或链路本地地址 {address}，网址列表没有列出该网站，不予访问"
+        )
+        assert refusal(resolve(address, 80), {address}) == ""
+    assert refusal(resolve("202.96.0.1", 80), set()) == ""  # a public address needs no naming
+
+
+def test_a_server_dripping_bytes_cannot_hold_a_fetch_past_its_deadline(site, tmp_path):
+    started = time.monotonic()
+    (drip,) = Fetcher(tmp_path / "cache", timeout=5, retries=2, interval=0.05).fetch_all([f"{site.base}/drip.html"])
+    elapsed = time.monotonic() - started
+    assert 4.9 < elapsed < 7, elapsed
+    assert drip.problem == (f"{site.base}/drip.html：下载超时（5 秒内没有传完，另按每 100 KB 加 1 秒；服务器发送过慢）")
+    assert len(site.hits("/drip.html")) == 1  # not tried again: a slow sender stays slow
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
+
+
+def test_a_reply_shorter_than_declared_is_a_failure_never_cached_nor_audited(site, tmp_path):
+    (short,) = Fetcher(tmp_path / "cache", timeout=5, retries=1, interval=0.05).fetch_all([f"{site.base}/short.html"])
+    assert short.problem == f"{site.base}/short.html：回复不完整（声明 30,451 字节，只收到 20,300 字节）（已重试 1 次）"
+    assert short.path is None and len(site.hits("/short.html")) == 2
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
+    (tmp_path / "网址.txt").write_text(f"{site.base}/short.html\n", encoding="utf-8")
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(
+            cli, ["audit", "--urls", "网址.txt", "-o", "out", "--format", "json"], prog_name="generate-report"
+        )
+    (report,) = json.loads(result.stdout)["reports"]
+    assert report["status"] == "unfetched" and not report.get("findings"), report
+    assert not list((tmp_path / "out" / "网页缓存").glob("*.html"))
+
+
+def test_the_cache_index_names_only_a_file_of_its_own_entry(site, tmp_path):
+    url = f"{site.base}/report.html"
+    (first,) = Fetcher(tmp_path / "cache", timeout=5, interval=0.05).fetch_all([url])
+    assert first.path is not None
+    index = first.path.with_suffix(".json")
+    secret = tmp_path / "secret.html"
+    secret.write_text("内部文件", encoding="utf-8")
+    link = first.path.with_name(first.path.stem + ".htm")
+    link.symlink_to(secret)
+    for name in ("../secret.html", str(secret), link.name):
+        meta = json.loads(index.read_text(encoding="utf-8"))
+        index.write_text(json.dumps({**meta, "file": name}), encoding="utf-8")
+        (again,) = Fetcher(tmp_path / "cache", timeout=5, interval=0.05).fetch_all([url])
+        assert not again.from_cache and again.path is not None and again.path.read_bytes() == site.report, name
+    assert len(site.hits("/report.html")) == 4
+
+
+def test_one_rate_limit_per_machine_however_its_name_is_spelt(site, tmp_path):
+    port = site.base.rsplit(":", 1)[1]
+    urls = [
+        f"http://localhost:{port}/report.html",
+        f"http://127.0.0.1:{port}/gbk",
+        f"http://0x7f000001:{port}/compressed.html",
+    ]
+    results = list(Fetcher(tmp_path / "cache").fetch_all(urls))  # one request a second, to one machine
+    assert all(result.path is not None for result in results), [r.problem for r in results]
+    times = sorted(at for _, at in site.requests)
+    assert len(times) == 3
+    assert all(later - earlier >= 0.99 for earlier, later in zip(times, times[1:], strict=False)), times

@@ -1,5 +1,7 @@
-"""Fetching published reports from the web, politely: a timeout on every request, a few retries, at most one
-request a second to any one host (redirects included), and an on-disk cache so a page is fetched only once.
+"""Fetching published reports from the web, politely: a timeout on every request and an overall deadline on each,
+a few retries, at most one request a second to any one machine (redirects included), and an on-disk cache so a
+page is fetched only once. A fetch stays where it was sent: redirects only within the same host, a private or
+loopback machine only when the list names it, and a reply shorter than it declared is a failure, never cached.
 
 Each address ends as a file in the cache (its type from the reply's Content-Type, else the address) or as one
 Chinese line saying why it could not be fetched. Only http and https addresses are fetched.
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from generator.audit.hosts import Deadline, Resolved, refusal, resolve, same_host
 from generator.exceptions import InputError, os_reason
 from generator.format.encoding import decode_text
 
@@ -38,6 +41,7 @@ TYPES = {
     "text/markdown": ".md",
 }
 KNOWN_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".txt", ".md"})
+CACHE_SUFFIXES = KNOWN_SUFFIXES | frozenset(TYPES.values())
 
 
 class FetchError(Exception):
@@ -64,15 +68,55 @@ class HostClock:
 
 
 def _opener() -> Any:
-    """A urllib opener that follows no redirect: the fetcher follows them itself, so each hop waits its turn at its
-    host. (urllib is imported here, on the first fetch, not when the command starts: it costs a tenth of a second.)"""
+    """A urllib opener that follows no redirect (the fetcher follows them itself, so each hop is checked and waits
+    its turn at its host) and whose connections go to the address that was checked and are watched by the request's
+    deadline. (urllib is imported here, on the first fetch, not when the command starts: it costs a tenth of a
+    second.)"""
+    import http.client
     import urllib.request
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
             return None
 
-    return urllib.request.build_opener(NoRedirect())
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+            return self.do_open(_connection(http.client.HTTPConnection, req), req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+            factory = _connection(http.client.HTTPSConnection, req)
+            return self.do_open(factory, req, context=self._context, check_hostname=self._check_hostname)  # type: ignore[attr-defined]
+
+    return urllib.request.build_opener(NoRedirect(), Http(), Https())
+
+
+def _connection(base: Any, request: Any) -> Callable[..., Any]:
+    """Makes `base` connections that connect to the addresses checked for `request` (not to what the name resolves
+    to a moment later) and that its deadline can shut."""
+    deadline: Deadline = request.deadline
+    resolved: Resolved = request.resolved
+
+    def make(host: str, **kwargs: Any) -> Any:
+        connection = base(host, **kwargs)
+        deadline.connection = connection
+        create = connection._create_connection
+
+        def pinned(address: tuple[str, int], *args: Any) -> Any:
+            if not same_host(address[0], resolved.host):  # a proxy: it resolves the name itself
+                return create(address, *args)
+            failure: OSError | None = None
+            for checked in resolved.addresses:
+                try:
+                    return create((checked, address[1]), *args)
+                except OSError as err:
+                    failure = err
+            raise failure or OSError("no address")
+
+        connection._create_connection = pinned
+        return connection
+
+    return make
 
 
 def read_url_list(path: Path) -> list[str]:
@@ -101,6 +145,7 @@ class Fetcher:
         self.cache, self.timeout, self.retries, self.interval = cache, timeout, retries, interval
         self.threads, self.sleep = threads, sleep
         self.clocks: dict[str, HostClock] = {}
+        self.named: set[str] = set()  # the hosts the list of addresses names: the only ones a fetch may reach
         self.clocks_lock = threading.Lock()
         self.opener = _opener()
 
@@ -108,6 +153,7 @@ class Fetcher:
         urls = list(urls)
         if not urls:
             return
+        self.named.update(_host(url) for url in urls)
         with ThreadPoolExecutor(max_workers=self.threads) as pool:
             yield from pool.map(self.fetch, urls)
 
@@ -120,6 +166,7 @@ class Fetcher:
             if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
                 hint = "，请在前面加上 http:// 或 https://" if "://" not in url else ""
                 raise FetchError(f"不是 http 或 https 网址{hint}")
+            self.named.add(_host(url))
             content, content_type, final = self._follow(url)
             return Fetched(url, self._store(url, final, content, content_type))
         except FetchError as err:
@@ -136,8 +183,16 @@ class Fetcher:
             meta = json.loads(index.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        path = self.cache / str(meta.get("file", ""))
-        return path if meta.get("url") == url and path.is_file() else None
+        name = meta.get("file") if isinstance(meta, dict) else None
+        entry = self._entry(url)
+        # Only the file this address's own entry would have written: a name from a copied or edited index
+        # ("../x", "/etc/x", another entry's file, a link to elsewhere) is not read as a report.
+        if not isinstance(name, str) or name not in {entry.name + suffix for suffix in CACHE_SUFFIXES}:
+            return None
+        path = self.cache / name
+        if meta.get("url") != url or path.is_symlink() or not path.is_file():
+            return None
+        return path
 
     def _store(self, url: str, final: str, content: bytes, content_type: str) -> Path:
         entry = self._entry(url)
@@ -153,12 +208,13 @@ class Fetcher:
 
     # --- requests -----------------------------------------------------------------------------
 
-    def _clock(self, host: str) -> HostClock:
+    def _clock(self, machine: str) -> HostClock:
         with self.clocks_lock:
-            return self.clocks.setdefault(host, HostClock(self.interval))
+            return self.clocks.setdefault(machine, HostClock(self.interval))
 
     def _follow(self, url: str) -> tuple[bytes, str, str]:
         """The content and type at `url`, following redirects one polite request at a time."""
+        host = _host(url)
         for _ in range(MAX_REDIRECTS + 1):
             status, headers, content = self._request(url)
             if status in (301, 302, 303, 307, 308):
@@ -168,6 +224,8 @@ class Fetcher:
                 url = urljoin(url, target)
                 if urlsplit(url).scheme.lower() not in ("http", "https"):
                     raise FetchError(f"重定向到了不是 http 或 https 的地址 {url}")
+                if not same_host(_host(url), host):
+                    raise FetchError(f"重定向到了其他网站的地址 {url}，为安全起见不跟随")
                 continue
             return content, headers.get_content_type() if headers else "", url
         raise FetchError(f"重定向超过 {MAX_REDIRECTS} 次")
@@ -186,39 +244,74 @@ class Fetcher:
         raise FetchError(problem + tries)
 
     def _once(self, url: str) -> tuple[int, Message, bytes]:
-        host = (urlsplit(url).hostname or "").lower()
-        clock = self._clock(host)
+        resolved = self._resolve(url)
+        clock = self._clock(resolved.machine)
         with clock.lock:
             wait = clock.last + clock.interval - time.monotonic()
             if wait > 0:
                 self.sleep(wait)
             clock.last = time.monotonic()
-            import http.client
-            import urllib.error
-            import urllib.request
-
+            deadline = Deadline(self.timeout)
+            deadline.arm()
             try:
-                request = urllib.request.Request(
-                    ascii_url(url), headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
-                )
-                with self.opener.open(request, timeout=self.timeout) as reply:
-                    return reply.status, reply.headers, _body(reply.headers, _read(reply))
-            except urllib.error.HTTPError as err:
-                if err.code in (301, 302, 303, 307, 308):
-                    return err.code, err.headers, b""
-                if err.code in RETRY_STATUSES:
-                    raise _Retry(f"服务器返回 {err.code}（{_reason(err.code)}）") from err
-                raise FetchError(f"服务器返回 {err.code}（{_reason(err.code)}）") from err
-            except TimeoutError as err:
-                raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
-            except urllib.error.URLError as err:
-                if isinstance(err.reason, TimeoutError):
+                return self._exchange(url, resolved, deadline)
+            except _Retry as err:
+                if deadline.expired:  # the deadline shut the connection: say so, not "connection dropped"
+                    if deadline.received:
+                        raise FetchError(self._too_slow()) from err
                     raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
-                raise _Retry(f"无法连接（{_connection_reason(err.reason)}）") from err
-            except (ConnectionError, OSError, http.client.IncompleteRead) as err:
-                raise _Retry(f"连接中断（{_connection_reason(err)}）") from err
-            except (ValueError, http.client.HTTPException) as err:  # an address or a reply HTTP cannot carry
-                raise FetchError(f"无法请求（{type(err).__name__}：{err}）") from err
+                raise
+            finally:
+                deadline.finish()
+
+    def _resolve(self, url: str) -> Resolved:
+        """The machine `url` leads to; refused when it is private or loopback and the list does not name it."""
+        parts = urlsplit(url)
+        host = _host(url)
+        try:
+            resolved = resolve(host, parts.port or (443 if parts.scheme.lower() == "https" else 80))
+        except (OSError, UnicodeError) as err:
+            raise _Retry(f"无法连接（{_connection_reason(err)}）") from err
+        if reason := refusal(resolved, self.named):
+            raise FetchError(reason)
+        return resolved
+
+    def _too_slow(self) -> str:
+        return f"下载超时（{self.timeout:g} 秒内没有传完，另按每 100 KB 加 1 秒；服务器发送过慢）"
+
+    def _exchange(self, url: str, resolved: Resolved, deadline: Deadline) -> tuple[int, Message, bytes]:
+        """One request and its reply, under `deadline`."""
+        import http.client
+        import urllib.error
+        import urllib.request
+
+        try:
+            request = urllib.request.Request(
+                ascii_url(url), headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+            )
+            request.deadline, request.resolved = deadline, resolved  # type: ignore[attr-defined]  # read by _connection
+            with self.opener.open(request, timeout=self.timeout) as reply:
+                content = _read(reply, deadline)
+                if deadline.expired:
+                    raise FetchError(self._too_slow())
+                _complete(reply.headers, len(content))
+                return reply.status, reply.headers, _body(reply.headers, content)
+        except urllib.error.HTTPError as err:
+            if err.code in (301, 302, 303, 307, 308):
+                return err.code, err.headers, b""
+            if err.code in RETRY_STATUSES:
+                raise _Retry(f"服务器返回 {err.code}（{_reason(err.code)}）") from err
+            raise FetchError(f"服务器返回 {err.code}（{_reason(err.code)}）") from err
+        except TimeoutError as err:
+            raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, TimeoutError):
+                raise _Retry(f"连接超时（{self.timeout:g} 秒内没有响应）") from err
+            raise _Retry(f"无法连接（{_connection_reason(err.reason)}）") from err
+        except (ConnectionError, OSError, http.client.IncompleteRead) as err:
+            raise _Retry(f"连接中断（{_connection_reason(err)}）") from err
+        except (ValueError, http.client.HTTPException) as err:  # an address or a reply HTTP cannot carry
+            raise FetchError(f"无法请求（{type(err).__name__}：{err}）") from err
 
 
 def ascii_url(url: str) -> str:
@@ -236,14 +329,27 @@ class _Retry(Exception):
     """A failure worth another try."""
 
 
-def _read(reply: object) -> bytes:
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _read(reply: object, deadline: Deadline) -> bytes:
+    """The reply's bytes, one socket read at a time (read1), so the deadline is looked at between reads."""
     chunks, size = [], 0
-    while chunk := reply.read(65536):  # type: ignore[attr-defined]
+    while not deadline.expired and (chunk := reply.read1(65536)):  # type: ignore[attr-defined]
         size += len(chunk)
+        deadline.received = size
         if size > MAX_BYTES:
             raise FetchError(f"内容超过 {MAX_BYTES // 1024 // 1024} MB，不像是一份年度报告")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _complete(headers: Message, received: int) -> None:
+    """A reply cut short of its declared length is a failure (worth another try), never a page."""
+    declared = (headers.get("Content-Length") or "").strip()
+    if declared.isdigit() and received < int(declared):
+        raise _Retry(f"回复不完整（声明 {int(declared):,} 字节，只收到 {received:,} 字节）")
 
 
 def _body(headers: Message, content: bytes) -> bytes:

@@ -12,7 +12,7 @@ from jinja2 import FileSystemLoader
 from generator.audit.charts import bar_chart, year_chart
 from generator.audit.run import Outcome
 from generator.audit.stats import KEY_FIGURES, counts_by_report, rule_counts, years
-from generator.audit.store import Store
+from generator.audit.store import IN_RUN, Store
 from generator.audit.views import STATUS_TEXT, body_views, grouped, number_text
 from generator.checks.findings import rule_title
 from generator.format import schema
@@ -26,7 +26,7 @@ def totals(store: Store, run: int, outcome: Outcome) -> dict[str, int]:
     row = store.db.execute(
         "SELECT count(*) AS reports, sum(status = 'passed') AS passed, sum(status = 'failed') AS failed, "
         "sum(status = 'unreadable') AS unreadable, sum(errors) AS errors, sum(warnings) AS warnings "
-        "FROM reports WHERE seen = ?",
+        f"FROM reports WHERE {IN_RUN}",
         (run,),
     ).fetchone()
     counts = {name: int(row[name] or 0) for name in row.keys()}  # noqa: SIM118 - an sqlite3.Row

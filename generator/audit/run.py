@@ -6,6 +6,7 @@ One report that cannot be fetched or read never stops the others: it becomes a l
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -22,6 +23,7 @@ from generator.exceptions import GenerateReportError, InputError, os_reason
 from generator.format.model import Number
 
 COMMIT_EVERY = 100  # reports per transaction: fast, and Ctrl-C loses at most these
+COMMIT_SECONDS = 1.0  # ... and at most this long a transaction, so another audit on the database is not held up
 COMPARE_BATCH = 256  # reports compared by the workers between two writes of their findings
 Task = TypeVar("Task")
 Done = TypeVar("Done")
@@ -184,18 +186,23 @@ def read_into(
 
     def keep(examined: Examined) -> None:
         unit = examined.unit
-        if examined.record is None:
-            store.add_unreadable(unit.content_hash, unit.source, unit.name, examined.kind, examined.problem, run)
-            step(Event(unit.source, "unreadable", message=examined.problem))
-        else:
+        try:
             with store.whole():  # a report is stored with its findings, or not at all
-                report_id = store.add(
-                    unit.content_hash, unit.source, examined.kind, examined.record, run, examined.values
-                )
-                store.set_findings(report_id, examined.findings)
-            report = store.report(report_id)
-            step(Event(unit.source, report.status, report.body, report.year))
-        if done % COMMIT_EVERY == 0:
+                if examined.record is None:
+                    report_id = store.add_unreadable(
+                        unit.content_hash, unit.source, unit.name, examined.kind, examined.problem, run
+                    )
+                else:
+                    report_id = store.add(
+                        unit.content_hash, unit.source, examined.kind, examined.record, run, examined.values
+                    )
+                    store.set_findings(report_id, examined.findings)
+        except sqlite3.IntegrityError:  # another audit on this database stored the same content meanwhile
+            report_id = store.known(unit.content_hash) or 0
+            store.see(report_id, unit.source, run)
+        report = store.report(report_id)
+        step(Event(unit.source, report.status, report.body, report.year, report.message))
+        if done % COMMIT_EVERY == 0 or store.open_for() > COMMIT_SECONDS:
             store.commit()
 
     each(examine, pending, jobs, crashed_reading, keep)

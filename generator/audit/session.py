@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,7 @@ from generator.audit.run import (
     read_into,
 )
 from generator.audit.sources import REPORT_FILES, find_reports
-from generator.audit.store import Store
+from generator.audit.store import DamagedDatabase, Store
 from generator.exceptions import InputError
 from generator.render.docx import compile_docx, document_environment
 from generator.render.output import Content, OutputFolder
@@ -71,6 +74,8 @@ class AuditResult:
     totals: dict[str, int]
     outcome: Outcome
     outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the database: damaged, or rows set aside
+    scratch: bool = False  # the database was damaged: this run's was a scratch one, gone when the program ends
 
     @property
     def readable(self) -> int:
@@ -101,7 +106,18 @@ def run_audit(
             folder = held.enter_context(OutputFolder(settings.outdir, settings.overwrite))
             folder.check(OUTPUT_NAMES)  # so does an output someone changed since this tool wrote it
         database = settings.database_path()
-        with Store(database, settings.tool_version) as store:
+        warnings: list[str] = []
+        try:
+            opened = Store(database, settings.tool_version)
+        except DamagedDatabase as err:  # the outputs are still worth having: the run goes on in a scratch database
+            warnings.append(
+                f"{err}；本次审查的结果没有存入该数据库，只写出审查报告等文件。请换一个 --db 文件，或删除它后重新审查。"
+            )
+            database = _scratch_database()
+            opened = Store(database, settings.tool_version)
+        with opened as store:
+            if tampered := store.set_aside_tampered():
+                warnings.append(tampered)
             run = store.begin_run()
             outcome = Outcome(run)
             fetched = []
@@ -110,7 +126,8 @@ def run_audit(
                 fetched = fetch_units(fetcher, urls, outcome, report)
             read_into(store, [*file_sources(paths), *fetched], run, outcome, report, settings.jobs)
             compare_years(store, run, settings.jobs)
-            result = AuditResult(run, database, totals(store, run, outcome), outcome)
+            result = AuditResult(run, database, totals(store, run, outcome), outcome, warnings=warnings)
+            result.scratch = database != settings.database_path()
             if folder is not None and template is not None:
                 notice = render_notice(template, notice_context(store, run, result.totals, settings.office))
                 outputs: dict[str, Content] = {
@@ -120,6 +137,13 @@ def run_audit(
                 }
                 result.outputs = folder.write(outputs, check=False)
     return result
+
+
+def _scratch_database() -> Path:
+    """A database for this run only, removed when the program ends (the outputs and JSON are read from it)."""
+    folder = Path(tempfile.mkdtemp(prefix="generate-report-audit-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder / DATABASE_NAME
 
 
 def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:

@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from generator.audit.store import Store
+from generator.audit.store import IN_RUN, Store
 from generator.checks.continuity import JUMP_KEYS
 
 # The figures each body is set against its peers with: documents, decisions, fees, applications, cases.
@@ -35,7 +35,7 @@ def rule_counts(store: Store, run: int) -> list[RuleCount]:
     """Problems of the run's reports by rule: errors first, then by how many there are."""
     rows = store.db.execute(
         "SELECT f.code, f.severity, count(*) AS n, count(DISTINCT f.report_id) AS reports FROM findings f "
-        "JOIN reports r ON r.id = f.report_id WHERE r.seen = ? GROUP BY f.code, f.severity "
+        "JOIN reports r ON r.id = f.report_id WHERE r." + IN_RUN + " GROUP BY f.code, f.severity "
         "ORDER BY f.severity = 'warning', n DESC, f.code",
         (run,),
     )
@@ -47,7 +47,7 @@ def counts_by_report(store: Store, run: int) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {}
     rows = store.db.execute(
         "SELECT f.report_id, f.code, count(*) AS n FROM findings f JOIN reports r ON r.id = f.report_id "
-        "WHERE r.seen = ? GROUP BY f.report_id, f.code",
+        "WHERE r." + IN_RUN + " GROUP BY f.report_id, f.code",
         (run,),
     )
     for row in rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,15 @@ PLACE_COLUMNS = """
     cell TEXT NOT NULL DEFAULT '', place_text TEXT NOT NULL DEFAULT '', place TEXT NOT NULL DEFAULT ''"""
 PLACE_NAMES: tuple[str, ...] = ("page", "line", "table_name", "row_label", "column_label", "row_number")
 PLACE_NAMES += ("column_number", "bbox", "sheet", "cell", "place_text", "place")
-SCHEMA = f"""
+RUN_REPORTS = """
+CREATE TABLE IF NOT EXISTS run_reports (  -- the reports each audit run saw: two runs at once each list their own
+    run INTEGER NOT NULL,
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    PRIMARY KEY (run, report_id)
+) WITHOUT ROWID;
+"""
+SCHEMA = (
+    f"""
 CREATE TABLE reports (
     id INTEGER PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,            -- SHA-256 of the file as read (a page as fetched)
@@ -108,6 +117,39 @@ CREATE TABLE findings (
 ) WITHOUT ROWID;
 CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+    + RUN_REPORTS
+)
+TABLES = ("reports", "figures", "texts", "left_out", "notes", "findings", "state")
+BUSY_SECONDS = 120.0  # how long a write waits for another audit's transaction on the same database
+IN_RUN = "id IN (SELECT report_id FROM run_reports WHERE run = ?)"
+
+
+# What typeof() may say of a column, by its declared type (NULL where the schema allows none is refused by SQLite).
+TYPE_OF = {
+    "INTEGER": ("integer", "null"),
+    "TEXT": ("text", "null"),
+    "NUMERIC": ("integer", "real", "null"),
+}
+SANITY = (
+    ("SELECT id FROM reports WHERE status NOT IN ('passed', 'failed', 'unreadable')", "reports.status"),
+    ("SELECT report_id FROM findings WHERE severity NOT IN ('error', 'warning')", "findings.severity"),
+    ("SELECT report_id FROM findings WHERE NOT json_valid(params)", "findings.params"),
+    ("SELECT report_id FROM figures WHERE bbox != '' AND bbox NOT GLOB '*,*,*,*'", "figures.bbox"),
+)
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of `script` inside the open transaction (executescript would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+class DamagedDatabase(InputError):
+    """The tool's database with its tables missing: the audit goes on without it, saying so."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +205,10 @@ def place_values(place: Place) -> tuple[object, ...]:
 
 
 def place_from(row: sqlite3.Row) -> Place:
-    bbox = tuple(float(v) for v in row["bbox"].split(",")) if row["bbox"] else None
+    try:
+        bbox = tuple(float(v) for v in row["bbox"].split(",")) if row["bbox"] else None
+    except ValueError:  # a box someone edited: the place without it
+        bbox = None
     return Place(
         sheet=row["sheet"],
         cell=row["cell"],
@@ -189,12 +234,16 @@ class Store:
     def __init__(self, path: Path, tool_version: str, readonly: bool = False) -> None:
         """Open (or create) the database; `readonly` for a worker that only reads what the run has committed."""
         self.path, self.tool_version = path, tool_version
+        self.began = 0.0
         try:
             if readonly:
-                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+                self.db = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_SECONDS
+                )
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(path, isolation_level=None)  # transactions as `whole` and `commit` say
+                # transactions as `whole` and `commit` say; another audit's writes are waited for
+                self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
         except (OSError, sqlite3.Error) as err:
             raise OutputError(f"无法打开审查数据库 {path}：{err}") from err
         self.db.row_factory = sqlite3.Row
@@ -202,16 +251,32 @@ class Store:
             return
         try:
             self._prepare()
+        except DamagedDatabase:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as err:
             self.db.close()
             raise InputError(f"{path}：不是 SQLite 数据库，或文件已损坏（{err}）。请换一个 --db 文件。") from err
 
     def _prepare(self) -> None:
+        """Creates the tables of a new file, or checks an existing one's, holding the write lock: an audit started
+        at the same moment on the same new file waits, then finds it made (not half made, with no id yet)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._check_or_create()
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+
+    def _check_or_create(self) -> None:
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application == 0 and version == 0 and tables == 0:  # a new, empty file
-            self.db.executescript(SCHEMA)
+            _run_script(self.db, SCHEMA)
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif application != APPLICATION_ID:
@@ -223,8 +288,11 @@ class Store:
                 f"{self.path}：审查数据库由更新版本的 generate-report 创建（数据库版本 {version}，"
                 f"本程序只认识到版本 {SCHEMA_VERSION}），请升级 generate-report 后再用它，或换一个 --db 文件。"
             )
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA synchronous = NORMAL")
+        else:
+            names = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if missing := [table for table in TABLES if table not in names]:
+                raise DamagedDatabase(f"{self.path}：审查数据库已损坏（缺少数据表 {'、'.join(missing)}）")
+            _run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
 
     def __enter__(self) -> Store:
         return self
@@ -239,12 +307,18 @@ class Store:
         if self.db.in_transaction:
             self.db.execute("COMMIT")
 
+    def open_for(self) -> float:
+        """Seconds the current write transaction has been open (0 when none is): another audit on the same
+        database waits that long."""
+        return time.monotonic() - self.began if self.db.in_transaction else 0.0
+
     @contextmanager
     def whole(self) -> Iterator[None]:
         """Writes that land together or not at all (a report, its figures and its findings), within the run's
         open transaction, which `commit` ends every so often."""
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN")
+        if not self.db.in_transaction:  # the write lock at once, waiting for another audit's: never a deadlock
+            self.db.execute("BEGIN IMMEDIATE")
+            self.began = time.monotonic()
         self.db.execute("SAVEPOINT whole")
         try:
             yield
@@ -257,11 +331,20 @@ class Store:
     # --- writing ------------------------------------------------------------------------------
 
     def begin_run(self) -> int:
-        """The number of this audit run (reports it sees are marked with it)."""
-        row = self.db.execute("SELECT value FROM state WHERE name = 'last_run'").fetchone()
-        run = int(row["value"]) + 1 if row else 1
-        with self.whole():
+        """The number of this audit run (reports it sees are listed under it), taken in a transaction of its own
+        that holds the write lock from the start: two audits started together get two numbers."""
+        self.commit()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute("SELECT value FROM state WHERE name = 'last_run'").fetchone()
+            last = int(row["value"]) if row and str(row["value"]).isdigit() else 0
+            seen = self.db.execute("SELECT max(run) FROM run_reports").fetchone()[0]  # a tampered counter aside
+            run = max(last, seen if isinstance(seen, int) else 0) + 1
             self.db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('last_run', ?)", (str(run),))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
         return run
 
     def known(self, content_hash: str) -> int | None:
@@ -278,6 +361,10 @@ class Store:
     def see(self, report_id: int, source: str, run: int) -> None:
         with self.whole():
             self.db.execute("UPDATE reports SET source = ?, seen = ? WHERE id = ?", (source, run, report_id))
+            self._list(run, report_id)
+
+    def _list(self, run: int, report_id: int) -> None:
+        self.db.execute("INSERT OR IGNORE INTO run_reports (run, report_id) VALUES (?, ?)", (run, report_id))
 
     def add(
         self, content_hash: str, source: str, kind: str, record: ReportRecord, run: int, values: Mapping[str, Number]
@@ -304,6 +391,7 @@ class Store:
                 ),
             )
             report_id = int(cursor.lastrowid or 0)
+            self._list(run, report_id)
             figures = schema.figures()
             marks = ", ".join("?" * (len(PLACE_NAMES)))
             self.db.executemany(
@@ -350,6 +438,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, 'unreadable', ?, ?, ?)",
                 (content_hash, source, name, kind, message, self.tool_version, run),
             )
+            self._list(run, int(cursor.lastrowid or 0))
             return int(cursor.lastrowid or 0)
 
     def set_findings(
@@ -384,6 +473,45 @@ class Store:
                 ("failed" if errors else "passed", errors, len(rows) - errors, previous, report_id),
             )
 
+    def set_aside_tampered(self) -> str:
+        """Removes the reports whose rows someone changed into what this tool never writes (a year that is no
+        number, a figure's value that is text, a status or severity it does not know, parameters that are no
+        JSON), and says so in one line ("" when there were none): they would be read as if true, or stop the
+        audit. Their files are read afresh when next audited."""
+        found: dict[int, str] = {}
+        for table in (*TABLES[:-1], "run_reports"):  # one pass over each table
+            owner = "id" if table == "reports" else "report_id"
+            wrong: dict[str, str] = {}
+            for column in self.db.execute(f"PRAGMA table_info({table})").fetchall():
+                allowed = TYPE_OF.get(column["type"].upper())
+                if table != "reports" and column["type"].upper() == "TEXT":
+                    continue  # TEXT affinity turns numbers into text: only a blob differs there, and reads as one
+                if allowed is not None and column["name"] != owner:
+                    kinds = ", ".join(f"'{kind}'" for kind in allowed)
+                    wrong[column["name"]] = f"typeof({column['name']}) NOT IN ({kinds})"
+            if not wrong:
+                continue
+            which = " ".join(f"WHEN {test} THEN '{table}.{name}'" for name, test in wrong.items())
+            query = f"SELECT {owner}, CASE {which} END FROM {table} WHERE {' OR '.join(wrong.values())}"
+            for row in self.db.execute(query):
+                found.setdefault(row[0], row[1])
+        for query, where in SANITY:
+            for row in self.db.execute(query):
+                found.setdefault(row[0], where)
+        found = {key: where for key, where in found.items() if isinstance(key, int)}
+        if not found:
+            return ""
+        first = min(found)
+        name = self.db.execute("SELECT name FROM reports WHERE id = ?", (first,)).fetchone()
+        with self.whole():
+            self.db.executemany("DELETE FROM reports WHERE id = ?", [(key,) for key in found])
+        self.commit()
+        which = f"{name[0] if name else first} 的 {found[first]}"
+        return (
+            f"{self.path}：审查数据库中有 {len(found)} 份报告的记录被改动过（如 {which}），已从数据库中移除；"
+            "这些报告的文件再次审查时会重新读取。"
+        )
+
     # --- reading ------------------------------------------------------------------------------
 
     def report(self, report_id: int) -> StoredReport:
@@ -392,7 +520,7 @@ class Store:
 
     def reports(self, run: int) -> Iterator[StoredReport]:
         """The reports a run saw, by body, year and source."""
-        query = f"SELECT {REPORT_COLUMNS} FROM reports WHERE seen = ? ORDER BY body_key = '', body_key, year, source"
+        query = f"SELECT {REPORT_COLUMNS} FROM reports WHERE {IN_RUN} ORDER BY body_key = '', body_key, year, source"
         for row in self.db.execute(query, (run,)):
             yield StoredReport(**dict(row))
 

@@ -347,6 +347,8 @@ class ZhGroup(ZhHelp, click.Group):
             return run_click(*args, standalone_mode=False, **kwargs)
         if sys.stdout is None:  # started with stdout closed (`>&-`): writing to it fails like any other output
             sys.stdout = ClosedOutput()
+        if sys.stderr is None or not _writable(2):  # started with `2>&-`: the work is done, messages go nowhere
+            sys.stderr = discarded_stderr()
         try:
             try:
                 code = run_click(*args, standalone_mode=False, **kwargs)
@@ -370,6 +372,29 @@ class ZhGroup(ZhHelp, click.Group):
         except OSError as err:  # stdout itself failed: a full disk, a closed stream
             output_failed(err)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _writable(fd: int) -> bool:
+    """Whether descriptor `fd` is open for writing. A closed one may have been taken by a file opened before
+    Python started (a launcher script that bash reads on descriptor 2), which only reads."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: a closed stream shows as None
+        return True
+    try:
+        return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR)
+    except OSError:
+        return False
+
+
+def discarded_stderr() -> io.TextIOBase:
+    """A standard error that swallows what is written, on descriptor 2 itself: left closed, the next file this
+    process (or a LibreOffice it starts) opens would get descriptor 2, and messages would be written into it."""
+    spare = os.open(os.devnull, os.O_WRONLY)
+    if spare != 2:
+        os.dup2(spare, 2)
+        os.close(spare)
+    return open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - standard error, open for the process
 
 
 class ClosedOutput(io.TextIOBase):

@@ -20,6 +20,7 @@ from generator.exceptions import InputError
 from generator.format.model import Place
 from generator.importers.base import Box, Line
 from generator.importers.marks import is_furniture
+from generator.importers.pdf_bounds import Budget, check_file, check_pages
 
 MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around text, not a table
 # A gap the page draws between Chinese and a number (Word and LibreOffice space Asian from Latin text) is no
@@ -175,23 +176,46 @@ def pdf_lines(blocks: Sequence[TextLine | TableRows]) -> list[Line]:
 
 
 def read_pdf(path: Path) -> list[Line]:
-    """The lines of a text-based PDF; InputError for a file that is no PDF, or a scan with no text to read."""
+    """The lines of a text-based PDF; InputError for a file that is no PDF, is encrypted, damaged or past the bounds
+    of pdf_bounds, or a scan with no text to read."""
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
+    check_file(path)
     try:
         pdf = pdfplumber.open(path)
     except (PdfminerException, OSError, ValueError) as err:
+        if isinstance(err.args[0] if err.args else None, PDFPasswordIncorrect | PDFEncryptionError):
+            raise InputError(f"{path.name}：PDF 文件已加密（设有打开密码），无法读取；请提供未加密的文件。") from err
         raise InputError(f"{path.name}：不是有效的 PDF 文件，无法打开。") from err
+    budget = Budget(path.name)
     with pdf:
         try:
-            pages = list(pdf.pages)
-            if not any(page.chars for page in pages):
+            check_pages(pdf, path.name)
+            blocks: list[TextLine | TableRows] = []
+            text = pictures = False
+            for page in pdf.pages:
+                budget.draw_page(pdf, page)
+                text = text or bool(page.chars)
+                pictures = pictures or bool(page.images)
+                blocks.extend(_page_blocks(page))
+                page.close()  # its characters and drawings are no longer needed: memory stays one page's worth
+            if not text and (pictures or not _damaged(pdf)):
                 raise InputError(
                     f"{path.name}：这是扫描件（每页都是图片，没有文字层），无法读取其中的数字；"
                     "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。"
                 )
-            blocks = [block for page in pages for block in _page_blocks(page)]
+            if not text:
+                raise InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。")
         except PdfminerException as err:
             raise InputError(f"{path.name}：PDF 文件已损坏，无法读取（{err}）。") from err
     return pdf_lines(blocks)
+
+
+def _damaged(pdf: Any) -> bool:
+    """Whether pdfminer found no page at all, or had to look for the objects because the cross-reference table
+    was broken: then a file without text is damaged, not a scan."""
+    from pdfminer.pdfdocument import PDFXRefFallback
+
+    return not pdf.pages or any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs)

@@ -8,6 +8,7 @@ resolved against the context a blank year gives (probe_context), the same one ev
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from functools import cache
 from html import unescape
@@ -257,7 +258,10 @@ def template_variables(template_set: TemplateSet) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     sources, _ = html_sources(template_set.file(HTML_TEMPLATE), template_set)
     by_file = {name: [source] for name, source in sources.items()}
-    by_file[DOCX_TEMPLATE] = docx_sources(template_set.file(DOCX_TEMPLATE))
+    try:
+        by_file[DOCX_TEMPLATE] = docx_sources(template_set.file(DOCX_TEMPLATE))
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # no Word file (a renamed .docm): the check says so
+        by_file[DOCX_TEMPLATE] = []
     for name, texts in by_file.items():
         found[name] = set()
         for text in texts:

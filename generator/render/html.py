@@ -23,6 +23,7 @@ from generator.jinja.names import used_variables
 from generator.jinja.sets import HTML_TEMPLATE, Signature, TemplateSet
 from generator.render.check import html_sources
 from generator.render.known_tables import cut_known_tables
+from generator.render.sanitize import clean_page
 from generator.render.word_html import word_body_html
 from generator.render.word_parts import DOCUMENT, WordParts
 
@@ -58,8 +59,10 @@ def render_html(
     context: dict[str, Any],
     word: list[tuple[str, bytes]] | None = None,
     signature: Signature | None = None,
+    sanitize: bool = True,
 ) -> bytes:
-    """The page; `word` is the rendered Word report's members, from which the body is made."""
+    """The page; `word` is the rendered Word report's members, from which the body is made. The page goes through
+    the allowlist sanitiser (`sanitize` off only for check-template, to name what it would remove)."""
     if word is not None:
         banner = context["validation"].banner
         members = dict(word)
@@ -68,6 +71,7 @@ def render_html(
         body = word_body_html(parts, context["meta"].title, frozenset({banner} if banner else ()))
         context = {**context, "document": SimpleNamespace(body=Markup(body))}
     try:
-        return _compiled(template_set, signature or template_set.signature()).render(context).encode("utf-8")
+        page = _compiled(template_set, signature or template_set.signature()).render(context)
     except (JinjaTemplateError, SecurityError) as err:
         raise TemplateError(describe_template_error(HTML_TEMPLATE, err)) from err
+    return (clean_page(page) if sanitize else page).encode("utf-8")

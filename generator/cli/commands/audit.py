@@ -142,6 +142,7 @@ def audit_command(
 
 def _print_json(result: AuditResult) -> None:
     """{"reports": [...]}, streamed one report at a time."""
+    _print_warnings(result)
     out = sys.stdout
     out.write('{"reports": [')
     for n, entry in enumerate(report_entries(result)):
@@ -153,7 +154,7 @@ def _print_json(result: AuditResult) -> None:
 def _print_summary(result: AuditResult) -> None:
     for path in result.outputs:
         click.echo(f"已生成：{path}")
-    click.echo(f"审查数据库：{result.database}")
+    click.echo(f"审查数据库：{'本次未存入（见警告）' if result.scratch else result.database}")
     counts = result.totals
     line = (
         f"共审查 {counts['checked']} 份报告：{counts['passed']} 份通过，{counts['failed']} 份未通过，"
@@ -172,6 +173,12 @@ def _print_summary(result: AuditResult) -> None:
             click.echo(f"  {EVENT_TEXT[entry['status']]}：{entry['message']}")
         else:
             click.echo(f"  {EVENT_TEXT[entry['status']]}：{entry['source']}（{who}）：{errors} 个错误，如：{first}")
+    _print_warnings(result)
+
+
+def _print_warnings(result: AuditResult) -> None:
+    for warning in result.warnings:
+        click.echo(f"警告：{warning}", err=True)
 
 
 def _progress() -> Callable[[Event, int, int], None]:
