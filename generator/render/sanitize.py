@@ -66,6 +66,7 @@ TAGS = frozenset(
         "tr",
         "u",
         "ul",
+        "wbr",
     ]
 )
 EVERYWHERE = frozenset({"class", "id", "lang", "title", "role", "tabindex", "dir"})
