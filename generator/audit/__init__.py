@@ -26,6 +26,7 @@ def audit(
     retries: int = 2,
     on_event: Callable[[Event, int, int], None] | None = None,
     overwrite: bool = False,
+    review: Path | None = None,
 ) -> AuditResult:
     """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
     this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
@@ -36,6 +37,8 @@ def audit(
     审查通报.docx (from `notice_template`, default templates/notice) are written there. `on_event(event, done,
     total)` follows each report; one that cannot be fetched or read never stops the rest. An output someone changed
     since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
+    `review`: a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 a reviewer filled in, recorded in the database
+    first (InputError naming the cell of one that cannot be taken); the database remembers them on later runs.
     Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
     """
     from generator.audit.session import AuditSettings, run_audit
@@ -51,5 +54,6 @@ def audit(
         retries=retries,
         tool_version=version,
         overwrite=overwrite,
+        review=review,
     )
     return run_audit(list(sources), list(urls), settings, on_event)

@@ -42,8 +42,9 @@ def notice_context(store: Store, run: int, totals: dict[str, int], office: str) 
         listed: set[tuple[object, ...]] = set()
         for report in reports:
             problems = [
-                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": f.message}
+                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": f.message, "state": f.state}
                 for f in shown_findings(store, report)
+                if f.review.counts  # a false alarm is not sent to the body
             ]
             # One report published twice (its web page and its PDF) has the same problems: the notice names it once.
             same = (report.year, tuple((p["code"], p["message"]) for p in problems))

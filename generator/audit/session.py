@@ -13,6 +13,7 @@ from generator.audit.fetch import Fetcher
 from generator.audit.notice import notice_context, notice_template, render_notice
 from generator.audit.page import render_page, totals
 from generator.audit.results import results_workbook
+from generator.audit.review import read_review, record_review, settle, stale_verdicts
 from generator.audit.run import (
     Event,
     Outcome,
@@ -50,6 +51,7 @@ class AuditSettings:
     interval: float = 1.0
     tool_version: str = ""
     overwrite: bool = False  # replace outputs someone changed since this tool wrote them
+    review: Path | None = None  # a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 are recorded first
 
     def database_path(self) -> Path:
         if self.database is not None:
@@ -71,6 +73,8 @@ class AuditResult:
     totals: dict[str, int]
     outcome: Outcome
     outputs: list[Path] = field(default_factory=list)
+    reviewed: int = 0  # verdicts recorded from --review (new or changed ones)
+    stale: int = 0  # verdicts on reports whose content has changed since: they no longer apply
 
     @property
     def readable(self) -> int:
@@ -93,15 +97,19 @@ def run_audit(
     paths = find_reports(inputs, exclude) if inputs else []
     if not paths and not urls:
         raise InputError(f"没有找到任何{REPORT_FILES}。")
+    reviews = read_review(settings.review) if settings.review is not None else []  # a bad one stops it too
     with contextlib.ExitStack() as held:
         folder, template = None, None
         if settings.outdir is not None:
             template = notice_template(settings.notice_template)
             compile_docx(template, document_environment())  # a broken notice template stops the audit at once
             folder = held.enter_context(OutputFolder(settings.outdir, settings.overwrite))
-            folder.check(OUTPUT_NAMES)  # so does an output someone changed since this tool wrote it
+            # So does an output someone changed since this tool wrote it: not the workbook the reviewers filled
+            # in, which is read first and written again with their verdicts.
+            folder.check(name for name in OUTPUT_NAMES if not _is_review(settings, name))
         database = settings.database_path()
         with Store(database, settings.tool_version) as store:
+            reviewed = record_review(store, settings.review, reviews) if settings.review is not None else 0
             run = store.begin_run()
             outcome = Outcome(run)
             fetched = []
@@ -110,7 +118,9 @@ def run_audit(
                 fetched = fetch_units(fetcher, urls, outcome, report)
             read_into(store, [*file_sources(paths), *fetched], run, outcome, report, settings.jobs)
             compare_years(store, run, settings.jobs)
-            result = AuditResult(run, database, totals(store, run, outcome), outcome)
+            settle(store, run)
+            result = AuditResult(run, database, totals(store, run, outcome), outcome, reviewed=reviewed)
+            result.stale = sum(1 for _ in stale_verdicts(store, run))
             if folder is not None and template is not None:
                 notice = render_notice(template, notice_context(store, run, result.totals, settings.office))
                 outputs: dict[str, Content] = {
@@ -122,10 +132,23 @@ def run_audit(
     return result
 
 
+def _is_review(settings: AuditSettings, name: str) -> bool:
+    if settings.review is None or settings.outdir is None:
+        return False
+    return (settings.outdir / name).resolve() == settings.review.resolve()
+
+
 def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
     """Every report of the run as scripts read it (`audit --format json`), one at a time from the database."""
     with Store(result.database, "") as store:
         for report in store.reports(result.run):
+            dismissed = {
+                row[0]
+                for row in store.db.execute(
+                    "SELECT seq FROM finding_states WHERE report_id = ? AND verdict = 'false_alarm'", (report.id,)
+                )
+            }
+            found = [f for seq, f in enumerate(store.located_findings(report.id), 1) if seq not in dismissed]
             yield {
                 "source": report.source,
                 "body": report.body,
@@ -134,7 +157,8 @@ def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
                 "unread": store.unread_count(report.id),
                 "status": report.status,
                 "message": report.message,
-                "findings": list(store.located_findings(report.id)),
+                "findings": found,  # a finding a reviewer judged 误报 is no longer one
+                "false_alarms": len(dismissed),
             }
     for event in result.outcome.failures:
         yield _failure_entry(event)
@@ -150,4 +174,5 @@ def _failure_entry(event: Event) -> dict[str, Any]:
         "status": event.status,
         "message": event.message,
         "findings": [],
+        "false_alarms": 0,
     }
