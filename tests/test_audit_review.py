@@ -14,10 +14,12 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from browserkit import AXE_JS, INSTALL_HINT, open_page
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import soffice_convert
 from synthetic import published_page, synthetic_values
+from test_accessibility import AXE_RUN, CONTRAST, describe
 
 from generator.audit import store as store_module
 from generator.audit.review import REVIEW_COLUMNS
@@ -269,3 +271,95 @@ def test_a_version_1_database_gains_the_review_tables(tmp_path):
     assert {"verdicts", "corrections", "finding_states", "reports", "findings"} <= tables
     with Store(database, "x") as store:  # a second open finds version 2 and changes nothing
         assert store.begin_run() == 6
+
+
+VISIBLE = (
+    """() => [...document.querySelectorAll('li.finding')].filter(li => li.offsetParent !== null).map(li => li.id)"""
+)
+SHOWN_BODIES = """() => [...document.querySelectorAll('.body-section')].filter(s => s.offsetParent !== null).length"""
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> tuple[Path, list[dict[str, object]]]:
+    """Two bodies, each with two errors: 第7局's first judged 误报, its second 属实; 第9局's untouched."""
+    base = tmp_path_factory.mktemp("reviewed")
+    broken_and_clean(base / "reports")
+    other = synthetic_values(9, 2023)
+    other["t3.granted.total"] = str(int(other["t3.granted.total"]) + 2)
+    (base / "reports" / "c.html").write_bytes(published_page(other))
+    assert audit(base, "reports", "-o", "out")[0] == 1
+    sheet = findings_sheet(base / "out" / "审查结果.xlsx")
+    assert [row["发布机关"] for row in sheet] == ["示例县第7局", "示例县第7局", "示例县第9局", "示例县第9局"]
+    fill(base / "out" / "审查结果.xlsx", r2=("误报", REASON), r3=("属实", "已电话告知"))
+    code, _, err = audit(base, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    assert code == 1, err
+    return base / "out", sheet
+
+
+def test_the_notice_counts_confirmed_and_unreviewed_apart_and_never_a_false_alarm(reviewed):
+    out, sheet = reviewed
+    notice = notice_text(out)
+    assert (
+        "共发现错误3处、需核实的问题0处。经逐项核实，其中属实1处，尚未核实2处；另有1处经核实为误报，不计入上述数字"
+        in notice
+    )
+    assert sheet[0]["说明"] not in notice
+    assert f"1.【错误】{sheet[1]['说明']}（属实）" in notice and f"【错误】{sheet[2]['说明']}（未核实）" in notice
+    table = [[c.text for c in row.cells] for row in docx.Document(str(out / "审查通报.docx")).tables[0].rows]
+    assert table[1:] == [["示例县第7局", "2023", "1", "0"], ["示例县第9局", "2023", "2", "0"]]
+
+
+def test_the_page_shows_each_state_and_filters_without_script(reviewed, browser):
+    out, sheet = reviewed
+    page = BeautifulSoup((out / "审查报告.html").read_text(encoding="utf-8"), "html.parser")
+    assert not page.find_all("script")
+    states = {li["id"]: li.find(class_="verdict").get_text() for li in page.select("li.finding")}
+    ids = [f"f-{row['编号']}" for row in sheet]
+    assert [states[i] for i in ids] == [
+        "【核实：误报，不计入】",
+        "【核实：属实】",
+        "【核实：未核实】",
+        "【核实：未核实】",
+    ]
+    counts = {tr.th.get_text(): tr.td.get_text() for tr in page.select("#review-caption ~ tbody tr")}
+    assert counts == {"未核实": "2", "属实": "1", "误报": "1", "已更正": "0"}
+    assert page.select_one("td.has") is not None  # the matrix still counts 第7局's E-col-total
+    with open_page(browser, out / "审查报告.html") as tab:
+        assert len(tab.evaluate(VISIBLE)) == 4 and tab.evaluate(SHOWN_BODIES) == 3  # 第8局 passed
+        for state, shown, bodies in (
+            ("false_alarm", ids[:1], 1),
+            ("confirmed", ids[1:2], 1),
+            ("unreviewed", ids[2:], 1),
+        ):
+            tab.click(f"a[href='#only-{state}'] >> nth=0")
+            assert tab.evaluate(VISIBLE) == shown, state
+            assert tab.evaluate(SHOWN_BODIES) == bodies, state
+        tab.click("a[href='#bodies']")
+        assert len(tab.evaluate(VISIBLE)) == 4
+
+
+def test_the_reviewed_page_passes_axe(reviewed, browser):
+    out, _ = reviewed
+    assert AXE_JS.is_file(), f"axe-core is not installed: {INSTALL_HINT}"
+    with open_page(browser, out / "审查报告.html") as tab:
+        tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        tab.add_script_tag(path=str(AXE_JS))
+        violations = tab.evaluate(AXE_RUN)
+        assert violations == [], describe(violations)
+        assert [t for t in tab.evaluate(CONTRAST) if t["ratio"] < 4.5] == []
+
+
+def test_corrections_are_listed_with_their_reason_in_the_notice_and_the_page(tmp_path):
+    broken = broken_and_clean(tmp_path / "reports")
+    assert audit(tmp_path, "reports", "-o", "out")[0] == 1
+    read = int(broken["t3.granted.total"])
+    fill(tmp_path / "out" / "审查结果.xlsx", r2=("已更正", "单位来电：总计应为各项之和", read - 3))
+    assert audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")[0] == 0
+    notice = notice_text(tmp_path / "out")
+    assert "经与有关单位核实，更正了以下1个数字，并以更正后的数字重新审查：" in notice
+    line = f"1.示例县第7局（2023年度）（一）予以公开·总计：报告原为“{read}”，更正为{read - 3}。理由：单位来电：总计应为各项之和。"
+    assert line in notice and "经审查，未发现错误和需核实的问题。" in notice
+    page = BeautifulSoup((tmp_path / "out" / "审查报告.html").read_text(encoding="utf-8"), "html.parser")
+    row = [td.get_text() for td in page.select_one("#corrections-caption ~ tbody tr").find_all(["th", "td"])]
+    assert row == ["示例县第7局", "2023", "（一）予以公开·总计", str(read), str(read - 3), "单位来电：总计应为各项之和"]
+    assert "更正为 " + str(read - 3) in page.select_one(".body-section p.state-corrected").get_text()

@@ -10,6 +10,7 @@ from pathlib import Path
 from jinja2 import FileSystemLoader
 
 from generator.audit.charts import bar_chart, year_chart
+from generator.audit.review import STATE_NAMES, corrections, review_counts, stale_verdicts
 from generator.audit.run import Outcome
 from generator.audit.stats import KEY_FIGURES, counts_by_report, rule_counts, years
 from generator.audit.store import Store
@@ -62,6 +63,10 @@ def page_context(store: Store, run: int, outcome: Outcome, database: str) -> dic
         "status_text": STATUS_TEXT,
         "number": number_text,
         "rule_title": rule_title,
+        "review": review_counts(store, run),
+        "states": [(name, text) for text, name in STATE_NAMES.items()],
+        "corrections": [c for _, reports in grouped(store, run) for r in reports for c in corrections(store, r)],
+        "stale": list(stale_verdicts(store, run)),
     }
 
 

@@ -25,6 +25,7 @@ UNREVIEWED = "未核实"
 STATE_TEXT = {"confirmed": "属实", "false_alarm": "误报", "corrected": "已更正"}
 VERDICTS = {text: name for name, text in STATE_TEXT.items()}
 STATES = (UNREVIEWED, *STATE_TEXT.values())  # the order the outputs list them in
+STATE_NAMES = {UNREVIEWED: "unreviewed", **VERDICTS}
 # The columns a reviewer fills in, after the findings' own: the id first, so a row can always be traced back.
 REVIEW_COLUMNS = (("编号", 14), ("核实结论", 10), ("核实说明", 40), ("更正值", 10))
 KIND_TEXT = {schema.Kind.COUNT: "不小于 0 的整数", schema.Kind.WAN_YUAN: "不小于 0、至多 6 位小数的金额"}
@@ -236,6 +237,11 @@ class FindingState:
     def counts(self) -> bool:
         return self.state != STATE_TEXT["false_alarm"]
 
+    @property
+    def name(self) -> str:
+        """unreviewed, confirmed, false_alarm or corrected: the page's class and filter name."""
+        return STATE_NAMES[self.state]
+
 
 def states(store: Store, report: StoredReport) -> dict[int, FindingState]:
     """Each finding of the report by seq, with its id and its state."""
@@ -318,3 +324,23 @@ def stale_verdicts(store: Store, run: int) -> Iterator[StaleVerdict]:
         yield StaleVerdict(
             row["body"], row["year"], row["code"], row["key"], row["message"], STATE_TEXT[row["verdict"]], row["note"]
         )
+
+
+def review_counts(store: Store, run: int) -> dict[str, int]:
+    """The run's findings by state (unreviewed, confirmed, false_alarm, corrected: a finding still found after its
+    figure was corrected), the figures corrected, and `reviewed`: findings with any verdict."""
+    rows = store.db.execute(
+        "SELECT coalesce(s.verdict, 'unreviewed') AS state, count(*) AS n FROM findings f "
+        "JOIN reports r ON r.id = f.report_id LEFT JOIN finding_states s ON s.report_id = f.report_id "
+        "AND s.seq = f.seq WHERE r.seen = ? GROUP BY state",
+        (run,),
+    )
+    counts = dict.fromkeys(STATE_NAMES.values(), 0) | {row["state"]: row["n"] for row in rows}
+    counts["corrected_figures"] = store.db.execute(
+        "SELECT count(DISTINCT c.report_hash || ' ' || c.key) FROM corrections c WHERE c.report_hash IN "
+        "(SELECT hash FROM reports WHERE seen = ?)",
+        (run,),
+    ).fetchone()[0]
+    counts["reviewed"] = counts["confirmed"] + counts["false_alarm"] + counts["corrected"]
+    counts["reviewed"] += counts["corrected_figures"]
+    return counts
