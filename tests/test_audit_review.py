@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 import docx
 import openpyxl
@@ -363,3 +364,48 @@ def test_corrections_are_listed_with_their_reason_in_the_notice_and_the_page(tmp
     row = [td.get_text() for td in page.select_one("#corrections-caption ~ tbody tr").find_all(["th", "td"])]
     assert row == ["示例县第7局", "2023", "（一）予以公开·总计", str(read), str(read - 3), "单位来电：总计应为各项之和"]
     assert "更正为 " + str(read - 3) in page.select_one(".body-section p.state-corrected").get_text()
+
+
+def test_past_page_bodies_the_page_is_an_index_with_a_page_per_body(reviewed, browser, tmp_path):
+    """The reviewed region (three bodies) with a page per body past one body: the index links every report to its
+    body's page, which holds the findings with their states and filters them; both pass axe."""
+    import generator
+
+    out, sheet = reviewed
+    result = generator.audit(
+        [str(out.parent / "reports")], tmp_path / "split", database=out / "审查.sqlite", page_bodies=1
+    )
+    index_path = tmp_path / "split" / "审查报告.html"
+    folder = tmp_path / "split" / "审查报告-各单位"
+    assert result.outputs[-1] == folder and len(list(folder.glob("*.html"))) == 3
+    index = BeautifulSoup(index_path.read_text(encoding="utf-8"), "html.parser")
+    assert not index.select(".body-section") and not index.select("li.finding")
+    worst = [tr.th.get_text() for tr in index.select("#worst-caption ~ tbody tr")]
+    assert worst == ["示例县第9局", "示例县第7局"]  # two errors, then one (the other judged 误报)
+    links = {a.get_text(): a["href"] for a in index.select("#bodies ~ * a, #clean ~ p a")}
+    assert set(links) >= {"示例县第7局", "示例县第9局", "示例县第8局 2023"}
+    for href in links.values():
+        page = tmp_path / "split" / unquote(href)
+        assert page.is_file(), href
+    seventh = BeautifulSoup(
+        (tmp_path / "split" / unquote(links["示例县第7局"])).read_text(encoding="utf-8"), "html.parser"
+    )
+    assert [li["id"] for li in seventh.select("li.finding")] == [f"f-{sheet[0]['编号']}", f"f-{sheet[1]['编号']}"]
+    assert seventh.select_one("a[href='../%E5%AE%A1%E6%9F%A5%E6%8A%A5%E5%91%8A.html']") is not None
+    for path in (index_path, tmp_path / "split" / unquote(links["示例县第7局"])):
+        with open_page(browser, path) as tab:
+            if path != index_path:
+                tab.click("a[href='#only-confirmed']")
+                assert tab.evaluate(VISIBLE) == [f"f-{sheet[1]['编号']}"]
+            tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            tab.add_script_tag(path=str(AXE_JS))
+            violations = tab.evaluate(AXE_RUN)
+            assert violations == [], describe(violations)
+    # Fewer bodies the next time: the pages of the bodies no longer audited go.
+    generator.audit(
+        [str(out.parent / "reports" / "a.html")], tmp_path / "split", database=out / "审查.sqlite", page_bodies=0
+    )
+    assert len(list(folder.glob("*.html"))) == 1
+    generator.audit([str(out.parent / "reports" / "a.html")], tmp_path / "split", database=out / "审查.sqlite")
+    single = BeautifulSoup(index_path.read_text(encoding="utf-8"), "html.parser")
+    assert len(single.select(".body-section")) == 1 and list(folder.glob("*.html")) == []

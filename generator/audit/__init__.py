@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ def audit(
     on_event: Callable[[Event, int, int], None] | None = None,
     overwrite: bool = False,
     review: Path | None = None,
+    page_bodies: int | None = None,
 ) -> AuditResult:
     """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
     this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
@@ -39,6 +41,7 @@ def audit(
     since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
     `review`: a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 a reviewer filled in, recorded in the database
     first (InputError naming the cell of one that cannot be taken); the database remembers them on later runs.
+    Past `page_bodies` bodies (default 200) 审查报告.html is an index, with a page per body in 审查报告-各单位/.
     Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
     """
     from generator.audit.session import AuditSettings, run_audit
@@ -56,4 +59,6 @@ def audit(
         overwrite=overwrite,
         review=review,
     )
+    if page_bodies is not None:
+        settings = replace(settings, page_bodies=page_bodies)
     return run_audit(list(sources), list(urls), settings, on_event)

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.audit.fetch import Fetcher
 from generator.audit.notice import notice_context, notice_template, render_notice
-from generator.audit.page import render_page, totals
+from generator.audit.page import BODY_FOLDER, PAGE_BODIES, render_page, totals
 from generator.audit.results import results_workbook
 from generator.audit.review import read_review, record_review, settle, stale_verdicts
 from generator.audit.run import (
@@ -52,6 +52,7 @@ class AuditSettings:
     tool_version: str = ""
     overwrite: bool = False  # replace outputs someone changed since this tool wrote them
     review: Path | None = None  # a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 are recorded first
+    page_bodies: int = PAGE_BODIES  # past this many bodies, 审查报告.html is an index with a page per body
 
     def database_path(self) -> Path:
         if self.database is not None:
@@ -124,12 +125,27 @@ def run_audit(
             if folder is not None and template is not None:
                 notice = render_notice(template, notice_context(store, run, result.totals, settings.office))
                 outputs: dict[str, Content] = {
-                    PAGE_NAME: render_page(store, run, outcome, database),  # in pieces, one body at a time
                     RESULTS_NAME: results_workbook(store, run, outcome),
                     NOTICE_NAME: notice,
                 }
-                result.outputs = folder.write(outputs, check=False)
+                # In pieces, one body at a time; past page_bodies bodies, an index and a page per body.
+                pages = render_page(store, run, outcome, database, PAGE_NAME, settings.page_bodies)
+                if len(pages) > 1:
+                    (folder.folder / BODY_FOLDER).mkdir(exist_ok=True)
+                old_pages = _body_pages(folder.folder) - set(pages)
+                written = folder.write({**pages, **outputs}, check=False)
+                folder.remove_unchanged(old_pages)  # a body no longer audited keeps no page of an earlier run
+                # The outputs as the summary names them: the three files, and the bodies' folder when there is one.
+                result.outputs = [path for path in written if path.parent == folder.folder]
+                if len(pages) > 1:
+                    result.outputs.append(folder.folder / BODY_FOLDER)
     return result
+
+
+def _body_pages(outdir: Path) -> set[str]:
+    """The bodies' pages an earlier run wrote."""
+    folder = outdir / BODY_FOLDER
+    return {f"{BODY_FOLDER}/{path.name}" for path in folder.glob("*.html")} if folder.is_dir() else set()
 
 
 def _is_review(settings: AuditSettings, name: str) -> bool:
