@@ -135,4 +135,4 @@ def _body_page(
     """One body's page, rendered when it is written: the bodies are read from the database in the same order."""
     body = next(views)
     assert body.anchor == anchor, (body.anchor, anchor)
-    yield from _pieces(template.generate({**context, "body": body, "index_name": index}))
+    yield template.render({**context, "body": body, "index_name": index}).encode("utf-8")  # small: one piece
