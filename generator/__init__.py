@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from generator.version import __version__ as __version__
 
 if TYPE_CHECKING:
+    import pandas
+
     from generator.bulk.batch import BatchResult
     from generator.checks.findings import ValidationReport
     from generator.compare.model import YearDiff
@@ -143,7 +145,30 @@ def batch(
     from generator.bulk.batch import BatchSettings, batch_into_folder, expand_inputs, plan_jobs
 
     settings = BatchSettings(outdir, tuple(formats), template, force, overwrite)
-    return batch_into_folder(plan_jobs(expand_inputs(inputs)), settings, jobs, on_result, on_wait)
+    return batch_into_folder(plan_jobs(expand_inputs(inputs, as_given=True)), settings, jobs, on_result, on_wait)
+
+
+def figures_frame(reports: ReportData | Iterable[ReportData]) -> pandas.DataFrame:
+    """The figures of one or more reports as a pandas DataFrame for analysts, one row a figure: source, body, year,
+    key, label, value (an int, or a Decimal for 万元; None where the figure is blank or did not parse).
+
+    pandas comes with the `analysis` extra (pip install "generate-report[analysis]") and is imported only here.
+    """
+    from generator.exceptions import GenerateReportError, pip_install
+    from generator.format import schema
+    from generator.format.model import ReportData
+
+    try:
+        import pandas
+    except ImportError as err:
+        command = pip_install('"generate-report[analysis]"')
+        raise GenerateReportError(f"需要 pandas：请安装 {command}。") from err
+    rows = [
+        (data.source, data.body, data.year, key, figure.label, data.figures.get(key))
+        for data in ([reports] if isinstance(reports, ReportData) else reports)
+        for key, figure in schema.figures().items()
+    ]
+    return pandas.DataFrame(rows, columns=["source", "body", "year", "key", "label", "value"])
 
 
 __all__ = [
@@ -169,6 +194,7 @@ __all__ = [
     "batch",
     "check_template",
     "diff",
+    "figures_frame",
     "import_report",
     "load",
     "new_template",

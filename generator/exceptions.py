@@ -7,6 +7,7 @@ Every message is Chinese and names the file (and sheet, cell, line or key) at fa
 from __future__ import annotations
 
 import errno
+import sys
 
 
 class GenerateReportError(Exception):
@@ -72,3 +73,25 @@ def os_reason(err: OSError) -> str:
     if getattr(err, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
         name = "EBUSY"
     return OS_REASONS.get(name) or str(err.strerror or err)
+
+
+def pip_install(requirements: str) -> str:
+    """The command that installs `requirements` here: Windows' Python is started as `py`, elsewhere `python3`."""
+    return f"{'py' if sys.platform == 'win32' else 'python3'} -m pip install {requirements}"
+
+
+# Why a file would not open, in a clerk's words: what a library raised is named by its kind of damage, never by
+# its class ("BadZipFile") — these messages reach other units in the audit's notice.
+DAMAGE_REASONS = {
+    "BadZipFile": "文件已损坏或不完整",
+    "PackageNotFoundError": "文件已损坏或不完整",  # python-docx: not a zip, or no document in it
+    "KeyError": "缺少必需的组成部分",
+    "EOFError": "文件不完整，可能没有下载或复制完",
+    "error": "压缩的数据已损坏",  # zlib.error
+    "NotImplementedError": "使用了不支持的压缩方式",
+}
+
+
+def damage_reason(err: BaseException) -> str:
+    """Why a file is damaged, in Chinese, for "无法打开（…）"."""
+    return DAMAGE_REASONS.get(type(err).__name__, "内容已损坏")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
@@ -110,3 +111,14 @@ def test_the_streamed_breakdown_opens_in_libreoffice(tmp_path):
     total = sum(Decimal(synthetic_values(seed)["t2.art20_8.admin_fees.amount_wan_yuan"]) for seed in range(5))
     assert sheet.cell(8, 1).value == "合计" and Decimal(str(sheet.cell(8, fee).value)) == total
     assert load(resaved).figures == load(tmp_path / "全市.xlsx").figures
+
+
+def test_relative_inputs_are_shown_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "各单位").mkdir()
+    (tmp_path / "各单位" / "甲.csv").write_bytes(long_csv(synthetic_values(1)))
+    (tmp_path / "各单位" / "坏.csv").write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["aggregate", "各单位", "-o", "汇总.xlsx", "--body", "某市"])
+    assert result.exit_code == 1
+    assert f"未计入：{Path('各单位', '坏.csv')}：第 1 行应为表头" in result.stdout
+    assert str(tmp_path) not in result.output

@@ -245,6 +245,20 @@ def test_next_years_audit_sees_this_years_figures(tmp_path):
     assert not (tmp_path / "out").exists()  # --format json without -o writes no file but the database
 
 
+def test_one_body_under_two_spellings_is_paired_with_its_previous_year(tmp_path):
+    """ "淮安市洪泽区人民政府" last year and "洪泽区人民政府" this year: the same body, compared, and the pairing said."""
+    first = synthetic_values(23, 2022) | {"meta.body": "淮安市洪泽区人民政府", "meta.body_kind": "政府"}
+    second = carry_mismatch(following_year(first, 24)) | {"meta.body": "洪泽区人民政府"}
+    (tmp_path / "a-2022.html").write_bytes(published_page(first))
+    (tmp_path / "b-2023.html").write_bytes(published_page(second))
+    code, out, err = invoke("audit", "a-2022.html", "b-2023.html", "--format", "json", "--db", "r.sqlite", cwd=tmp_path)
+    reports = {r["year"]: r for r in json.loads(out)["reports"]}
+    codes = [(f["code"], f["key"]) for f in reports[2023]["findings"]]
+    assert ("W-carry", "t3.carried_over.total") in codes and ("W-meta", "meta.body") in codes, err
+    spelling = next(f for f in reports[2023]["findings"] if f["key"] == "meta.body")
+    assert "淮安市洪泽区人民政府" in spelling["message"] and "两种写法" in spelling["message"]
+
+
 def test_json_shape_and_exit_codes(tmp_path, write_data, sample_values):
     (tmp_path / "ok").mkdir()
     good = write_data(sample_values, "ok/good.csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -206,6 +207,8 @@ def test_the_notice_lists_the_bodies_and_their_problems(region):
     for body in failing:
         assert body in text, body
     assert "【错误】第 31 行「（一）予以公开」行：总计为 37，但六类申请人之和为 36。" in text
+    assert not re.search(r"（(meta|narrative|t[234])\.", text)  # data keys mean nothing to the units it goes to
+    assert "未填写「发布日期」。" in text
     table = [[c.text for c in row.cells] for row in notice.tables[0].rows]
     assert table[0] == ["单位", "年度", "错误", "需核实"] and len(table) - 1 == len(failing)
 

@@ -230,3 +230,24 @@ def test_a_batch_with_a_crashing_unit_writes_the_others_and_the_summary(tmp_path
     assert "无法生成：" in result.stdout and "body-007.csv：处理该文件时工作进程意外退出" in result.stdout
     assert len(list((tmp_path / "out").glob("body-*.docx"))) == 11
     assert (tmp_path / "out" / "校验汇总.csv").is_file()
+
+
+def test_relative_inputs_are_shown_as_given(run, tmp_path):
+    """A clerk who typed 各单位 reads 各单位/甲.csv in the summary and on screen, not the computer's full path."""
+    (tmp_path / "各单位").mkdir()
+    (tmp_path / "各单位" / "甲.csv").write_bytes(long_csv(synthetic_values(1)))
+    (tmp_path / "各单位" / "坏.csv").write_text("x\n", encoding="utf-8")
+    result = run("batch", "各单位", "-o", "报告")
+    assert result.exit_code == 1
+    shown = {Path("各单位", "甲.csv"), Path("各单位", "坏.csv")}
+    summary = csv.DictReader(io.StringIO((tmp_path / "报告" / "校验汇总.csv").read_text(encoding="utf-8-sig")))
+    assert {Path(row["文件"]) for row in summary} == shown
+    assert f"无法读取：{Path('各单位', '坏.csv')}：" in result.stdout
+    assert str(tmp_path) not in result.output + (tmp_path / "报告" / "校验汇总.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "报告").glob("甲.*")) == ["甲.docx", "甲.html"]
+
+
+def test_a_file_named_like_one_in_a_subfolder_is_told_apart_by_its_folders_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    assert [job.stem for job in plan_jobs([Path("a.csv"), Path("sub/a.csv")])] == [f"{tmp_path.name}-a", "sub-a"]

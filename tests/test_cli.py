@@ -72,7 +72,7 @@ def test_unreadable_input_exits_3_with_one_line(run, tmp_path):
     fake.write_bytes(b"PK\x03\x04 not really a zip")
     result = run("validate", fake)
     assert result.exit_code == 3
-    assert result.stderr == "错误：年报.xlsx：不是有效的 Excel 工作簿（.xlsx），无法打开（BadZipFile）。\n"
+    assert result.stderr == "错误：年报.xlsx：不是有效的 Excel 工作簿（.xlsx），无法打开（文件已损坏或不完整）。\n"
     assert "Traceback" not in result.output
     assert run(fake).exit_code == 3
     assert list(tmp_path.glob("*.docx")) == [] and list(tmp_path.glob("*.html")) == []
@@ -154,11 +154,27 @@ def test_schema_listing(run):
     }
     assert by_key["meta.body"]["label"] == "发布机关"
     as_csv = run("schema", "--format", "csv").stdout.splitlines()
-    assert as_csv[0] == "key,label,kind,required,location"
+    assert as_csv[0] == "键,名称,类型,必填,工作簿位置"  # people open it in Excel; scripts read the JSON
+    assert "t3.granted.total,（一）予以公开·总计,整数（件/个）,是,表三!J7" in as_csv
+    assert "narrative.problems,五、存在的主要问题及改进情况,文字,否,正文!C8" in as_csv
     text = run("schema").stdout.splitlines()
     assert (
         "t2.art20_8.admin_fees.amount_wan_yuan\t行政事业性收费·本年收费金额（单位：万元）\twan_yuan\t表二!B15" in text
     )
+
+
+def test_schema_writes_a_file_in_the_format_its_name_says(run, tmp_path):
+    result = run("schema", "-o", "键.csv")
+    assert (result.exit_code, result.stdout) == (0, "已生成：键.csv\n")
+    written = (tmp_path / "键.csv").read_bytes()
+    assert written.startswith("\ufeff键,名称,类型,必填,工作簿位置\n".encode())  # the BOM Excel needs
+    assert written.decode("utf-8-sig") == run("schema", "--format", "csv").stdout
+    assert run("schema", "-o", "键.json").exit_code == 0
+    assert json.loads((tmp_path / "键.json").read_text(encoding="utf-8")) == json.loads(
+        run("schema", "--format", "json").stdout
+    )
+    refused = run("schema", "--format", "json", "-o", "键2.csv")
+    assert refused.exit_code == 2 and not (tmp_path / "键2.csv").exists()
 
 
 def test_json_output_even_when_the_file_cannot_be_read(run):
@@ -193,3 +209,19 @@ def test_a_closed_pipe_is_not_an_internal_error():
     )
     assert result.stdout.startswith("meta.body")
     assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_program_words_in_why_a_file_would_not_open(run, tmp_path):
+    """Class names such as BadZipFile reach other units in the audit's notice: each is said in Chinese."""
+    import re
+    import zipfile
+
+    truncated = tmp_path / "截断.xlsx"
+    truncated.write_bytes(SAMPLE_XLSX.read_bytes()[:-4000])  # a download that stopped early
+    broken = tmp_path / "损坏.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    for path in (truncated, broken):
+        result = run("validate", path)
+        assert result.exit_code == 3
+        assert not re.search(r"[A-Za-z]{4,}(Error|Exception|File)\b", result.stderr), result.stderr

@@ -45,6 +45,20 @@ def test_help_pages_join_chinese_lines_without_a_space(zh):
         assert not re.search(r"[\u3001\u3002\uff0c\uff1a\uff1b\uff09] +[\u4e00-\u9fffA-Z]", page), name
 
 
+def test_main_help_lists_one_command_a_line(zh):
+    """The keep-as-is block (\\b) of examples is not joined although its lines end in Chinese."""
+    page = zh("--help").stdout
+    examples = [line.strip() for line in page.splitlines() if line.startswith("  generate-report ")]
+    assert [line.split()[1] for line in examples] == [
+        "DATA", "validate", "diff", "schema", "batch", "aggregate",
+        "new-template", "check-template", "init", "import", "audit",
+    ]  # fmt: skip
+    assert all(line.count("generate-report") == 1 for line in examples)
+    section = page.split("命令：\n")[1].splitlines()
+    assert [line.split()[0] for line in section] == COMMAND_NAMES
+    assert "  validate        只校验，列出全部错误和警告（含工作表、单元格）。" in section
+
+
 @pytest.mark.parametrize(
     "args",
     [

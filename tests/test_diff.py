@@ -15,6 +15,7 @@ from conftest import ROOT, SAMPLE_CSV, SAMPLE_XLSX
 from generator import load
 from generator.compare.formats import format_diff, format_text, label_parts, render_diff_html
 from generator.compare.model import FigureChange, diff
+from generator.compare.narrative import as_text
 from generator.format import schema
 from generator.readers.csv_long import read_values
 from generator.render.layout import LABEL_WORDS
@@ -94,8 +95,10 @@ def test_the_same_year_as_xlsx_and_csv_has_no_differences():
 
 
 def test_json(samples, expected):
-    rows = json.loads(format_diff(diff(*samples), "json"))
-    assert isinstance(rows, list) and {r["key"] for r in rows} == set(expected)
+    records = json.loads(format_diff(diff(*samples), "json"))
+    rows = [r for r in records if r["type"] == "figure"]
+    assert isinstance(records, list) and records[: len(rows)] == rows  # the figures first, as before
+    assert {r["key"] for r in rows} == set(expected)
     for row in rows:
         old, new = expected[row["key"]]
         assert Decimal(str(row["old"])) == old and Decimal(str(row["new"])) == new
@@ -108,7 +111,7 @@ def test_json(samples, expected):
 def test_csv(samples, expected):
     text = format_diff(diff(*samples), "csv")
     assert text.splitlines()[0] == "表格,项目,上年,本年,变化,变化率,增减,说明,键"  # Chinese for Excel, the key last
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["表格"] not in ("正文", "衔接核对")]
     assert {r["键"] for r in rows} == set(expected)
     for row in rows:
         old, new = expected[row["键"]]
@@ -257,7 +260,43 @@ def test_cli_format_follows_the_output_file_name(run, tmp_path):
 
 def test_cli_json_all(run):
     rows = json.loads(run("diff", SAMPLE_2022_CSV, SAMPLE_CSV, "--format", "json", "--all").stdout)
-    assert [r["key"] for r in rows] == list(schema.figures())
+    assert [r["key"] for r in rows if r["type"] == "figure"] == list(schema.figures())
+    assert [r["key"] for r in rows if r["type"] == "narrative"] == [
+        f.key for f in schema.NARRATIVE_FIELDS if f.key in load(SAMPLE_CSV).narrative
+    ]
+
+
+def test_json_and_csv_carry_the_narrative_changes_and_the_warnings(samples, sample_values, write_data):
+    sample_values["t3.carried_over.total"] = "3"
+    sample_values["t3.carried_over.natural_person"] = "3"
+    sample_values["t3.new_received.total"] = "145"
+    sample_values["t3.new_received.natural_person"] = "90"
+    sample_values["narrative.other"] = "本年度未收取信息处理费。"
+    result = diff(samples[0], load(write_data(sample_values)))
+    other = next(s for s in result.narrative if s.key == "narrative.other")
+    assert result.findings and other.changes
+
+    records = json.loads(format_diff(result, "json"))
+    assert [r["type"] for r in records] == (
+        ["figure"] * len(result.figures) + ["narrative"] * len(result.narrative) + ["finding"] * len(result.findings)
+    )
+    found = next(r for r in records if r["key"] == "narrative.other")
+    assert (found["label"], found["new"], found["changes"]) == (other.label, "本年度未收取信息处理费。", other.changes)
+    assert other.label == "六、其他需要报告的事项"
+    assert found["old"] == "\n".join(samples[0].narrative["narrative.other"])
+    assert "".join(text for op, text in found["segments"] if op != "delete") == found["new"]
+    warnings = [r for r in records if r["type"] == "finding"]
+    assert [(r["code"], r["key"], r["severity"]) for r in warnings] == [
+        (f.code, f.key, "warning") for f in result.findings
+    ]
+
+    rows = list(csv.DictReader(io.StringIO(format_diff(result, "csv"))))
+    narrative = [r for r in rows if r["表格"] == "正文"]
+    assert [r["键"] for r in narrative] == [s.key for s in result.narrative]
+    row = next(r for r in narrative if r["键"] == "narrative.other")
+    assert (row["项目"], row["上年"], row["本年"]) == (other.label, found["old"], "本年度未收取信息处理费。")
+    assert (row["变化"], row["说明"]) == (f"{other.changes} 处", as_text(other.segments))
+    assert row["说明"].endswith("{+本年度未收取信息处理费。+}")
 
 
 def test_cli_json_findings_go_to_stderr(run, sample_values, write_data):

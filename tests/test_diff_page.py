@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from browserkit import open_page
 
-from generator.compare.formats import label_parts
+from generator.compare.formats import label_parts, title_words
 
 PHONE = {"width": 390, "height": 844}
 
@@ -27,6 +27,9 @@ LINE_STARTS = """() => [...document.querySelectorAll('.diff-table tbody tr')].ma
   }
   return {key: row.dataset.key, text: th.textContent, starts};
 })"""
+
+# The same for the page's title (h1).
+TITLE_STARTS = LINE_STARTS.replace("'.diff-table tbody tr'", "'h1'").replace("th = row.querySelector('th')", "th = row")
 
 LAYOUT = """() => [...document.querySelectorAll('.table-region')].map(region => ({
   scroll: region.scrollWidth, width: region.clientWidth,
@@ -66,3 +69,38 @@ def test_figures_stay_in_view_without_scrolling(phone):
     for region in regions:
         assert region["scroll"] <= region["width"] + 1, region  # no sideways scrolling needed
         assert all(left >= 0 and right <= PHONE["width"] for left, right in region["cells"])
+
+
+@pytest.mark.parametrize("body", ["示例市交通运输局", "某某省某某市某某县自然资源和规划局"])
+def test_the_title_breaks_only_between_its_words(browser, tmp_path, body):
+    """Where a browser would end a line at "2024" and start the next with "年", the title breaks after a word."""
+    from dataclasses import replace
+
+    from conftest import SAMPLE_CSV
+
+    from generator import diff, load
+    from generator.compare.formats import render_diff_html
+
+    result = replace(diff(load(SAMPLE_CSV), load(SAMPLE_CSV)), body=body, old_year=2023, new_year=2024)
+    path = tmp_path / "diff.html"
+    path.write_bytes(render_diff_html(result))
+    with open_page(browser, path, PHONE) as page:
+        (title,) = page.evaluate(TITLE_STARTS)
+    words = title_words(result)
+    assert title["text"] == "".join(words) and "2024年" in words
+    ends = {sum(len(w) for w in words[: i + 1]) for i in range(len(words))}
+    assert title["starts"] and set(title["starts"]) <= ends, title
+
+
+def test_title_words_cut_a_long_name_between_its_levels():
+    from dataclasses import replace
+
+    from conftest import SAMPLE_CSV
+
+    from generator import diff, load
+
+    result = diff(load(SAMPLE_CSV), load(SAMPLE_CSV))
+    assert title_words(replace(result, body="某某省某某市某某县自然资源和规划局", old_year=2022)) == [
+        "某某省某某市某某县", "自然资源和规划局", "2022年与", "2023年", "政府信息公开", "工作年度报告对比",
+    ]  # fmt: skip
+    assert title_words(replace(result, body="")) == ["2023年与", "2023年", "政府信息公开", "工作年度报告对比"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -91,7 +92,7 @@ def test_committed_template_is_up_to_date(name):
 def test_template_takes_every_label_and_key_from_the_schema(template):
     texts = [p.text for p in template.paragraphs]
     for field in schema.OVERVIEW_FIELDS:
-        assert field.heading in texts
+        assert f"{{% if loop.first %}}{field.heading}：{{% endif %}}{{{{ para }}}}" in texts  # run in, as reports do
         assert f"{{%p for para in {field.key} %}}" in texts
     for key in schema.HEADINGS:
         assert f"{{{{ headings.{key} }}}}" in texts
@@ -104,13 +105,17 @@ def test_template_takes_every_label_and_key_from_the_schema(template):
             assert table.cell(cell.row, cell.col).text.replace("\n", "") == expected, (key, cell)
 
 
+TAG_PAIRS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")  # whole tags: what is left of a run holds no part of one
+
+
 def test_every_jinja_tag_is_a_single_run(template):
     paragraphs = list(template.paragraphs)
     paragraphs += [p for t in template.tables for row in t.rows for c in row.cells for p in c.paragraphs]
     tagged = [p for p in paragraphs if "{" in p.text]
     assert len(tagged) > 200
     for paragraph in tagged:
-        assert len(paragraph.runs) == 1, paragraph.text
+        runs = [run.text for run in paragraph.runs]
+        assert "".join(runs) == paragraph.text and all(TAG_PAIRS.sub("", run).count("{") == 0 for run in runs), runs
 
 
 # --- (b) GB/T 9704 page, styles and page numbers -----------------------------------------------
@@ -162,13 +167,15 @@ def test_every_used_style_sets_the_east_asian_font(template):
     ]
     paragraphs += [p for t in template.tables for row in t.rows for c in row.cells for p in c.paragraphs]
     used = {p.style.name: p.style for p in paragraphs} | {t.style.name: t.style for t in template.tables}
-    assert {"Normal", "Title", "Heading 1", "Heading 2", "Table Grid", "Footer"} <= set(used)
+    used |= {r.style.name: r.style for p in paragraphs for r in p.runs if r.style.name != "Default Paragraph Font"}
+    assert {"Normal", "Title", "Heading 1", "Run-in Heading", "Table Grid", "Footer"} <= set(used)
+    assert _east_asia_font(used["Run-in Heading"]) == "楷体_GB2312"  # 二级标题, run into its paragraph
     for name, style in used.items():
         assert _east_asia_font(style), f"style {name} sets no w:eastAsia font"
     table_text = next(
         s
         for n, s in used.items()
-        if n not in {"Normal", "Title", "Heading 1", "Heading 2", "Footer"}
+        if n not in {"Normal", "Title", "Heading 1", "Run-in Heading", "Footer"}
         and s.type == 1
         and s.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     )
@@ -176,33 +183,57 @@ def test_every_used_style_sets_the_east_asian_font(template):
     assert table_text.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "0"
 
 
-def test_every_style_in_the_template_names_its_east_asian_font(template):
-    """Not only the styles the report uses: a clerk who picks Heading 3, Quote or List Paragraph gets 仿宋."""
+def test_the_template_carries_the_styles_it_uses_each_naming_its_east_asian_font(template):
+    """The styles the report uses (and the heading levels a clerk may add), not python-docx's 168; a clerk who
+    picks Quote or Caption gets Word's built-in, in the theme's 仿宋_GB2312."""
     styles = [s for s in template.styles if s.type != WD_STYLE_TYPE.LIST]
-    assert len(styles) > 100
+    assert len(styles) <= 24
+    assert {"Heading 2", "Heading 3", "Heading 4", "Run-in Heading", "Report Signature"} <= {s.name for s in styles}
     for style in styles:
+        if style.name in ("Default Paragraph Font", "Normal Table"):
+            continue  # Word's own empty defaults: they inherit the document's
         fonts = style.element.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsia")), f"{style.name}: no w:eastAsia"
         assert not [a for a in fonts.attrib if "Theme" in a], f"{style.name}: a theme font would override it"
     theme = zipfile.ZipFile(TEMPLATE).read("word/theme/theme1.xml").decode("utf-8")
-    assert '<a:ea typeface=""/>' not in theme  # no empty theme font to fall back on either
-    assert {_east_asia_font(template.styles[n]) for n in ("Heading 3", "Heading 5", "Quote", "Caption")} == {
-        "仿宋_GB2312"
+    minor = theme.split("<a:minorFont>", 1)[1]
+    assert '<a:ea typeface=""/>' not in theme and '<a:ea typeface="仿宋_GB2312"/>' in minor
+    assert {_east_asia_font(template.styles[n]) for n in ("Heading 3", "Heading 4")} == {"仿宋_GB2312"}
+
+
+def test_the_font_table_names_the_faces_the_styles_use_with_their_windows_names():
+    with zipfile.ZipFile(TEMPLATE) as archive:
+        fonts = docx.oxml.parse_xml(archive.read("word/fontTable.xml"))
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    table = {font.get(qn("w:name")): font.find(qn("w:altName")).get(qn("w:val")) for font in fonts}
+    assert set(table) == set(re.findall(r'w:eastAsia="([^"]+)"', styles)) - {"zh-CN"}
+    assert table == {
+        "仿宋_GB2312": "仿宋",
+        "楷体_GB2312": "楷体",
+        "方正小标宋简体": "宋体",
+        "黑体": "SimHei",
+        "宋体": "SimSun",
     }
+    assert {font.find(qn("w:charset")).get(qn("w:val")) for font in fonts} == {"86"}  # GB2312: never a Japanese face
 
 
 def test_document_grid_is_22_lines_of_28_characters(template):
+    # A line grid, the characters condensed to 28 a line: Word, WPS and LibreOffice all set it so (LibreOffice
+    # gives each character two cells of a "lines and characters" grid narrower than the face: 14 a line).
     grid = template.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
     section = template.sections[0]
     text_width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700  # EMU
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # Word: body size plus charSpace/4096 pt
+    defaults = template.styles.element.find(qn("w:docDefaults"))
+    spacing = int(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:spacing')}").get(qn("w:val")))
+    pitch = 16 + spacing / 20  # body size plus character spacing in 1/20 pt
     assert int(text_width_pt / pitch) == 28
     text_height_pt = (section.page_height - section.top_margin - section.bottom_margin) / 12700
     assert int(text_height_pt / (int(grid.get(qn("w:linePitch"))) / 20)) == 22
     # Off the grid: the 2号 title, the tables' 五号 text and the page numbers keep their own pitch.
     for name in ("Title", "Table Text", "Footer"):
         assert template.styles[name].element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0", name
+        assert template.styles[name].element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "0", name
     # LibreOffice reads w:overflowPunct inverted; set to Word's own default it keeps every 。 at a line end.
     defaults = template.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(".//" + qn("w:overflowPunct")).get(qn("w:val")) == "1"
@@ -304,7 +335,7 @@ def test_rendered_sample_has_every_heading_and_figure(sample, rendered):
             checked += 1
     assert checked == len(schema.figures()) == 200
     assert rendered.tables[0].cell(*_position("t2.art20_8.admin_fees.amount_wan_yuan")).text == "4351.7195"
-    assert data.narrative["narrative.overview.on_request"][0] in texts
+    assert f"（二）依申请公开：{data.narrative['narrative.overview.on_request'][0]}" in texts  # one paragraph
     assert texts[-1] == data.body
 
 

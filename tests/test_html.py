@@ -100,5 +100,6 @@ def test_seed_narrative_is_in_the_page(sample):
     data, page = sample
     paragraphs = {p.get_text() for p in page.find_all("p")}
     for field in schema.NARRATIVE_FIELDS:
-        for paragraph in data.narrative.get(field.key, ()):
-            assert paragraph in paragraphs
+        for number, paragraph in enumerate(data.narrative.get(field.key, ())):
+            run_in = f"{field.heading}：" if field in schema.OVERVIEW_FIELDS and number == 0 else ""
+            assert run_in + paragraph in paragraphs  # "（一）主动公开：…" is one paragraph, as reports print it

@@ -336,7 +336,7 @@ def test_unreadable_reports_exit_3_with_one_line(run, tmp_path):
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     expected = {
         "missing.txt": "错误：找不到报告文件：missing.txt\n",
-        "broken.docx": "错误：broken.docx：不是有效的 Word 文档（.docx），无法打开（PackageNotFoundError）。\n",
+        "broken.docx": "错误：broken.docx：不是有效的 Word 文档（.docx），无法打开（文件已损坏或不完整）。\n",
         "old.doc": "错误：old.doc：暂不支持Word 97-2003 文档（.doc），请另存为 .docx，或把报告文字复制粘贴到 .txt 文件后再导入。\n",
         "note.txt": "错误：note.txt：没有找到年度报告的各部分标题（如“一、总体情况”“三、收到和处理政府信息公开申请情况”），请确认这是政府信息公开工作年度报告。\n",
         "image.txt": "错误：image.txt：不是文本文件（请把网页上的报告文字复制粘贴到 .txt 文件，或提供 .html / .docx / .pdf）。\n",

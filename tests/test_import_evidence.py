@@ -186,3 +186,16 @@ def test_the_column_rules_settle_a_row_and_drop_a_split_that_breaks_them():
     known["t3.new_received"] = ["1", "10", "0", "0", "0", "0", "11"]
     placed, dropped = resolve_t3(known, {}, {"t3.new_received"})
     assert "t3.new_received" not in placed and dropped == {"t3.new_received"}
+
+
+def test_pdf_import_writes_no_space_the_page_only_drew_between_a_number_and_chinese(tmp_path, sample_values):
+    """LibreOffice and Word space Asian from Latin text on the page; 2023年 stays 2023年 through a PDF."""
+    sample_values["narrative.overview.active"] = "2023年，通过网站发布信息3017条，其中政策解读34条，增长12.5%以上。"
+    path = tmp_path / "spaced.csv"
+    path.write_bytes(long_csv(sample_values))
+    data = load(path)
+    pdf = tmp_path / "spaced.pdf"
+    pdf.write_bytes(render(data, validate(data), ["pdf"])["pdf"])
+    imported = import_report(pdf).to_data()
+    assert imported.narrative["narrative.overview.active"] == (sample_values["narrative.overview.active"],)
+    assert dict(imported.figures) == dict(data.figures)  # rows drawn in tables keep their cells

@@ -52,6 +52,47 @@ def test_init_kind_is_read_as_the_body_kind_cell_is(run, tmp_path, typed, kind):
     assert load(tmp_path / "k.xlsx").meta["body_kind"] == kind
 
 
+KIND_HINT = (schema.META_SHEET, schema.text_field_row("meta.body_kind"), schema.TEXT_VALUE_COLUMN + 1)
+
+
+def kind_cells(path) -> tuple[object, object]:
+    """The 机关类型 row of 基本信息 as a clerk sees it: (the value, its 填写提示)."""
+    sheet_name, row, hint_column = KIND_HINT
+    sheet = openpyxl.load_workbook(path)[sheet_name]
+    return sheet.cell(row, hint_column - 1).value, sheet.cell(row, hint_column).value
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "named"),
+    [
+        ("某某市自然资源局", "department", "部门"),
+        ("某某县发展和改革委", "department", "部门"),
+        ("某某区人民政府办公室", "department", "部门"),
+        ("某某市政务服务中心", "department", "部门"),
+        ("某某省财政厅", "department", "部门"),
+        ("某某县人民政府", "government", "政府"),
+        ("某某街道办事处", "government", "政府"),
+    ],
+)
+def test_init_infers_the_kind_from_the_body_and_says_so(run, tmp_path, body, kind, named):
+    result = run("init", "k.xlsx", "--body", body)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == f"机关类型：按名称推定为{named}（不对时在“基本信息”中改选，或加 --kind）。"
+    assert load(tmp_path / "k.xlsx").meta["body_kind"] == kind
+    assert kind_cells(tmp_path / "k.xlsx") == (
+        named,
+        f"未指定，按发布机关名称“{body}”推定为{named}；不对时请改选 政府 或 部门。",
+    )
+
+
+def test_init_kind_given_or_not_inferable_is_not_said_to_be_inferred(run, tmp_path):
+    assert run("init", "given.xlsx", "--body", "某某市自然资源局", "--kind", "政府").exit_code == 0
+    assert kind_cells(tmp_path / "given.xlsx") == ("政府", "政府 或 部门（government / department）")
+    result = run("init", "unclear.xlsx", "--body", "某某乡")  # a 乡's full name ends in 人民政府
+    assert "机关类型" not in result.stdout
+    assert kind_cells(tmp_path / "unclear.xlsx") == (None, "政府 或 部门（government / department）")
+
+
 def test_init_without_options_leaves_the_metadata_to_fill(run, tmp_path):
     assert run("init", "blank.xlsx").exit_code == 0
     report = validate(load(tmp_path / "blank.xlsx"))

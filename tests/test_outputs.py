@@ -52,7 +52,9 @@ def test_an_edited_report_is_kept_and_replaced_only_with_overwrite(run, tmp_path
     assert again.exit_code == 3
     assert again.stderr == (
         "错误：out/mengzhou-2023.docx 在本工具上次生成之后被修改过（或不是本工具生成的），为免丢失修改，"
-        "未写入任何文件：确需用新结果替换，请加 --overwrite。\n"
+        "未写入任何文件：确需用新结果替换，请加 --overwrite。"
+        "out/mengzhou-2023.html 仍是修改前的内容，Word 中的修改不会带到其中："
+        "请同样改在数据的“正文”（或模板）中，再加 --overwrite 重新生成。\n"
     )
     assert docx.read_bytes() == edited  # the edit is kept
     assert (tmp_path / "out" / "mengzhou-2023.html").read_bytes() == html_before

@@ -6,18 +6,20 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_XLSX
+from conftest import ROOT, SAMPLE_XLSX
 from pypdf import PdfReader
 
 from generator import load, render, validate
 from generator.cli.main import cli
 from generator.format import schema
+from generator.jinja.sets import load_template_set
 from generator.render import pdf as pdf_module
 from generator.render.pdf import (
     FONT_FALLBACKS,
@@ -27,6 +29,9 @@ from generator.render.pdf import (
     for_libreoffice,
     has_chinese_font,
 )
+
+sys.path.insert(0, str(ROOT / "tools"))
+from build_docx_template import build_template  # noqa: E402
 
 A4_POINTS = (595.3, 841.9)
 MISSING_LINE = (
@@ -170,20 +175,27 @@ def test_chinese_fonts_are_found_through_fontconfig(monkeypatch, tmp_path):
     assert has_chinese_font() is None  # no fontconfig to ask (Windows): LibreOffice substitutes by itself
 
 
-def test_the_copy_libreoffice_converts_states_the_grid_as_character_spacing():
-    """LibreOffice gives each character two cells of a grid narrower than the font; the copy it converts keeps
-    the line grid and condenses the grid's text by Word's pitch, rounded down (-0.25 pt: 28 a line)."""
+def test_an_older_sets_character_grid_is_published_as_a_line_grid_with_character_spacing(tmp_path):
+    """LibreOffice gives each character two cells of a grid narrower than the font: a set made before (its
+    report.docx with Word's "lines and characters" grid) publishes a Word file with the line grid and the grid's
+    text condensed by Word's pitch, rounded down (-0.25 pt: 28 a line), in the schema's order."""
+    folder = shutil.copytree(ROOT / "templates" / "default", tmp_path / "older")
+    build_template("default").save(str(folder / "report.docx"))  # as the build wrote it before
+    with zipfile.ZipFile(folder / "report.docx") as archive:
+        assert 'w:type="linesAndChars"' in archive.read("word/document.xml").decode("utf-8")
     data = load(SAMPLE_XLSX)
-    word = render(data, validate(data), ["docx"])["docx"]
-    with zipfile.ZipFile(io.BytesIO(for_libreoffice(word))) as archive:
+    word = render(data, validate(data), ["docx"], load_template_set(folder))["docx"]
+    with zipfile.ZipFile(io.BytesIO(word)) as archive:
         document = archive.read("word/document.xml").decode("utf-8")
         styles = archive.read("word/styles.xml").decode("utf-8")
     grid = re.search(r"<w:docGrid[^>]*/>", document).group(0)
     assert 'w:type="lines"' in grid and "charSpace" not in grid and 'w:linePitch="579"' in grid
     defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.DOTALL).group(0)
-    assert '<w:spacing w:val="-5"/>' in defaults
+    assert '<w:spacing w:val="-5"/><w:sz w:val="32"/>' in defaults  # after the fonts, before the size
     title = re.search(r'<w:style [^>]*w:styleId="Title".*?</w:style>', styles, re.DOTALL).group(0)
-    assert '<w:spacing w:val="0"/>' in title  # off the grid in Word: no condensing either
+    assert re.search(
+        r'<w:rFonts [^>]*/>(<w:b [^>]*/>)?<w:spacing w:val="0"/><w:sz ', title
+    )  # off the grid: not condensed
     assert for_libreoffice(b"not a docx") == b"not a docx"
 
 

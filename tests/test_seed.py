@@ -26,9 +26,10 @@ def outputs():
 
 
 def seed_paragraphs(lines: list[str]) -> list[str]:
-    """Narrative lines of the pasted page, without the inline sub-heading such as "(一) 主动公开："."""
+    """Narrative lines of the pasted page, each with its run-in sub-heading as the reports print it: the page's
+    "(一) 主动公开：…" is "（一）主动公开：…", one paragraph."""
     paragraphs = [line.strip() for line in lines if "\t" not in line and len(line.strip()) > 30]
-    return [re.sub(r"^\([一二三四五]\) [^：]+：", "", p) for p in paragraphs]
+    return [re.sub(r"^\(([一二三四五])\) ([^：]+：)", r"（\1）\2", p) for p in paragraphs]
 
 
 def seed_figures(lines: list[str]) -> list[str]:

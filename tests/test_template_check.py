@@ -135,7 +135,8 @@ def test_tag_split_across_runs_is_advice_not_a_block(run, city, tmp_path):
     title.add_run('join("\\n") }}').bold = True  # what Word does after a partial edit
     document.save(str(path))
     result = run("check-template", city)
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # a hint does not fail the check; --strict makes it
+    assert run("check-template", city, "--strict").exit_code == 1
     assert result.stdout.startswith(
         '提示：模板 report.docx 第 4 段：标签“{{ title_lines|join("\\n") }}”被 Word 拆分在几段格式（run）中'
     )
@@ -181,16 +182,16 @@ def test_narrative_quotes_figures_and_follows_the_data(sample_values, write_data
         return next(
             p.get_text()
             for p in BeautifulSoup(html, "html.parser").find_all("p")
-            if p.get_text().startswith("全年共受理")
+            if p.get_text().startswith("（二）依申请公开：")
         )
 
-    assert paragraph(sample_values) == "全年共受理申请146件，法人55件。"
+    assert paragraph(sample_values) == "（二）依申请公开：全年共受理申请146件，法人55件。"
     sample_values["t3.new_received.org_legal_service"] = "57"
     sample_values["t3.new_received.total"] = "148"
     sample_values["t3.carried_forward.org_legal_service"] = "2"
     sample_values["t3.carried_forward.total"] = "2"
     sample_values["narrative.overview.on_request"] += "上年结转{{ t3.carried_over.total }}件。"
-    assert paragraph(sample_values) == "全年共受理申请148件，法人57件。上年结转2件。"
+    assert paragraph(sample_values) == "（二）依申请公开：全年共受理申请148件，法人57件。上年结转2件。"
 
 
 def test_a_misspelt_quote_is_a_finding(sample_values, write_data):
@@ -221,3 +222,36 @@ def test_filters():
     assert percent(Decimal("0.125")) == "12.5%"
     assert cn_date(dt.date(2024, 1, 5)) == "2024年1月5日"
     assert [cn_num(n) for n in (3, 10, 12, 20, 105, 2023)] == ["三", "十", "十二", "二十", "一百零五", "二千零二十三"]
+
+
+def test_an_unclosed_if_in_the_web_template_is_reported_where_it_opens(run, city):
+    page = city / "report.html.j2"
+    opening = lines_with(page, "{% if validation.failed %}")[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("{% endif %}", "", 1), encoding="utf-8")
+    result = run("check-template", city)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"模板 report.html.j2 第 {opening} 行：语法错误：模板意外结束（「if」块还没有用 {{% endif %}} 结束）"
+    )
+
+
+def test_an_unclosed_if_in_word_is_reported_at_its_paragraph(run, city, tmp_path):
+    from generator.render.check import docx_paragraphs
+
+    path = city / "report.docx"
+    document = Document(str(path))
+    places = [(place, p.text) for place, p in docx_paragraphs(document)]
+    opening = next(place for place, text in places if text == "{%p if narrative.preface %}")
+    index = [p.text for p in document.paragraphs].index("{%p if narrative.preface %}")
+    preface_end = next(p for p in document.paragraphs[index:] if p.text == "{%p endif %}")
+    preface_end._p.getparent().remove(preface_end._p)
+    document.save(str(path))
+
+    result = run("check-template", city)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"模板 report.docx {opening}：语法错误：「if」块没有结束：缺少与之配对的 {{%p endif %}}"
+    )
+    assert "模板意外结束" not in result.stdout  # said once, with its paragraph
+    rendering = run(SAMPLE_CSV, "--template", city, "-o", "out")
+    assert rendering.exit_code == 3 and f"{opening}" in rendering.stderr

@@ -19,8 +19,10 @@ from generator import TemplateError, load, render, validate
 from generator.format import schema
 from generator.format.filters import num
 from generator.jinja.sets import builtin_templates_dir, find_template_set, shipped_sets
+from generator.readers.csv_long import read_values
 from generator.render.check import template_variables
 from generator.render.set_check import check_template_set
+from generator.workbook.csvfile import long_csv
 
 sys.path.insert(0, str(ROOT / "tools"))
 from build_docx_template import PREFACE_DEFAULT, PREFACE_DEPARTMENT  # noqa: E402
@@ -215,3 +217,15 @@ def test_a_misspelt_key_in_the_manifest_blocks_rendering(run, tmp_path):
     assert result.exit_code == 1 and result.stdout.splitlines()[0] == expected
     rendering = run(SAMPLE_CSV, "--template", "city", "-o", "out")
     assert rendering.exit_code == 3 and rendering.stderr == f"错误：{expected}\n"
+
+
+def test_a_contact_typed_with_its_label_is_printed_with_one_label(run, tmp_path):
+    """The department set prints "联系方式：" itself; a clerk who typed it in the cell too does not see it twice."""
+    values = read_values(ROOT / "data_samples" / "shili-jiaotong-2023.csv")
+    values["meta.contact"] = "联系方式：本局办公室，电话 0391-8888888"
+    path = tmp_path / "contact.csv"
+    path.write_bytes(long_csv(values))
+    assert load(path).meta["contact"] == "本局办公室，电话 0391-8888888"
+    assert run(path, "-o", "out").exit_code == 0
+    page = (tmp_path / "out" / "contact.html").read_text(encoding="utf-8")
+    assert page.count("联系方式") == 1 and "联系方式：本局办公室" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import ROOT
 from synthetic import synthetic_values
 
 from generator import validate
@@ -192,3 +193,24 @@ def test_a_page_without_a_title_of_its_own_is_named_from_its_title_record(tmp_pa
     result = import_report(tmp_path / "page.html")
     assert result.values["meta.body"] == "淮安市洪泽区人民政府" and result.values["meta.year"] == "2024"
     assert any("取自网页的标题信息" in note for note in result.notes)
+
+
+def test_a_table_row_worded_otherwise_is_placed_by_its_neighbours_or_left_out(tmp_path):
+    """A pasted table whose row label differs from the official one: the one row its neighbours leave open, when
+    the label reads like it; a label of another meaning ("行政检查" where 行政强制 stands) is left out, not guessed."""
+    seed = (ROOT / "tests" / "fixtures" / "mengzhou-2023-pasted.txt").read_text(encoding="utf-8")
+    varied = seed.replace("7. 属于行政执法案卷", "7. 属于行政执法的案件材料").replace("行政强制\t571", "行政检查\t571")
+    result = imported(tmp_path, varied)
+    assert result.values["t3.denied.enforcement_file.total"] == "0"
+    assert result.evidence["t3.denied.enforcement_file.total"].place.row.endswith("属于行政执法的案件材料")
+    assert "t2.art20_6.coercion.decisions" not in result.values
+    assert any("未识别的行「行政检查」" in note for note in result.notes)
+
+
+def test_a_body_or_year_the_tool_cannot_find_is_no_error_of_the_report(tmp_path, values):
+    """Every published report names its body and year: when neither title, signature nor page says which, the tool
+    did not find them, and says so as a warning, never as the report's error."""
+    text = article(values).split("\n", 3)[-1].replace("[略]示例县交通运输局 2025年1月20日", "")
+    report = validate(imported(tmp_path, text).to_data())
+    assert not [f for f in report.errors if f.code == "E-meta"]
+    assert {f.key for f in report.warnings if f.variant == "unrecognised"} == {"meta.body", "meta.year"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -35,6 +36,7 @@ from generator.format import schema
 from generator.format.filters import cn_num
 from generator.format.grid import Grid
 from generator.render.layout import CONTACT_STYLE_ID, DATE_STYLE_ID, SIGNATURE_STYLE_ID, label_words, text_width
+from generator.render.word_grid import portable_grid
 from generator.render.zipout import Packed, zip_bytes
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -71,6 +73,7 @@ TEXT_WIDTH_TWIPS = int(Mm(PAGE_MM[0]).twips - Mm(MARGINS_MM["left"]).twips - Mm(
 CHAR_TWIPS = TEXT_WIDTH_TWIPS / CHARS_PER_LINE  # one character of the grid: indents in characters use it
 TABLE_STYLE, TABLE_TEXT_STYLE = "Table Grid", "Table Text"
 SIGNATURE_STYLE, DATE_STYLE, CONTACT_STYLE = "Report Signature", "Report Date", "Report Contact"
+RUN_IN_STYLE = "Run-in Heading"
 # The creation date a template carries; each report gets its own (generator.render.docx).
 TEMPLATE_DATE = "2024-01-01T00:00:00Z"
 
@@ -286,6 +289,10 @@ def _setup_styles(doc: DocumentObject) -> None:
         assert doc.styles[name].style_id == style_id, f"{name}: the renderer finds it as {style_id}"
     assert doc.styles[CONTACT_STYLE].style_id == CONTACT_STYLE_ID
     _paragraph_style(doc, "Footer", SONGTI, PAGE_NUMBER_SIZE, line=None, grid=False)
+    # The overview's sub-headings run into their first paragraph (二级标题 in 楷体, GB/T 9704 7.3.3).
+    run_in = doc.styles.add_style(RUN_IN_STYLE, WD_STYLE_TYPE.CHARACTER)
+    run_in.quick_style = True
+    _set_fonts(run_in.element.get_or_add_rPr(), KAITI)
 
     grid_style = doc.styles[TABLE_STYLE]
     grid_style.font.size = Pt(TABLE_SIZE)
@@ -362,6 +369,30 @@ def _drop_unused_parts(doc: DocumentObject) -> None:
             del doc.part.rels[r_id]
 
 
+# The font table: the faces the styles name, each with the face Windows has under another name (w:altName) and
+# what a suite matches a missing face by: the GB2312 character set (86, code page 936), family, pitch, panose.
+FONT_FACES: dict[str, tuple[str, str, str, str]] = {
+    FANGSONG: ("仿宋", "02010609060101010101", "modern", "fixed"),
+    KAITI: ("楷体", "02010609060101010101", "modern", "fixed"),
+    XIAOBIAOSONG: ("宋体", "02010600030101010101", "auto", "variable"),
+    HEITI: ("SimHei", "02010609060101010101", "modern", "fixed"),
+    SONGTI: ("SimSun", "02010600030101010101", "auto", "variable"),
+}
+CJK_SIGNATURE = '<w:sig w:usb0="00000003" w:usb1="288F0000" w:usb2="00000016" w:usb3="00000000" w:csb0="00040001" w:csb1="00000000"/>'
+
+
+def font_table() -> bytes:
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>{CJK_SIGNATURE}</w:font>'
+        for name, (alt, panose, family, pitch) in FONT_FACES.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{fonts}</w:fonts>'
+    ).encode()
+
+
 # The properties a report carries: title, subject and author follow the report, the dates are set per report
 # by the renderer (valid dates here, so Word opens the template itself), and app.xml names this tool.
 CORE_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -380,9 +411,47 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 </Properties>"""
 
 
+STYLE_BLOCK = re.compile(r"<w:style\b(?:(?!</w:style>).)*</w:style>", re.DOTALL)
+STYLE_REFERENCE = re.compile(r'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"')
+STYLE_LINKS = re.compile(r'<w:(?:basedOn|link|next) w:val="([^"]+)"')
+PREPARED_STYLES = ("Heading2", "Heading3", "Heading4")  # laid out for a clerk who adds a heading level
+
+
+def _used_styles_only(styles: str, parts: list[str]) -> str:
+    """The styles part with the styles the parts use (with what they are based on, linked to and followed by),
+    the defaults and the prepared heading levels: Word's other built-ins come from the latent list and the
+    theme's fonts (仿宋_GB2312, 黑体) when a clerk picks one."""
+    blocks = {re.search(r'w:styleId="([^"]+)"', b.group(0)).group(1): b.group(0) for b in STYLE_BLOCK.finditer(styles)}
+    wanted = {ref for part in parts for ref in STYLE_REFERENCE.findall(part)} | set(PREPARED_STYLES)
+    wanted |= {style_id for style_id, block in blocks.items() if 'w:default="1"' in block}
+    pending = list(wanted)
+    while pending:
+        for linked in STYLE_LINKS.findall(blocks.get(pending.pop(), "")):
+            if linked not in wanted:
+                wanted.add(linked)
+                pending.append(linked)
+    return STYLE_BLOCK.sub(
+        lambda m: m.group(0) if re.search(r'w:styleId="([^"]+)"', m.group(0)).group(1) in wanted else "", styles
+    )
+
+
 def _finish(saved: bytes) -> bytes:
-    """The saved package with this tool's properties, the theme's empty East-Asian fonts filled, fixed times."""
-    replaced = {"docProps/core.xml": CORE_XML.encode("utf-8"), "docProps/app.xml": APP_XML.encode("utf-8")}
+    """The saved package with this tool's properties and font table, the portable grid, the theme's empty
+    East-Asian fonts filled, fixed times."""
+    replaced = {
+        "docProps/core.xml": CORE_XML.encode("utf-8"),
+        "docProps/app.xml": APP_XML.encode("utf-8"),
+        "word/fontTable.xml": font_table(),
+    }
+    with zipfile.ZipFile(io.BytesIO(saved)) as source:
+        # The grid as every suite sets it, in the template itself: LibreOffice users edit it at 28 a line too.
+        document, styles = (source.read(f"word/{part}.xml").decode("utf-8") for part in ("document", "styles"))
+        document, styles = portable_grid(document, styles)
+        parts = [
+            source.read(n).decode("utf-8") for n in source.namelist() if n.startswith("word/") and n.endswith(".xml")
+        ]
+        styles = _used_styles_only(styles, [part for part in parts if "<w:styles" not in part])
+        replaced |= {"word/document.xml": document.encode("utf-8"), "word/styles.xml": styles.encode("utf-8")}
     members = []
     with zipfile.ZipFile(io.BytesIO(saved)) as source:
         for info in source.infolist():
@@ -411,6 +480,16 @@ def _loop(doc: DocumentObject, key: str) -> None:
     """One Normal paragraph per narrative paragraph of `key` (the dotted path the context exposes)."""
     _tag(doc, f"{{%p for para in {key} %}}")
     _tag(doc, "{{ para }}")
+    _tag(doc, "{%p endfor %}")
+
+
+def _run_in_loop(doc: DocumentObject, heading: str, key: str) -> None:
+    """As `_loop`, the first paragraph led by its sub-heading in 楷体: "（一）主动公开：…" is one paragraph, as the
+    format's reports write it, not a heading line of its own."""
+    _tag(doc, f"{{%p for para in {key} %}}")
+    paragraph = doc.add_paragraph(style=doc.styles["Normal"])
+    paragraph.add_run(f"{{% if loop.first %}}{heading}：{{% endif %}}", style=doc.styles[RUN_IN_STYLE])
+    paragraph.add_run("{{ para }}")
     _tag(doc, "{%p endfor %}")
 
 
@@ -544,8 +623,7 @@ def _content(doc: DocumentObject, variant: dict[str, object]) -> None:
 
     _tag(doc, "{{ headings.overview }}", "Heading 1")
     for field in schema.OVERVIEW_FIELDS:
-        _tag(doc, field.heading, "Heading 2")
-        _loop(doc, field.key)
+        _run_in_loop(doc, field.heading, field.key)
 
     after_table = False
     for key, grid in schema.grids().items():

@@ -17,4 +17,4 @@ command -v npm >/dev/null || apt-get install -y -q nodejs npm
 npm ci --prefix tests/browser --no-audit --no-fund
 
 # The test extra includes playwright; it drives Debian's chromium, so `playwright install` is never needed.
-python3 -m pip install -q -e ".[test,redline]"
+python3 -m pip install -q -e ".[test,redline,analysis]"

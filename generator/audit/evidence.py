@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from generator.audit.review import FindingState, states
-from generator.audit.store import Store, StoredReport
+from generator.audit.store import Store, StoredReport, field_label
 from generator.format import schema
 from generator.format.cells import SEMANTICS, normalise_text
 
@@ -60,9 +60,7 @@ class ShownFinding:
 
 def label_of(key: str) -> str:
     figure = schema.figures().get(key)
-    if figure:
-        return figure.label
-    return next((f.label for f in schema.text_fields() if f.key == key), key)
+    return figure.label if figure else field_label(key)
 
 
 def _page_or_line(row: sqlite3.Row) -> str:

@@ -12,7 +12,7 @@ from generator.audit.review import corrections, review_counts
 from generator.audit.stats import rule_counts
 from generator.audit.store import Store
 from generator.audit.views import grouped
-from generator.checks.findings import rule_title
+from generator.checks.findings import rule_title, without_keys
 from generator.exceptions import TemplateError
 from generator.format.filters import cn_date
 from generator.jinja.sets import builtin_templates_dir
@@ -45,7 +45,13 @@ def notice_context(store: Store, run: int, totals: dict[str, int], office: str) 
         listed: set[tuple[object, ...]] = set()
         for report in reports:
             problems = [
-                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": f.message, "state": f.state}
+                {
+                    "level": f.level,
+                    "code": f.code,
+                    "title": rule_title(f.code),
+                    "message": without_keys(f.message),
+                    "state": f.state,
+                }
                 for f in shown_findings(store, report)
                 if f.review.counts  # a false alarm is not sent to the body
             ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.format import schema
-from generator.format.cells import parse_year, semantic
+from generator.format.cells import body_kind, parse_year, semantic
 from generator.format.model import NOWHERE, RawValue, ReadProblem, ReportData, assemble
 from generator.importers.base import NO_VALUE, Evidence, ImportResult, LeftOut
 from generator.importers.report import (
@@ -24,7 +24,6 @@ from generator.importers.report import (
     UNSUPPORTED,
     import_report,
 )
-from generator.importers.text import body_kind
 from generator.jinja.sets import shipped_boilerplate
 from generator.readers import EXCEL_SUFFIXES, OLD_FORMATS, load
 from generator.readers.csv_long import read_csv

@@ -172,6 +172,11 @@ REPORT_COLUMNS = "id, hash, source, name, file_type, body, body_kind, year, figu
 REPORT_COLUMNS += "warnings, previous_id, body_key"
 
 
+def field_label(key: str) -> str:
+    """The Chinese name of a metadata or narrative key ("narrative.problems" -> its section's name)."""
+    return next((f.label for f in schema.text_fields() if f.key == key), key)
+
+
 def body_key(body: str) -> str:
     return bodies.body_key(body)
 
@@ -453,7 +458,10 @@ class Store:
         )
         for row in rows.fetchall():
             found = {name: row[name] for name in ("code", "severity", "key", "message", "location")}
-            found["source"] = place_from(row).to_dict() if row["raw"] is not None else {}
+            # A figure's cell; for metadata or a section, the field it is about (a page prints no cell for it).
+            found["source"] = (
+                place_from(row).to_dict() if row["raw"] is not None else {"field": field_label(row["key"])}
+            )
             yield found
 
     def previous_of(self, report: StoredReport) -> int | None:

@@ -106,11 +106,11 @@ def expand_inputs(
     return list(unique.values()) if as_given else list(unique)
 
 
-NAMINGS = (
+NAMINGS = (  # the folder's own name even for a path given relative to it ("a.csv" sits in the working folder)
     lambda p: p.stem,
     lambda p: f"{p.stem}-{p.suffix.lstrip('.').lower()}",
-    lambda p: f"{p.parent.name}-{p.stem}",
-    lambda p: f"{p.parent.name}-{p.stem}-{p.suffix.lstrip('.').lower()}",
+    lambda p: f"{p.absolute().parent.name}-{p.stem}",
+    lambda p: f"{p.absolute().parent.name}-{p.stem}-{p.suffix.lstrip('.').lower()}",
 )
 
 

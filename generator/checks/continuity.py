@@ -55,24 +55,12 @@ def _both(old: ReportData, new: ReportData, old_key: str, new_key: str) -> tuple
 def check_metadata(old: ReportData, new: ReportData) -> list[Finding]:
     """W-meta: the two files should be one body's two consecutive years."""
     findings = []
-    if same_body(old, new) and old.body and new.body and normalise_text(old.body) != normalise_text(new.body):
+    spelled_otherwise = old.body and new.body and normalise_text(old.body) != normalise_text(new.body)
+    if spelled_otherwise or not same_body(old, new):  # one body under two spellings is compared, and said so
         findings.append(
             make_finding(
                 "W-meta",
-                "body_spelling",
-                "meta.body",
-                place=new.place("meta.body"),
-                label=_meta_label("meta.body"),
-                body=new.body,
-                old_body=old.body,
-                old_source=old.source,
-            )
-        )
-    if not same_body(old, new):
-        findings.append(
-            make_finding(
-                "W-meta",
-                "previous_body",
+                "body_spelling" if same_body(old, new) else "previous_body",
                 "meta.body",
                 place=new.place("meta.body"),
                 label=_meta_label("meta.body"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -59,6 +60,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "{actual} 件，正文把上年结转也算在内；建议写明本年新收和上年结转各多少件。"
     ),
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
+    ("W-meta", "unrecognised"): "未能从报告的标题、落款和网页标题中识别出「{label}」，请核对原报告。",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "sheet_name"): (
         "工作表名称「{raw}」与标准名称「{sheet_name}」只差空格或全角半角，已按「{sheet_name}」读取：建议把工作表改名为「{sheet_name}」。"
@@ -156,6 +158,16 @@ RULE_TITLES: dict[str, str] = {
     "W-in-force": "现行有效件数与上年衔接不上",
     "W-jump": "关键数字与上年相比变化过大或完全相同",
 }
+
+
+# A data key in brackets after the name it stands for: 「发布日期」（meta.issue_date）.
+KEY_IN_BRACKETS = re.compile(r"（(?:meta|narrative|t[234])(?:\.[A-Za-z0-9_]+)+）")
+
+
+def without_keys(message: str) -> str:
+    """A message for readers outside this tool (the audit's notice to other units): the names without the data
+    keys beside them, which only a user of the workbook can look up."""
+    return KEY_IN_BRACKETS.sub("", message)
 
 
 def rule_title(code: str) -> str:

@@ -21,8 +21,10 @@ def _label(key: str) -> str:
     return next(f.label for f in schema.text_fields() if f.key == key)
 
 
-def _finding(problem: ReadProblem) -> Finding:
+def _finding(problem: ReadProblem, published: bool) -> Finding:
     key, variant = problem.key, problem.variant
+    if published and key in REQUIRED_META and variant == "missing":  # every report names its body and year:
+        return make_finding("W-meta", "unrecognised", key, problem.place, label=_label(key))  # not found is ours
     if variant == "sheet_name":  # a hint of the reader, whatever key stands for the sheet
         return make_finding("W-meta", variant, key, problem.place, raw=problem.raw, sheet_name=problem.raw.strip())
     if variant == "control":
@@ -39,4 +41,4 @@ def _finding(problem: ReadProblem) -> Finding:
 def read_findings(data: ReportData) -> list[Finding]:
     """One finding per value that could not be read, in reading order (figures, then metadata). A cell of a
     published report that this tool could not settle ("unread") is no finding: the report is not to blame."""
-    return [_finding(problem) for problem in data.problems if problem.variant != "unread"]
+    return [_finding(problem, data.published) for problem in data.problems if problem.variant != "unread"]

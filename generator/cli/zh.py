@@ -225,6 +225,17 @@ VERSION_MESSAGE = "%(prog)s，版本 %(version)s"
 
 # A docstring line that ends in Chinese continues without a space: click joins a paragraph's lines with one.
 CHINESE_LINE_END = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=\S)")
+PARAGRAPH_BREAK = re.compile(r"(\n\s*\n)")
+
+
+def join_chinese_lines(text: str) -> str:
+    """Join the lines of each paragraph that end in Chinese, except in click's keep-as-is blocks (a first line
+    of "\\b"), whose lines are meant to stay one per line."""
+    parts = PARAGRAPH_BREAK.split(text)
+    return "".join(
+        part if i % 2 or part.lstrip(" ").startswith("\b") else CHINESE_LINE_END.sub("", part)
+        for i, part in enumerate(parts)
+    )
 
 
 class ZhHelpFormatter(click.HelpFormatter):
@@ -234,7 +245,7 @@ class ZhHelpFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(CHINESE_LINE_END.sub("", text))
+        super().write_text(join_chinese_lines(text))
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -17,18 +18,34 @@ from generator.format import schema
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.sets import find_template_set
-from generator.render.layout import label_words
+from generator.render.layout import label_words, title_lines
 from generator.workbook.csvfile import csv_bytes
 
 DIFF_TEMPLATE = "diff.html.j2"
 CSV_HEADER = ("表格", "项目", "上年", "本年", "变化", "变化率", "增减", "说明", "键")
 CONTINUITY = "衔接核对"
+NARRATIVE = "正文"
 
 
 def title(result: YearDiff) -> str:
     """孟州市人民政府2022年与2023年政府信息公开工作年度报告对比."""
     years = "与".join(f"{y}年" for y in (result.old_year, result.new_year) if y)
     return f"{result.body}{years}政府信息公开工作年度报告对比"
+
+
+# After each year ("2022年与", "2023年") and after 政府信息公开: the places a title line may end besides the name's.
+TITLE_BREAKS = re.compile(r"(?<=年与)|(?<=年)(?=[^与度])|(?<=信息公开)")
+TITLE_NAME_CHARS = 12  # a longer name is cut between its levels: a phone's title line holds about 15 characters
+
+
+def title_words(result: YearDiff) -> list[str]:
+    """The title as the words a line may end after (GB/T 9704 7.3.3 asks titles to break by meaning): the body's
+    name (a long one cut between its levels), each year with its 年, 政府信息公开, 工作年度报告对比 — never
+    "2023" | "年"."""
+    whole = title(result)
+    lines = title_lines(whole, result.body, limit=TITLE_NAME_CHARS) if result.body else [whole]
+    names, rest = (lines[:-1], lines[-1]) if len(lines) > 1 else ([], whole)
+    return [*names, *(word for word in TITLE_BREAKS.split(rest) if word)]
 
 
 def summary_lines(result: YearDiff) -> list[str]:
@@ -63,12 +80,14 @@ def format_text(result: YearDiff) -> str:
 
 
 def format_json(result: YearDiff) -> str:
-    """A list of objects, one per figure shown: key, table, label, old, new, change, percent, direction."""
+    """A list of objects: one per figure shown (key, table, label, old, new, change, percent, direction), then one
+    per narrative section shown, then one per continuity warning, each with its "type"."""
     return json.dumps(result.to_records(), ensure_ascii=False, indent=2) + "\n"
 
 
 def csv_rows(result: YearDiff) -> list[list[str]]:
-    """One row per figure shown (percent is — when last year's value is 0), then one per continuity warning."""
+    """One row per figure shown (percent is — when last year's value is 0), then one per narrative section shown
+    (both years' text, the number of changes, the changes as [-deleted-]{+inserted+}), then one per warning."""
     headings = {table: heading.split("、", 1)[-1] for table, heading, _ in result.tables()}
     rows = [
         [
@@ -84,12 +103,17 @@ def csv_rows(result: YearDiff) -> list[list[str]]:
         ]
         for f in result.figures
     ]
+    rows += [
+        [NARRATIVE, s.label, s.old_text, s.new_text, f"{s.changes} 处", "", "", as_text(s.segments), s.key]
+        for s in result.narrative
+    ]
     rows += [[CONTINUITY, f.code, "", "", "", "", f.level, f.message, f.key] for f in result.findings]
     return rows
 
 
 def format_csv(result: YearDiff, bom: bool = False) -> str:
-    """For Excel: Chinese headings, the key in the last column, the continuity warnings after the figures."""
+    """For Excel: Chinese headings, the key in the last column, the narrative and the continuity warnings after the
+    figures."""
     return csv_bytes(CSV_HEADER, csv_rows(result), bom=bom, line_end="\n").decode("utf-8")
 
 
@@ -138,6 +162,7 @@ def html_context(result: YearDiff) -> dict[str, Any]:
     ]
     return {
         "title": title(result),
+        "title_words": title_words(result),
         "body": result.body,
         "old": {"source": result.old_source, "year": result.old_year or ""},
         "new": {"source": result.new_source, "year": result.new_year or ""},

@@ -118,6 +118,26 @@ class SectionDiff:
     def changed(self) -> bool:
         return self.changes > 0
 
+    @property
+    def old_text(self) -> str:
+        return "".join(s.text for s in self.segments if s.op != "insert")
+
+    @property
+    def new_text(self) -> str:
+        return "".join(s.text for s in self.segments if s.op != "delete")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: both years' text, the number of changes and the segments ([op, text], op one of equal,
+        delete, insert)."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "old": self.old_text,
+            "new": self.new_text,
+            "changes": self.changes,
+            "segments": [[s.op, s.text] for s in self.segments],
+        }
+
 
 @dataclass(frozen=True)
 class YearDiff:
@@ -150,7 +170,13 @@ class YearDiff:
         ]
 
     def to_records(self) -> list[dict[str, Any]]:
-        return [f.to_dict() for f in self.figures]
+        """One object per figure shown, then per narrative section shown, then per continuity finding; "type"
+        (figure, narrative, finding) tells them apart."""
+        return [
+            *({"type": "figure", **f.to_dict()} for f in self.figures),
+            *({"type": "narrative", **s.to_dict()} for s in self.narrative),
+            *({"type": "finding", **f.to_dict()} for f in self.findings),
+        ]
 
 
 def _label(field: schema.TextField) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.checks.rules import validate
-from generator.exceptions import GenerateReportError
+from generator.exceptions import GenerateReportError, pip_install
 from generator.format.model import ReportData
 from generator.render import render
 
@@ -20,14 +20,14 @@ def redline_docx(old: ReportData, new: ReportData, template: str | None = None) 
     try:
         from python_redlines import DocxodusEngine, EngineExecutionError
     except ImportError as err:
-        raise GenerateReportError(
-            f"生成带修订痕迹的 Word 对比需要另行安装：python3 -m pip install {REDLINE_PACKAGES}"
-        ) from err
+        raise GenerateReportError(f"生成带修订痕迹的 Word 对比需要另行安装：{pip_install(REDLINE_PACKAGES)}") from err
     documents = [render(data, validate(data), ["docx"], template, force=True)["docx"] for data in (old, new)]
     try:
         redline, _, _ = DocxodusEngine().run_redline(REDLINE_AUTHOR, documents[0], documents[1])
     except ImportError as err:  # the engine's binary package is missing or lacks this platform's binary
-        raise GenerateReportError(f"无法生成带修订痕迹的 Word 对比：{err}（安装：{REDLINE_PACKAGES}）") from err
+        raise GenerateReportError(
+            f"无法生成带修订痕迹的 Word 对比：{err}（安装：{pip_install(REDLINE_PACKAGES)}）"
+        ) from err
     except (EngineExecutionError, OSError) as err:
         raise GenerateReportError(f"生成带修订痕迹的 Word 对比失败：{err}") from err
     return redline

@@ -192,26 +192,20 @@ def parse_date(value: object) -> dt.date | None:
     return _chinese_date(text)
 
 
+# A body's whole official name ends so (a 乡 or 镇 alone is not yet one: its signature adds 人民政府).
+GOVERNMENT_SUFFIXES = ("人民政府", "政府", "街道办事处")
+DEPARTMENT_SUFFIXES = ("办公室", "办公厅", "委员会", "局", "委", "厅", "部", "署", "中心", "院", "所", "队", "站", "办")
 # What staff type in 机关类型 besides 政府 / 部门: the kind of office ("局", "人民政府") or its whole name.
-GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "街道", "乡", "镇")
-DEPARTMENT_WORDS = (
-    "局",
-    "委",
-    "办",
-    "厅",
-    "部",
-    "署",
-    "中心",
-    "院",
-    "所",
-    "队",
-    "站",
-    "室",
-    "委员会",
-    "办公室",
-    "办公厅",
-    "机关",
-)
+GOVERNMENT_WORDS = (*GOVERNMENT_SUFFIXES, "街道", "乡", "镇")
+DEPARTMENT_WORDS = (*DEPARTMENT_SUFFIXES, "室", "机关")
+
+
+def body_kind(body: str) -> str:
+    """政府 for a people's government (or a sub-district office), 部门 for a department, by the end of its name;
+    "" when unclear. The audit, the importers and `init` all infer a body's kind by this."""
+    if body.endswith(GOVERNMENT_SUFFIXES):
+        return schema.BODY_KIND_NAMES["government"]
+    return schema.BODY_KIND_NAMES["department"] if body.endswith(DEPARTMENT_SUFFIXES) else ""
 
 
 def parse_body_kind(text: str) -> str | None:

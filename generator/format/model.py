@@ -7,6 +7,7 @@ Reading never decides which rule a bad cell breaks: a value that does not parse 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -158,6 +159,10 @@ def _figures(raws: Mapping[str, RawValue], figures: dict[str, Number]) -> list[R
     return problems
 
 
+# The template prints its own "联系方式：" before the contact: one typed in the cell as well would show twice.
+CONTACT_LABEL = re.compile(r"^联系方式\s*[:：]\s*")
+
+
 def _text(raws: Mapping[str, RawValue], key: str) -> str:
     raw = raws.get(key)
     return "" if raw is None or raw.value is None else str(raw.value).strip()
@@ -187,7 +192,7 @@ def _meta(raws: Mapping[str, RawValue], meta: dict[str, object]) -> list[ReadPro
     elif meta["issue_date"] is None:
         problem("meta.issue_date", "date")
 
-    meta["contact"] = _text(raws, "meta.contact")
+    meta["contact"] = CONTACT_LABEL.sub("", _text(raws, "meta.contact"))
     kind = _text(raws, "meta.body_kind")
     meta["body_kind"] = parse_body_kind(kind) or "government"
     if not kind:

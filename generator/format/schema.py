@@ -72,7 +72,11 @@ META_FIELDS: tuple[TextField, ...] = (
     TextField("meta.year", "报告年度", required=True, hint="四位年份，如 2023"),
     TextField("meta.issue_date", "发布日期", hint="如 2024-01-20 或 2024年1月20日"),
     TextField("meta.body_kind", "机关类型", hint="政府 或 部门（government / department）"),
-    TextField("meta.contact", "联系方式（可选）", hint="部门模板在落款下方显示，如：联系电话 0391-8888888"),
+    TextField(
+        "meta.contact",
+        "联系方式（可选）",
+        hint="部门模板在落款下方显示为“联系方式：…”，这里只写其后的内容，如：本局办公室，电话 0391-8888888",
+    ),
 )
 
 NARRATIVE_FIELDS: tuple[TextField, ...] = (

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from generator.exceptions import InputError
+from generator.exceptions import InputError, damage_reason
 from generator.format.archive import ArchiveProblem, check_sizes
 from generator.importers.base import Line
 
@@ -76,7 +76,7 @@ def read_docx(path: Path) -> list[Line]:
     except ArchiveProblem as err:
         raise InputError(f"{path.name}：{err}，不像是一份年度报告，已拒绝。") from err
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise InputError(f"{path.name}：不是有效的 Word 文档（.docx），无法打开（{type(err).__name__}）。") from err
+        raise InputError(f"{path.name}：不是有效的 Word 文档（.docx），无法打开（{damage_reason(err)}）。") from err
     reader = _Reader()
     for element in document.element.body.iterchildren():
         reader.block(element)

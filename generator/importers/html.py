@@ -164,18 +164,23 @@ def decode_html(data: bytes, name: str) -> str:
     return decode_text(data, name, declared.group(1).decode("ascii") if declared else None)
 
 
-def html_lines(html: str) -> list[Line]:
+def _parsed(html: str) -> tuple[list[Line], str]:
+    """The page's lines, and the title it records for itself (<meta name="ArticleTitle">, else <title>)."""
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
     lines = _Lines()
     lines.walk(builder.root)
     lines.flush()
-    # Government sites record an article's title in <meta name="ArticleTitle"> (else <title>): the reader takes the
-    # body and year from it when the article prints no title of its own (importers.text.PAGE_TITLE).
-    title = SPACES.sub(" ", builder.titles.get("meta") or builder.titles.get("title", "")).strip()
-    return [Line(f"标题：{title}", "网页标题"), *lines.lines] if title else lines.lines
+    return lines.lines, SPACES.sub(" ", builder.titles.get("meta") or builder.titles.get("title", "")).strip()
+
+
+def html_lines(html: str) -> list[Line]:
+    return _parsed(html)[0]
 
 
 def read_html(path: Path) -> list[Line]:
-    return html_lines(decode_html(read_bounded(path), path.name))
+    """A published page's lines, its title record first: the reader takes the body and year from it when the
+    article prints no title of its own (importers.text.PAGE_TITLE)."""
+    lines, title = _parsed(decode_html(read_bounded(path), path.name))
+    return [Line(f"标题：{title}", "网页标题"), *lines] if title else lines

@@ -22,6 +22,11 @@ from generator.importers.base import Box, Line
 from generator.importers.marks import is_furniture
 
 MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around text, not a table
+# A gap the page draws between Chinese and a number (Word and LibreOffice space Asian from Latin text) is no
+# space in the text: "2023 年" -> "2023年", "发布信息 3017 条" -> "发布信息3017条"; a number ending a line or
+# followed by another (a table row drawn without rules) keeps its space.
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+NUMBER_GAP = re.compile(rf"(?<=[0-9%])\s+(?={CJK})|(?<={CJK})\s+(?=[0-9][0-9,.]*%?\s*{CJK})")
 ROW_END = re.compile(r"(?:(?:^|\s)(?:\d[\d,.]*|[/／—–-])){2,}\s*$")  # "… 15 3 0 0 1 0 19": a row's figures
 
 
@@ -76,7 +81,15 @@ def _page_blocks(page: Any) -> Iterator[TextLine | TableRows]:
         if line["text"].strip():
             size = Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0]
             blocks.append(
-                TextLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"], size, page.page_number)
+                TextLine(
+                    NUMBER_GAP.sub("", line["text"]),
+                    line["x0"],
+                    line["x1"],
+                    line["top"],
+                    line["bottom"],
+                    size,
+                    page.page_number,
+                )
             )
     return iter(sorted(blocks, key=lambda b: b.top))
 
@@ -117,7 +130,7 @@ def _paragraphs(lines: Sequence[TextLine], layout: _Layout) -> list[tuple[str, T
     for line in lines:
         if before is not None and paragraphs and layout.continues(before, line):
             text, first = paragraphs[-1]
-            paragraphs[-1] = (text + line.text, first)
+            paragraphs[-1] = (NUMBER_GAP.sub("", text + line.text), first)  # "… 34" + "条。"
         else:
             paragraphs.append((line.text, line))
         before = line

@@ -8,6 +8,7 @@ across lines are joined back; numbers that belong to no row that can be known ar
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -208,8 +209,9 @@ def labelled_rows(
                 current.printed += joined  # the label ran on to this line
                 if data_at:
                     current.reset(*tail(line, cells, positional, last + 1), line.text.strip())
-            elif data_at:
-                notes.append(f"{line.where}：未识别的行「{joined}」，其中的数字未导入。")
+            elif data_at:  # a label worded otherwise: its neighbours may still say which row it is
+                current = new_row("", line, cells, last + 1, positional, "", joined)
+                rows.append(current)
             elif not (current is not None and _continues(current, joined, index)) and not index.is_group_part(joined):
                 fragment = joined if not fragment else fragment + joined
                 current = None
@@ -225,7 +227,40 @@ def labelled_rows(
                 held = None
         held = _release(held, stray)
     _release(held, stray)
-    return rows, notes, stray
+    return _by_neighbours(rows, index, notes), notes, stray
+
+
+LIKENESS = 0.6  # how alike an unknown label must be to the one row its neighbours leave for it
+
+
+def _by_neighbours(rows: list[RowCells], index: RowIndex, notes: list[str]) -> list[RowCells]:
+    """Rows whose label matched none: each is the row that its recognised neighbours leave between them, when
+    they leave exactly one not found elsewhere and the label is worded like it ("7.属于行政执法案件" between 6 and
+    8); any other is left out with a note, its figures given to no row."""
+    order = list(index.rows)
+    found = {row.prefix for row in rows if row.prefix in index.rows}
+    kept = []
+    for n, row in enumerate(rows):
+        if row.prefix:
+            kept.append(row)
+            continue
+        before = next((r.prefix for r in reversed(rows[:n]) if r.prefix in index.rows), None)
+        after = next((r.prefix for r in rows[n + 1 :] if r.prefix in index.rows), None)
+        low = order.index(before) + 1 if before else 0
+        high = order.index(after) if after else len(order)
+        gap = [p for p in order[low:high] if p not in found]
+        label = strip_numbering(norm(row.printed))
+        if (
+            len(gap) == 1
+            and difflib.SequenceMatcher(None, label, strip_numbering(norm(index.rows[gap[0]].label))).ratio()
+            >= LIKENESS
+        ):
+            row.prefix, row.label = gap[0], index.rows[gap[0]].label
+            found.add(gap[0])
+            kept.append(row)
+        else:
+            notes.append(f"{row.where}：未识别的行「{row.printed}」，其中的数字未导入。")
+    return kept
 
 
 def _release(held: Line | None, stray: list[Line]) -> Line | None:

@@ -88,7 +88,7 @@ def _tail_may_belong(row: RowCells, figures: list[str], width: int, holds: RowRu
     """Whether the digits cut from the row's end (the year of the prose after it) could be the end of its last
     figure instead: then where the figures stop is not known."""
     joined = [*figures[:-1], figures[-1] + row.tail]
-    if row.run_together and len(figures) < width or len(joined) < width:
+    if len(joined) < width:  # run together: the year's digits would be split among the cells
         options = splits(" ".join(joined), width)
         return options is None or any(holds is None or holds(o) for o in options)
     last = joined[-1]

@@ -17,6 +17,9 @@ from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import (
     CHINESE_DIGITS,
+    DEPARTMENT_SUFFIXES,
+    GOVERNMENT_SUFFIXES,
+    body_kind,
     normalise_text,
     parse_date,
 )
@@ -40,9 +43,6 @@ PAGE_FURNITURE = re.compile(
     r"|主题分类|信息名称|有效性|上一篇|下一篇|返回顶部|相关(附件|链接)|网站地图|联系我们|主办单位|承办单位|版权所有"
     r"|网站标识码|技术支持|(您)?(当前|现在)(的)?位置|首页>)|\((大|中|小))"
 )
-# A body's whole official name ends so (a 乡 or 镇 alone is not yet one: its signature adds 人民政府).
-GOVERNMENT_SUFFIXES = ("人民政府", "政府", "街道办事处")
-DEPARTMENT_SUFFIXES = ("办公室", "办公厅", "委员会", "局", "委", "厅", "部", "署", "中心", "院", "所", "队", "站", "办")
 SIGNATURE_SUFFIXES = GOVERNMENT_SUFFIXES + DEPARTMENT_SUFFIXES + ("办事处",)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in a workbook; tabs stay (table cells)
 PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|—|–|-|~)\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日")
@@ -138,13 +138,6 @@ def _name_only(text: str) -> str:
     """A signature's name without what an excerpt or a page put before it ("[略]某某局" -> "某某局")."""
     name = re.search(r"[\u4e00-\u9fff（）()]+$", re.sub(r"\s+", "", text))
     return name.group() if name else ""
-
-
-def body_kind(body: str) -> str:
-    """政府 for a people's government (or a sub-district office), 部门 for a department; "" when unclear."""
-    if body.endswith(GOVERNMENT_SUFFIXES):
-        return schema.BODY_KIND_NAMES["government"]
-    return schema.BODY_KIND_NAMES["department"] if body.endswith(DEPARTMENT_SUFFIXES) else ""
 
 
 def _is_signature(text: str, body: str) -> bool:

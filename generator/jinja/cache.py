@@ -19,8 +19,9 @@ import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, Template
 from jinja2.bccache import Bucket
 
-# Bumped whenever environment.py changes the code Jinja generates (BoundedSandbox._parse).
-CODE_VERSION = "bounded-loops-2"  # 2: finalize strips characters XML forbids
+# Bumped whenever environment.py (BoundedSandbox._parse) or a Word part's preparation (render.word_tags) changes
+# the code Jinja generates.
+CODE_VERSION = "bounded-loops-3"  # 2: finalize strips characters XML forbids; 3: Word tags read as typed
 
 
 def cache_folder() -> Path | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 # Jinja names the tokens it expected by description; a template author knows them by their marks.
@@ -38,8 +38,8 @@ WORDING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^unexpected end of template, expected '([^']+)'\.?", "模板意外结束：缺少「{t0}」"),
         (r"^expected token '([^']+)', got '([^']+)'", "此处应为「{t0}」，实际为「{t1}」"),
         (r"^Expected an expression, got '([^']+)'", "此处缺少表达式（遇到了「{t0}」）"),
-        (r"^unexpected '([^']+)', expected '([^']+)'", "意外的「{0}」，此处应为「{t1}」"),
-        (r"^unexpected '([^']+)'", "意外的「{0}」"),
+        (r"^unexpected '([^']+)', expected '([^']+)'", "意外的「{t0}」，此处应为「{t1}」"),
+        (r"^unexpected '([^']+)'", "意外的「{t0}」"),
         (r"^unexpected char '(.+)' at \d+", "无法识别的字符「{0}」"),
         (r"^Missing end of comment tag", "注释缺少结尾的「#}}」"),
         (r"^tag name expected", "{{% %}} 中缺少标签名"),
@@ -57,6 +57,36 @@ WORDING: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^maximum recursion depth exceeded.*", "宏或循环递归过深"),
     )
 )
+
+
+# Tags that open a block closed by end<tag>; `set` does too when it assigns nothing ({% set x %}…{% endset %}).
+BLOCK_OPENERS = frozenset({"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans", "set"})
+
+
+def unclosed_opening(env: Environment, source: str) -> int | None:
+    """The line where the innermost block still open at the end of `source` was opened: Jinja reports an
+    unclosed {% if %} at the template's last line, which says nothing about where it is."""
+    try:
+        tokens = [(line, kind, value) for line, kind, value in env.lex(source) if kind != "whitespace"]
+    except TemplateSyntaxError:
+        return None
+    opened: list[tuple[str, int]] = []
+    for i, (line, kind, value) in enumerate(tokens[:-1]):
+        if kind != "block_begin" or tokens[i + 1][1] != "name":
+            continue
+        word = tokens[i + 1][2]
+        statement = []
+        for token in tokens[i + 2 :]:
+            if token[1] == "block_end":
+                break
+            statement.append(token)
+        if word == "set" and any(kind == "operator" and value == "=" for _, kind, value in statement):
+            continue
+        if word in BLOCK_OPENERS:
+            opened.append((word, line))
+        elif word.startswith("end") and opened and opened[-1][0] == word[3:]:
+            opened.pop()
+    return opened[-1][1] if opened else None
 
 
 def translate(message: str) -> str:

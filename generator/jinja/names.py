@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 
 from generator.jinja.environment import make_environment
-from generator.jinja.errors import translate
+from generator.jinja.errors import translate, unclosed_opening
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,11 @@ def check_source(
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as err:
-        return [TemplateProblem(file, where("", err.lineno), f"语法错误：{translate(err.message or '')}")]
+        # An unclosed block is where it was opened, not at the end Jinja reached looking for its end tag.
+        unclosed = (
+            unclosed_opening(env, source) if (err.message or "").startswith("Unexpected end of template") else None
+        )
+        return [TemplateProblem(file, where("", unclosed or err.lineno), f"语法错误：{translate(err.message or '')}")]
     problems = []
     for attr in tree.find_all(nodes.Getattr):
         if attr.attr.startswith("_"):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from generator.exceptions import GenerateReportError, InputError, os_reason
+from generator.exceptions import GenerateReportError, InputError, damage_reason, os_reason
 from generator.format import schema
 from generator.format.archive import ArchiveProblem, check_sheets, check_sizes, office_kind
 from generator.format.grid import cell_position, column_letter
@@ -33,7 +33,7 @@ def required_sheets() -> list[str]:
 
 def _damaged(path: Path, err: BaseException) -> InputError:
     return InputError(
-        f"{path.name}：工作簿内容已损坏，无法读取（{type(err).__name__}）："
+        f"{path.name}：工作簿内容已损坏，无法读取（{damage_reason(err)}）："
         "请用 Excel 或 WPS 打开后“另存为”一份新的 .xlsx 再运行。"
     )
 
@@ -63,7 +63,7 @@ def _look_before_opening(path: Path) -> None:
     except ArchiveProblem as err:
         raise _refused(path, err) from err
     except zipfile.BadZipFile as err:
-        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{type(err).__name__}）。") from err
+        raise InputError(f"{path.name}：不是有效的 Excel 工作簿（.xlsx），无法打开（{damage_reason(err)}）。") from err
     except (zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as err:  # damaged compressed data
         raise _damaged(path, err) from err
 

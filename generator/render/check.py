@@ -8,8 +8,9 @@ resolved against the context a blank year gives (probe_context), the same one ev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,16 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError
 
 from generator.checks.findings import ValidationReport
 from generator.checks.quotes import quote_problems
+from generator.exceptions import TemplateError, damage_reason
 from generator.format import schema
 from generator.format.model import RawValue, ReportData, assemble
 from generator.jinja.names import TemplateProblem, check_source, used_variables
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, MANIFEST, TemplateSet
 from generator.render.context import build_context
+from generator.render.docx import compile_docx, document_environment, template_sources
+from generator.render.word_parts import W
 
+STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 BLOCK_TAG = re.compile(r"\{%-?\s*(tr|tc|p|r)?\s*(for|if|endfor|endif)\b")
 
@@ -80,17 +85,39 @@ def docx_paragraphs(document: Any) -> Iterator[tuple[str, Any]]:
                     yield f"第 {s} 节{'页眉' if 'header' in kind else '页脚'}", paragraph
 
 
+UNSEEN = frozenset(f"{W}{tag}" for tag in ("lang", "noProof", "rPrChange"))
+
+
+def _look(run: Any) -> tuple[object, ...]:
+    """What a run looks like (bold, size, colour…): not revision ids, language or spell-check settings."""
+    properties = run._r.rPr
+    if properties is None:
+        return ()
+    return tuple(
+        (
+            child.tag,
+            tuple(sorted((k, v) for k, v in child.attrib.items() if "rsid" not in k and not k.endswith("}hint"))),
+        )
+        for child in properties
+        if child.tag not in UNSEEN and "rsid" not in child.tag
+    )
+
+
 def _split_tags(place: str, paragraph: Any, file: str) -> Iterator[TemplateProblem]:
-    bounds, position = set(), 0
+    """Tags whose runs change formatting midway (the value takes the first run's): a tag only cut apart by a
+    spell-check mark, a bookmark or a revision id is joined as it was typed (word_tags)."""
+    runs, position = [], 0
     for run in paragraph.runs:
+        runs.append((position, position + len(run.text), _look(run)))
         position += len(run.text)
-        bounds.add(position)
     for match in TAG.finditer(paragraph.text):
-        if any(match.start() < b < match.end() for b in bounds):
+        looks = {look for start, end, look in runs if start < match.end() and end > match.start()}
+        if len(looks) > 1:
             yield TemplateProblem(
                 file,
                 place,
-                f"标签“{match.group(0)}”被 Word 拆分在几段格式（run）中：建议删除后一次性重新输入，或先整段清除格式",
+                f"标签“{match.group(0)}”被 Word 拆分在几段格式（run）中，填入的值只用标签开头的格式："
+                "建议删除后一次性重新输入，或先整段清除格式",
                 blocking=False,
             )
 
@@ -115,6 +142,25 @@ def _block_tags(place: str, text: str, in_table: bool, file: str) -> Iterator[Te
         yield TemplateProblem(file, place, f"“{{% {word} %}}”没有在本段内结束：跨段落的标签须写成 {{%p {word} … %}}")
 
 
+def _unclosed_blocks(places: list[tuple[str, str]], file: str) -> list[TemplateProblem]:
+    """{%p if %} (or for, across paragraphs or table rows) never closed, at the paragraph that opened it: Jinja
+    only says the template ended, with no paragraph."""
+    opened: list[tuple[str, str, str]] = []  # (if or for, its p/tr/tc/r, the paragraph)
+    for place, text in places:
+        for match in BLOCK_TAG.finditer(text):
+            prefix, word = match.group(1), match.group(2)
+            if not prefix:
+                continue  # in-paragraph tags are _block_tags' business
+            if word in ("for", "if"):
+                opened.append((word, prefix, place))
+            elif opened and opened[-1][0] == word[3:]:
+                opened.pop()
+    return [
+        TemplateProblem(file, place, f"语法错误：「{word}」块没有结束：缺少与之配对的 {{%{prefix} end{word} %}}")
+        for word, prefix, place in opened
+    ]
+
+
 def check_docx(path: Path) -> list[TemplateProblem]:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
@@ -123,7 +169,7 @@ def check_docx(path: Path) -> list[TemplateProblem]:
     try:
         document = Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{type(err).__name__}）")]
+        return [TemplateProblem(file, "", f"不是有效的 Word（.docx）文件（{damage_reason(err)}）")]
     problems: list[TemplateProblem] = []
     places: list[tuple[str, str]] = []
     for place, paragraph in docx_paragraphs(document):
@@ -136,30 +182,48 @@ def check_docx(path: Path) -> list[TemplateProblem]:
         if "{{" in text and text.count("{{") != text.count("}}"):
             problems.append(TemplateProblem(file, place, "“{{”与“}}”不成对"))
 
-    def locate(name: str, _line: int) -> str:
-        # The whole name: "penalty.decision" (misspelt) is not the table cell that holds "penalty.decisions".
-        if not name:
-            return ""
-        whole = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
-        return next((place for place, text in places if whole.search(text.replace(" ", ""))), "")
-
+    unclosed = _unclosed_blocks(places, file)
+    problems += unclosed
     for source in docx_sources(path):
-        for problem in check_source(source, file, probe_context(), locate):
+        for problem in check_source(source, file, probe_context(), _locator(source, places)):
+            if unclosed and problem.message.startswith("语法错误：模板意外结束"):
+                continue  # said above, with the paragraph that opened the block
             if problem not in problems:
                 problems.append(problem)
+    if not any(p.blocking for p in problems):
+        try:  # what the renderer does first, so that a set that passes this check compiles
+            compile_docx(path, document_environment())
+        except TemplateError as err:
+            problems.append(TemplateProblem(file, "", str(err).removeprefix(f"模板 {file}：")))
     return problems
 
 
-def docx_sources(path: Path) -> list[str]:
-    """The Jinja sources as docxtpl will run them: body, headers, footers (tags re-joined across runs)."""
-    from docxtpl import DocxTemplate
+def _squeezed(text: str) -> str:
+    """Text compared without spaces, quote shapes or docxtpl's tag prefixes ({%p if → {%if)."""
+    text = re.sub(r"([{][{%#])\s*(?:tr|tc|p|r)\s", r"\1", text.translate(STRAIGHT))
+    return re.sub(r"\s+", "", text)
 
-    template = DocxTemplate(str(path))
-    template.init_docx()
-    parts = [template.get_xml()]
-    for uri in (template.HEADER_URI, template.FOOTER_URI):
-        parts += [template.get_part_xml(part) for _, part in template.get_headers_footers(uri)]
-    return [template.patch_xml(xml) for xml in parts]
+
+def _locator(source: str, places: list[tuple[str, str]]) -> Callable[[str, int], str]:
+    """Where a problem of one part's source is: the paragraph or cell holding the name, or for a syntax error
+    (no name) the paragraphs with tags on the error's line of the source (a line per Word paragraph)."""
+    lines = source.splitlines()
+
+    def locate(name: str, line: int) -> str:
+        if not name:
+            text = _squeezed(unescape(re.sub(r"<[^>]+>", "", lines[line - 1]))) if 0 < line <= len(lines) else ""
+            found = [place for place, own in places if text and _squeezed(own) in text]
+            return "、".join(found)
+        # The whole name: "penalty.decision" (misspelt) is not the table cell that holds "penalty.decisions".
+        whole = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        return next((place for place, text in places if whole.search(text.replace(" ", ""))), "")
+
+    return locate
+
+
+def docx_sources(path: Path) -> list[str]:
+    """The Jinja sources exactly as the renderer compiles them, from the file's own XML (render.docx)."""
+    return list(template_sources(path).values())
 
 
 def html_sources(path: Path, template_set: TemplateSet) -> tuple[dict[str, str], list[TemplateProblem]]:

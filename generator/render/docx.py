@@ -32,6 +32,8 @@ from generator.jinja.cache import compile_string
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.render.layout import typeset_body
+from generator.render.word_grid import portable_grid
+from generator.render.word_tags import jinja_source
 from generator.render.zipout import Packed, zip_bytes
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
@@ -51,16 +53,17 @@ def _line_breaks(match: re.Match[str]) -> str:
 
 CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
+BODY_SPACING = re.compile(r"<w:rPrDefault>(?:(?!</w:rPrDefault>).)*?<w:spacing w:val=\"(-?\d+)\"", re.DOTALL)
 
 
 def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[tuple[str, bytes]]:
     """The body typeset (render.layout) and the core properties dated as the report (context `properties.date`)."""
-    size = _body_size(dict(members).get("word/styles.xml", b""))
+    size, spacing = _body_size(dict(members).get("word/styles.xml", b""))
     date = getattr(context.get("properties"), "date", "")
     finished = []
     for name, data in members:
         if name == "word/document.xml":
-            data = typeset_body(data, size)
+            data = typeset_body(data, size, spacing)
         elif name == "docProps/core.xml" and date:
             data = CORE_DATES.sub(lambda m: f"{m.group(1)}{date}{m.group(2)}", data.decode("utf-8")).encode("utf-8")
         finished.append((name, data))
@@ -68,11 +71,28 @@ def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[t
 
 
 @lru_cache(maxsize=16)
-def _body_size(styles: bytes) -> int:
-    """The body's type size in half-points, from the styles' defaults (32, 三号, when unstated): read once per
-    template, as every report of it shares the same styles part."""
-    size = BODY_SIZE.search(styles.decode("utf-8", "replace"))
-    return int(size.group(1)) if size else 32
+def _body_size(styles: bytes) -> tuple[int, int]:
+    """The body's type size in half-points (32, 三号, when unstated) and character spacing in 1/20 pt, from the
+    styles' defaults: read once per template, as every report of it shares the same styles part."""
+    text = styles.decode("utf-8", "replace")
+    size, spacing = BODY_SIZE.search(text), BODY_SPACING.search(text)
+    return int(size.group(1)) if size else 32, int(spacing.group(1)) if spacing else 0
+
+
+def _portable(members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The parts with the document grid as every suite sets it (word_grid): once per template."""
+    parts = dict(members)
+    if "word/styles.xml" not in parts:
+        return members
+    try:
+        document, styles = (parts[name].decode("utf-8") for name in ("word/document.xml", "word/styles.xml"))
+    except UnicodeDecodeError:
+        return members  # not a part Word would open either: the render says so
+    grid_document, grid_styles = portable_grid(document, styles)
+    if grid_document is document:
+        return members
+    changed = {"word/document.xml": grid_document.encode("utf-8"), "word/styles.xml": grid_styles.encode("utf-8")}
+    return [(name, changed.get(name, data)) for name, data in members]
 
 
 def _template_error(name: str, err: Exception, source: str = "") -> TemplateError:
@@ -134,12 +154,15 @@ class CompiledDocx:
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
         from docxtpl import DocxTemplate
 
-        template = DocxTemplate(io.BytesIO(self.blob))
+        class Template(DocxTemplate):  # type: ignore[misc]
+            patch_xml = staticmethod(jinja_source)  # the same reading of tags as the compiled path
+
+        template = Template(io.BytesIO(self.blob))
         template.render(context, jinja_env=env, autoescape=True)
         saved = io.BytesIO()
         template.save(saved)
         with zipfile.ZipFile(saved) as archive:
-            return _finish([(info.filename, archive.read(info)) for info in archive.infolist()], context)
+            return _finish(_portable([(info.filename, archive.read(info)) for info in archive.infolist()]), context)
 
 
 def _members(name: str, blob: bytes) -> list[tuple[str, bytes]]:
@@ -154,15 +177,27 @@ def _members(name: str, blob: bytes) -> list[tuple[str, bytes]]:
         raise TemplateError(f"模板 {name}：不是有效的 Word（.docx）文件：{err}") from err
 
 
+def tagged_xml(name: str, data: bytes) -> str | None:
+    """A part's XML when it is one that may hold tags and does, else None."""
+    # The template's own text may carry characters XML forbids too (values are cleaned as they are printed).
+    xml = XML_FORBIDDEN.sub("", data.decode("utf-8", "replace")) if TEMPLATE_PART.match(name) else ""
+    return xml if any(marker in xml for marker in ("{{", "{%", "{#", "{<")) else None
+
+
+def template_sources(path: Path) -> dict[str, str]:
+    """Part name -> the Jinja source the renderer compiles (for the check: the very text the render reads)."""
+    members = _members(path.name, path.read_bytes())
+    return {name: prepared_source(xml) for name, data in members if (xml := tagged_xml(name, data)) is not None}
+
+
 @lru_cache(maxsize=16)
 def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledDocx:
     name = Path(path).name
     blob = Path(path).read_bytes()
-    compiled = CompiledDocx(name, blob, _members(name, blob))
+    compiled = CompiledDocx(name, blob, _portable(_members(name, blob)))
     for part_name, data in compiled.members:
-        # The template's own text may carry characters XML forbids too (values are cleaned as they are printed).
-        xml = XML_FORBIDDEN.sub("", data.decode("utf-8", "replace")) if TEMPLATE_PART.match(part_name) else ""
-        if not any(marker in xml for marker in ("{{", "{%", "{#", "{<")):
+        xml = tagged_xml(part_name, data)
+        if xml is None:
             compiled.packed[part_name] = Packed.of(part_name, data)
             continue
         compiled.needs_tree |= bool(NEEDS_TREE.search(re.sub(r"<[^>]+>", "", xml)))
@@ -174,11 +209,9 @@ def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledD
 
 
 def prepared_source(xml: str) -> str:
-    """A Word part's XML as Jinja source: docxtpl's tag clean-up, and each paragraph on a line of its own (so a
-    syntax error's line number names a paragraph)."""
-    from docxtpl import DocxTemplate
-
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))  # uses nothing of the instance
+    """A Word part's XML as Jinja source (word_tags), each paragraph on a line of its own (so a syntax error's
+    line number names a paragraph)."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", jinja_source(xml))
 
 
 @cache

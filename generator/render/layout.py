@@ -255,15 +255,18 @@ class TextBlock:
         return self.width / self.pitch
 
 
-def text_block(sect: Any, body_half_points: int) -> TextBlock:
-    """From a section's properties: page width less margins, and the grid's character pitch (the body size plus
-    w:charSpace/4096 pt, as Word lays a "lines and characters" grid)."""
+def text_block(sect: Any, body_half_points: int, spacing: int = 0) -> TextBlock:
+    """From a section's properties: page width less margins, and the character pitch: the body size plus
+    w:charSpace/4096 pt on a "lines and characters" grid (as Word lays it), else plus the body's character
+    spacing (`spacing`, 1/20 pt: render.word_grid states the grid so)."""
     page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
     grid = sect.find(qn("w:docGrid"))
     width = int(page.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
     pitch = body_half_points * 10.0  # twips
     if grid is not None and grid.get(qn("w:type")) in ("linesAndChars", "snapToChars"):
         pitch += int(grid.get(qn("w:charSpace"), "0")) * 20 / 4096
+    else:
+        pitch += spacing
     return TextBlock(width, pitch)
 
 
@@ -362,7 +365,7 @@ def _last_tag(xml: bytes, tag: bytes, before: int) -> int:
     return start
 
 
-def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
+def typeset_body(document_xml: bytes, body_half_points: int = 32, spacing: int = 0) -> bytes:
     """The rendered body with the signature block set as GB/T 9704 7.3.5 asks and contact numbers kept whole.
     Only those paragraphs (and the last section's page) are parsed; a body without them comes back unchanged."""
     ids = {
@@ -384,7 +387,7 @@ def typeset_body(document_xml: bytes, body_half_points: int = 32) -> bytes:
     signatures, dates = found[SIGNATURE_STYLE_ID], found[DATE_STYLE_ID]
     section = SECTION.match(document_xml, max(_last_tag(document_xml, b"<w:sectPr", len(document_xml)), 0))
     if signatures and dates and section:
-        block = text_block(parse(section.group(0)), body_half_points)  # the body's own, last of the document
+        block = text_block(parse(section.group(0)), body_half_points, spacing)  # the body's, last of the document
         signature, date = parse(signatures[0].group(0)), parse(dates[0].group(0))
         placement = place(_text(signature), _text(date), block.chars)
         for match, paragraph, left in (

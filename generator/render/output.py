@@ -36,11 +36,25 @@ def _umask() -> int:
 
 
 def changed_message(paths: list[Path]) -> str:
-    """One line naming the first file the user changed, how many there are, and how to replace them anyway."""
+    """One line naming the first file the user changed, how many there are, and how to replace them anyway; for a
+    Word report edited by hand, which of its siblings (web page, PDF) still hold the old text, and where to change it."""
     more = f" 等 {len(paths)} 个文件" if len(paths) > 1 else ""
+    stale = [
+        sibling
+        for path in paths
+        if path.suffix.lower() == ".docx"
+        for sibling in (path.with_suffix(".html"), path.with_suffix(".pdf"))
+        if sibling.exists() and sibling not in paths
+    ]
+    old_text = (
+        f"{'、'.join(str(p) for p in stale)} 仍是修改前的内容，Word 中的修改不会带到其中："
+        "请同样改在数据的“正文”（或模板）中，再加 --overwrite 重新生成。"
+        if stale
+        else ""
+    )
     return (
         f"{paths[0]}{more} 在本工具上次生成之后被修改过（或不是本工具生成的），为免丢失修改，未写入任何文件："
-        "确需用新结果替换，请加 --overwrite。"
+        f"确需用新结果替换，请加 --overwrite。{old_text}"
     )
 
 

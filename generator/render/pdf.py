@@ -4,7 +4,6 @@ the hierarchy of GB/T 9704 where the official faces are missing (Kai for 楷体,
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import shutil
@@ -133,22 +132,12 @@ def fontconfig_aliases(system_config: str | None = None, installed: frozenset[st
 
 # --- The copy LibreOffice converts ------------------------------------------------------------
 
-GRID = re.compile(r"<w:docGrid\b[^>]*/>")
-CHAR_SPACE = re.compile(r'w:charSpace="(-?\d+)"')
-DEFAULT_RPR = re.compile(r"(<w:rPrDefault>\s*<w:rPr>)")
-OFF_GRID_STYLE = re.compile(
-    r'(<w:style\b(?:(?!</w:style>).)*?<w:snapToGrid w:val="(?:0|false)"/>(?:(?!</w:style>).)*?<w:rPr>)', re.DOTALL
-)
-
 
 def for_libreoffice(docx: bytes) -> bytes:
-    """The Word file as LibreOffice lays it out like Word.
+    """The Word file as LibreOffice lays it out like Word (its grid already is: render.word_grid).
 
-    A "lines and characters" grid narrower than the body face (28 characters of 16 pt in 156 mm) is set by
-    Word as a compressed pitch; LibreOffice (7.x) instead gives each character two cells, halving the line.
-    The copy keeps the line grid and states the compression as character spacing on the text that snaps to
-    the grid. Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but
-    not after a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.
+    Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but not after
+    a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as archive:
@@ -156,19 +145,10 @@ def for_libreoffice(docx: bytes) -> bytes:
     except zipfile.BadZipFile:
         return docx  # not a Word file: LibreOffice says so in its own words
     parts = dict(members)
-    document = parts.get("word/document.xml", b"").decode("utf-8")
-    styles = parts.get("word/styles.xml", b"").decode("utf-8")
-    grid = GRID.search(document)
-    space = CHAR_SPACE.search(grid.group(0)) if grid and 'w:type="lines"' not in grid.group(0) else None
-    spacing = math.floor(int(space.group(1)) / 4096 * 20) if space else 0  # 1/20 pt, never over Word's pitch
-    if spacing < 0 and grid and DEFAULT_RPR.search(styles):
-        line_grid = CHAR_SPACE.sub("", grid.group(0))
-        line_grid = re.sub(r'w:type="(?:linesAndChars|snapToChars)"', 'w:type="lines"', line_grid)
-        document = GRID.sub(lambda _: line_grid, document)
-        styles = DEFAULT_RPR.sub(lambda m: f'{m.group(1)}<w:spacing w:val="{spacing}"/>', styles, count=1)
-        styles = OFF_GRID_STYLE.sub(lambda m: f'{m.group(1)}<w:spacing w:val="0"/>', styles)
-    document = document.replace("<w:noBreakHyphen/>", '<w:t xml:space="preserve">-</w:t>')
-    parts["word/document.xml"], parts["word/styles.xml"] = document.encode("utf-8"), styles.encode("utf-8")
+    document = parts.get("word/document.xml", b"")
+    if b"<w:noBreakHyphen/>" not in document:
+        return docx
+    parts["word/document.xml"] = document.replace(b"<w:noBreakHyphen/>", b'<w:t xml:space="preserve">-</w:t>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, _ in members:

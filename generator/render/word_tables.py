@@ -50,12 +50,36 @@ def _spans(tc: Any) -> tuple[int, str | None]:
     return span, merge
 
 
+# A grid column narrower than this (1 mm, in twips) holds no text: LibreOffice and WPS add one where two rows' cell
+# edges differ by a rounding twip, and the page must not see a column there.
+SLIVER = 57
+
+
+def _without_slivers(cells: list[WordCell], widths: list[int], width: int) -> int:
+    """Drop the grid's sliver columns from the cells' positions and spans; the table's new width. Nothing changes
+    when a cell lies in slivers alone."""
+    slivers = [col for col, twips in enumerate(widths) if twips < SLIVER]
+
+    def edge(col: int) -> int:  # a column edge moved left past the slivers before it
+        return col - sum(1 for sliver in slivers if sliver < col)
+
+    if not slivers or any(edge(c.col + c.colspan) == edge(c.col) for c in cells):
+        return width
+    for cell in cells:
+        cell.col, cell.colspan = edge(cell.col), edge(cell.col + cell.colspan) - edge(cell.col)
+    return edge(width)
+
+
 def word_cells(table: Any) -> tuple[list[WordCell], int, int]:
-    """The table's cells with spans resolved (gridSpan across, vMerge down), and its size."""
+    """The table's cells with spans resolved (gridSpan across, vMerge down) and sliver columns dropped, and its
+    size."""
     cells: list[WordCell] = []
     open_down: dict[int, WordCell] = {}
     rows = table.findall(f"{W}tr")
-    width = len(table.findall(f"{W}tblGrid/{W}gridCol"))
+    widths = [
+        int(w) if (w := c.get(f"{W}w") or "").isdigit() else SLIVER for c in table.findall(f"{W}tblGrid/{W}gridCol")
+    ]
+    width = len(widths)
     for r, tr in enumerate(rows):
         col = int(_val(tr, f"{W}trPr/{W}gridBefore") or 0)
         for tc in tr.iterchildren(f"{W}tc"):
@@ -71,7 +95,7 @@ def word_cells(table: Any) -> tuple[list[WordCell], int, int]:
                     open_down.pop(col, None)
             col += span
         width = max(width, col)
-    return cells, len(rows), width
+    return cells, len(rows), _without_slivers(cells, widths, width)
 
 
 def cell_texts(cells: list[Any]) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.format import schema
-from generator.format.cells import PLAIN_NUMBER
+from generator.format.cells import PLAIN_NUMBER, body_kind
 from generator.format.grid import Grid, column_letter, column_number
 from generator.workbook.layout import (
     T3_BELOW,
@@ -200,7 +200,13 @@ def _formulas(sheet: Any, table: str, grid: Grid) -> None:
     sheet.conditional_formatting.add(" ".join(c.cell for c in cells if c.is_check), highlight)
 
 
-def _field_sheet(workbook: Any, title: str, fields: tuple[schema.TextField, ...], values: Mapping[str, object]) -> None:
+def _field_sheet(
+    workbook: Any,
+    title: str,
+    fields: tuple[schema.TextField, ...],
+    values: Mapping[str, object],
+    hints: Mapping[str, str],
+) -> None:
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -217,7 +223,10 @@ def _field_sheet(workbook: Any, title: str, fields: tuple[schema.TextField, ...]
         value = _put(sheet, row, schema.TEXT_VALUE_COLUMN, _cell_value(values.get(field.key)))
         value.alignment = st["top"]
         value.fill, value.protection, value.border = st["input"], st["unlocked"], st["border"]
-        sheet.cell(row, schema.TEXT_VALUE_COLUMN + 1, field.hint).alignment = st["label"]
+        hint = sheet.cell(row, schema.TEXT_VALUE_COLUMN + 1, hints.get(field.key, field.hint))
+        hint.alignment = st["label"]
+        if field.key in hints:
+            hint.font = Font(bold=True)
         if narrative:
             sheet.row_dimensions[row].height = 120
         if field.key == "meta.year":
@@ -285,10 +294,13 @@ def _instructions(workbook: Any) -> None:
     _print_setup(sheet, 1, len(lines), 1)
 
 
-def write_workbook(values: Mapping[str, object], appendix: str | None = None) -> bytes:
+def write_workbook(
+    values: Mapping[str, object], appendix: str | None = None, hints: Mapping[str, str] | None = None
+) -> bytes:
     """The fill-in workbook holding `values` (key → value); `load` reads it back to the same data.
 
-    `appendix` names an empty last sheet, for a caller to fill in (aggregate streams its breakdown into it)."""
+    `appendix` names an empty last sheet, for a caller to fill in (aggregate streams its breakdown into it);
+    `hints` (key → text) replaces a field's 填写提示 with what this workbook's reader needs to know."""
     import openpyxl
     from openpyxl.workbook.properties import CalcProperties
 
@@ -297,8 +309,8 @@ def write_workbook(values: Mapping[str, object], appendix: str | None = None) ->
     _instructions(workbook)
     for table, grid in schema.grids().items():
         _table_sheet(workbook, table, grid, values)
-    _field_sheet(workbook, schema.META_SHEET, schema.META_FIELDS, values)
-    _field_sheet(workbook, schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS, values)
+    _field_sheet(workbook, schema.META_SHEET, schema.META_FIELDS, values, hints or {})
+    _field_sheet(workbook, schema.NARRATIVE_SHEET, schema.NARRATIVE_FIELDS, values, hints or {})
     if appendix:
         workbook.create_sheet(appendix)
     # openpyxl saves no formula results: ask Excel and WPS to calculate the check cells when the file opens.
@@ -308,8 +320,14 @@ def write_workbook(values: Mapping[str, object], appendix: str | None = None) ->
     return out.getvalue()
 
 
+def inferred_kind(body: str | None, kind: str | None) -> str:
+    """政府 or 部门 as the body's name says when no kind was given ("" when it was, or the name does not say)."""
+    return "" if kind or not body else body_kind(body.strip())
+
+
 def initial_values(year: int | None = None, body: str | None = None, kind: str | None = None) -> dict[str, object]:
-    """基本信息 prefilled for `init`; every figure stays blank (a blank is not 0)."""
+    """基本信息 prefilled for `init`; every figure stays blank (a blank is not 0). Without `kind`, the body's name
+    gives it where it says (某某市自然资源局 -> 部门)."""
     values: dict[str, object] = {}
     if body:
         values["meta.body"] = body.strip()
@@ -317,9 +335,17 @@ def initial_values(year: int | None = None, body: str | None = None, kind: str |
         values["meta.year"] = str(year)
     if kind:
         values["meta.body_kind"] = schema.BODY_KIND_NAMES.get(kind, kind)
+    elif inferred := inferred_kind(body, kind):
+        values["meta.body_kind"] = inferred
     return values
 
 
+def inferred_kind_hint(body: str, inferred: str) -> str:
+    return f"未指定，按发布机关名称“{body.strip()}”推定为{inferred}；不对时请改选 政府 或 部门。"
+
+
 def new_workbook(year: int | None = None, body: str | None = None, kind: str | None = None) -> bytes:
-    """A blank fill-in workbook for `generate-report init`."""
-    return write_workbook(initial_values(year, body, kind))
+    """A blank fill-in workbook for `generate-report init`; a kind inferred from the name is said beside it."""
+    inferred = inferred_kind(body, kind)
+    hints = {"meta.body_kind": inferred_kind_hint(body or "", inferred)} if inferred else {}
+    return write_workbook(initial_values(year, body, kind), hints=hints)

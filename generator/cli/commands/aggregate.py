@@ -38,7 +38,9 @@ def aggregate_command(inputs: tuple[str, ...], output: Path, body: str, year: in
     check_suffix(output, (".xlsx",), "-o")
 
     def action() -> int:
-        included, excluded, report = generator.aggregate(expand_inputs(inputs), output, body, year, overwrite)
+        included, excluded, report = generator.aggregate(
+            expand_inputs(inputs, as_given=True), output, body, year, overwrite
+        )
         click.echo(f"已生成：{output}（汇总 {len(included)} 个单位）")
         for source, reason, _ in excluded:
             click.echo(f"未计入：{about_file(source, reason)}")

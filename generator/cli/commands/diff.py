@@ -58,7 +58,7 @@ def diff_command(
         result = generator.diff(old_data, new_data, include_unchanged=include_unchanged)
         if output is None:
             click.echo(format_diff(result, fmt), nl=False)
-            # Text and HTML carry the findings; JSON and CSV stay machine-readable, so they go to stderr.
+            # JSON and CSV carry the findings as records; the person at the terminal also reads them on stderr.
             for finding in result.findings if fmt in ("json", "csv") else ():
                 click.echo(finding.describe(), err=True)
         else:

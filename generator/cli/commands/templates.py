@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 import generator
-from generator.cli.options import EXIT_FINDINGS, EXIT_OK, overwrite_option, run, text_or_json_option
+from generator.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    overwrite_option,
+    run,
+    text_or_json_option,
+)
 from generator.cli.zh import ZhCommand
 from generator.jinja.scaffold import GUIDE, name_problem
 from generator.jinja.sets import find_template_set, template_set_at
@@ -51,8 +57,10 @@ def new_template_command(name: str, source: str, dest: Path | None, overwrite: b
 @click.argument("path", type=click.Path(path_type=Path))
 @text_or_json_option()
 @click.option("-v", "--variables", "show_variables", is_flag=True, help="同时列出每个模板用到的全部变量。")
-def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
-    """检查模板集（文件夹）或其中一个模板：语法、未知变量、被 Word 拆分的标签、表格循环写法。有问题时退出码为 1。"""
+@click.option("--strict", is_flag=True, help="“提示”也视为不通过（退出码 1）。")
+def check_template_command(path: Path, fmt: str, show_variables: bool, strict: bool) -> None:
+    """检查模板集（文件夹）或其中一个模板：语法、未知变量、被 Word 拆分的标签、表格循环写法。有妨碍生成的问题时退出码为 1；
+    只有“提示”（不影响生成）时退出码为 0（加 --strict 时为 1）。"""
 
     def action() -> int:
         folder = path.parent if path.is_file() else path
@@ -61,6 +69,8 @@ def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
         if path.is_file():
             problems = [p for p in problems if p.file == path.name or not p.file.endswith((".docx", ".j2"))]
         variables = template_variables(template_set)
+        advice = sum(not p.blocking for p in problems)
+        failed = len(problems) > advice or (strict and advice > 0)
         if fmt == "json":
             report = {
                 "template": str(template_set.folder),
@@ -74,12 +84,11 @@ def check_template_command(path: Path, fmt: str, show_variables: bool) -> None:
             if show_variables:
                 for name, names in variables.items():
                     click.echo(f"{name} 用到的变量（{len(names)} 个）：{'、'.join(sorted(names))}")
-            verdict = "未通过" if problems else "通过"
-            advice = sum(not p.blocking for p in problems)
+            verdict = "未通过" if failed else "通过"
             if advice:  # rendering tolerates these, but the next edit in Word may not
                 verdict += f"（其中 {advice} 条“提示”不影响生成，建议修正）"
             counts = "，".join(f"{name} 用到 {len(names)} 个变量" for name, names in variables.items())
             click.echo(f"模板检查{verdict}：{template_set.folder}（{len(problems)} 个问题；{counts}）。")
-        return EXIT_FINDINGS if problems else EXIT_OK
+        return EXIT_FINDINGS if failed else EXIT_OK
 
     run(action)

@@ -26,7 +26,7 @@ from generator.format import schema
 from generator.format.cells import parse_body_kind
 from generator.render.output import write_file
 from generator.workbook.csvfile import long_csv
-from generator.workbook.writer import write_workbook
+from generator.workbook.writer import inferred_kind, write_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 IMPORT_SUFFIXES = (".xlsx", ".csv")
@@ -53,12 +53,15 @@ def _body_kind(typed: str | None) -> str | None:
 )
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度，如 2024（预填到“基本信息”）。")
-@click.option("--body", default=None, help="发布机关，如 孟州市人民政府（预填到“基本信息”）。")
+@click.option(
+    "--body", default=None, help="发布机关，如 孟州市人民政府（预填到“基本信息”；不写 --kind 时按名称推定机关类型）。"
+)
 @click.option(
     "--kind",
     default=None,
     callback=lambda ctx, param, value: _body_kind(value),
-    help="机关类型：政府 / 部门（或 government / department；“局”“委”“办”等也按部门）。",
+    help="机关类型：政府 / 部门（或 government / department；“局”“委”“办”等也按部门）。不写时按 --body 的名称推定"
+    "（…局、…委、…办、…中心为部门，…人民政府为政府），推定不出时留空。",
 )
 @overwrite_option
 @old_force_option
@@ -72,6 +75,8 @@ def init_command(
         # Any existing file was refused above unless --overwrite was given.
         write_file(out, generator.new_workbook(year, body, kind), overwrite=True)
         click.echo(f"已生成：{out}")
+        if guessed := inferred_kind(body, kind):
+            click.echo(f"机关类型：按名称推定为{guessed}（不对时在“{schema.META_SHEET}”中改选，或加 --kind）。")
         click.echo(f"在黄色格子中填写后运行：generate-report validate {out}")
         return 0
 
