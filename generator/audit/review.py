@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -103,7 +103,7 @@ def read_review(path: Path) -> list[Review]:
         workbook.close()
 
 
-def _review(path: Path, values: dict[str, str], cell: Any) -> Review | None:
+def _review(path: Path, values: dict[str, str], cell: Callable[[str], str]) -> Review | None:
     verdict, corrected = values[VERDICT_COLUMN], values[CORRECTED_COLUMN]
     if not verdict and not corrected:
         return None  # not reviewed yet (a note alone decides nothing)
