@@ -135,6 +135,12 @@ def main() -> None:
         print(f"rows after the second run: {again} ({'unchanged' if rows == again else 'CHANGED'})")
         sizes = {p.name: p.stat().st_size // 1024 for p in outdir.iterdir() if p.is_file()}
         print(f"outputs (KB): {sizes}")
+        pages = sorted((outdir / "审查报告-各单位").glob("*.html"))
+        if pages:  # past 200 bodies: an index and a page per body
+            largest = max(p.stat().st_size for p in pages) // 1024
+            print(
+                f"bodies' pages: {len(pages)}, {sum(p.stat().st_size for p in pages) // 1024} KB, largest {largest} KB"
+            )
 
 
 if __name__ == "__main__":

@@ -262,5 +262,5 @@ def test_one_report_published_twice_is_named_once_in_the_notice(tmp_path):
     notice = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "审查通报.docx")).paragraphs)
     assert notice.count(values["meta.body"]) == 1
     sheet = openpyxl.load_workbook(tmp_path / "out" / "审查结果.xlsx").worksheets[0]
-    sources = {row[-1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[-1]}
+    sources = {row[11] for row in sheet.iter_rows(min_row=2, values_only=True) if row[11]}
     assert any("网页.html" in str(s) for s in sources) and any("另存.html" in str(s) for s in sources)

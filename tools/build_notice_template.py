@@ -45,6 +45,14 @@ OVERVIEW = (
     "本次共审查报告{{ totals.checked }}份，其中{{ totals.passed }}份未发现错误，{{ totals.failed }}份存在错误"
     "{% if totals.unreadable %}，{{ totals.unreadable }}份无法读取{% endif %}；共发现错误{{ totals.errors }}处、"
     "需核实的问题{{ totals.warnings }}处。"
+    "{% if review.reviewed %}经逐项核实，其中属实{{ review.confirmed + review.corrected }}处，尚未核实{{ review.unreviewed }}处"
+    "{% if review.false_alarm %}；另有{{ review.false_alarm }}处经核实为误报，不计入上述数字，也不列入本通报{% endif %}。"
+    "{% else %}上述问题尚未逐项核实。{% endif %}"
+)
+CORRECTIONS = "经与有关单位核实，更正了以下{{ review.corrections|length }}个数字，并以更正后的数字重新审查："
+CORRECTION = (
+    "{{ loop.index }}.{{ item.body }}（{{ item.year }}年度）{{ item.label }}：报告原为“{{ item.read }}”，"
+    "更正为{{ item.value }}{% if item.note %}。理由：{{ item.note }}{% endif %}。"
 )
 REQUEST = (
     "请存在问题的单位对照本通报和附件逐项核实，更正本单位政府信息公开工作年度报告，在政府网站重新发布，"
@@ -90,6 +98,12 @@ def build_notice() -> DocumentObject:
     _tag(doc, INTRO)
     _tag(doc, "一、总体情况", "Heading 1")
     _tag(doc, OVERVIEW)
+    _tag(doc, "{%p if review.corrections %}")
+    _tag(doc, CORRECTIONS)
+    _tag(doc, "{%p for item in review.corrections %}")
+    _tag(doc, CORRECTION)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if rules %}")
     _tag(doc, "二、发现的主要问题", "Heading 1")
     _tag(doc, "{%p for rule in rules %}")
@@ -100,7 +114,10 @@ def build_notice() -> DocumentObject:
     _tag(doc, "{%p for body in bodies %}")
     _tag(doc, "（{{ loop.index|cn_num }}）{{ body.name }}（{{ body.year }}年度）", "Heading 2")
     _tag(doc, "{%p for problem in body.problems %}")
-    _tag(doc, "{{ loop.index }}.【{{ problem.level }}】{{ problem.message }}")
+    _tag(
+        doc,
+        "{{ loop.index }}.【{{ problem.level }}】{{ problem.message }}{% if review.reviewed %}（{{ problem.state }}）{% endif %}",
+    )
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "四、整改要求", "Heading 1")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ def audit(
     retries: int = 2,
     on_event: Callable[[Event, int, int], None] | None = None,
     overwrite: bool = False,
+    review: Path | None = None,
+    page_bodies: int | None = None,
 ) -> AuditResult:
     """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
     this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
@@ -36,6 +39,9 @@ def audit(
     审查通报.docx (from `notice_template`, default templates/notice) are written there. `on_event(event, done,
     total)` follows each report; one that cannot be fetched or read never stops the rest. An output someone changed
     since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
+    `review`: a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 a reviewer filled in, recorded in the database
+    first (InputError naming the cell of one that cannot be taken); the database remembers them on later runs.
+    Past `page_bodies` bodies (default 200) 审查报告.html is an index, with a page per body in 审查报告-各单位/.
     Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
     """
     from generator.audit.session import AuditSettings, run_audit
@@ -51,5 +57,8 @@ def audit(
         retries=retries,
         tool_version=version,
         overwrite=overwrite,
+        review=review,
     )
+    if page_bodies is not None:
+        settings = replace(settings, page_bodies=page_bodies)
     return run_audit(list(sources), list(urls), settings, on_event)

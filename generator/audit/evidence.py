@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from generator.audit.review import FindingState, states
 from generator.audit.store import Store, StoredReport, field_label
 from generator.format import schema
 from generator.format.cells import SEMANTICS, normalise_text
@@ -46,6 +47,11 @@ class ShownFinding:
     actual: str
     across_years: bool
     exhibits: tuple[Exhibit, ...]
+    review: FindingState = FindingState("")
+
+    @property
+    def state(self) -> str:
+        return self.review.state
 
     @property
     def level(self) -> str:
@@ -164,7 +170,9 @@ def unread_cells(store: Store, report_id: int) -> list[Unread]:
 
 
 def shown_findings(store: Store, report: StoredReport) -> Iterator[ShownFinding]:
-    """The report's findings in order, each with its evidence (last year's cells too, when compared with it)."""
+    """The report's findings in order, each with its evidence (last year's cells too, when compared with it) and
+    where its review stands."""
+    reviewed = states(store, report)
     for row in store.db.execute("SELECT * FROM findings WHERE report_id = ? ORDER BY seq", (report.id,)).fetchall():
         keys = [k for k in row["keys"].split() if k in schema.figures()]
         params = json.loads(row["params"])
@@ -183,4 +191,5 @@ def shown_findings(store: Store, report: StoredReport) -> Iterator[ShownFinding]
             row["actual"] or "",
             bool(row["across_years"]),
             tuple(exhibits),
+            reviewed[row["seq"]],
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.audit.evidence import shown_findings
+from generator.audit.review import corrections, review_counts
 from generator.audit.stats import rule_counts
 from generator.audit.store import Store
 from generator.audit.views import grouped
@@ -38,12 +39,21 @@ def _years(store: Store, run: int) -> str:
 
 def notice_context(store: Store, run: int, totals: dict[str, int], office: str) -> dict[str, Any]:
     bodies = []
+    fixed = []
     for _, reports in grouped(store, run):
+        fixed += [vars(item) | {"year": item.year or ""} for report in reports for item in corrections(store, report)]
         listed: set[tuple[object, ...]] = set()
         for report in reports:
             problems = [
-                {"level": f.level, "code": f.code, "title": rule_title(f.code), "message": without_keys(f.message)}
+                {
+                    "level": f.level,
+                    "code": f.code,
+                    "title": rule_title(f.code),
+                    "message": without_keys(f.message),
+                    "state": f.state,
+                }
                 for f in shown_findings(store, report)
+                if f.review.counts  # a false alarm is not sent to the body
             ]
             # One report published twice (its web page and its PDF) has the same problems: the notice names it once.
             same = (report.year, tuple((p["code"], p["message"]) for p in problems))
@@ -69,6 +79,8 @@ def notice_context(store: Store, run: int, totals: dict[str, int], office: str) 
         "totals": totals,
         "rules": rules,
         "bodies": bodies,
+        # Counted apart: 属实 and 未核实 findings; a false alarm never; corrected figures with their reason.
+        "review": review_counts(store, run) | {"corrections": fixed},
     }
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,6 +88,21 @@ class ReportRecord:
         """Figures printed with something in their cell (as `import` counts them)."""
         figures = schema.figures()
         return sum(1 for cell in self.cells if cell.key in figures and cell.raw and cell.semantic not in NO_VALUE)
+
+    def corrected(self, values: Mapping[str, str]) -> ReportRecord:
+        """The report with some figures replaced by a reviewer's values (key -> decimal text), each in the place
+        it was printed: what every rule checks once a figure has been corrected."""
+        if not values:
+            return self
+        figures = schema.figures()
+        places = {cell.key: cell.place for cell in self.cells}
+        kept = tuple(cell for cell in self.cells if cell.key not in values)
+        fixed = tuple(
+            Evidence(key, text, semantic(text, figures[key].kind), places.get(key, NOWHERE))
+            for key, text in values.items()
+            if key in figures
+        )
+        return replace(self, cells=kept + fixed)
 
     def to_data(self) -> ReportData:
         """The report as every rule reads it, through the same path as `import` or `load`."""

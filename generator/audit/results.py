@@ -1,5 +1,6 @@
 """审查结果.xlsx: one row per finding (body, year, rule, figure, expected and actual values, the evidence as printed,
-the source), and one row per report; written row by row (openpyxl's write-only mode), never all in memory."""
+the source, its stable id and the three columns a reviewer fills in), one row per report, the corrected figures and
+the verdicts that no longer apply; written row by row (openpyxl's write-only mode), never all in memory."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.audit.evidence import Exhibit, shown_findings
+from generator.audit.review import REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
 from generator.audit.run import Outcome
 from generator.audit.store import Store
 from generator.audit.views import STATUS_TEXT, grouped
@@ -26,7 +28,26 @@ FINDING_COLUMNS = (
     ("原文证据", 60),
     ("说明", 80),
     ("来源", 40),
+    *REVIEW_COLUMNS,
 )
+CORRECTION_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("发布机关", 24),
+    ("年度", 7),
+    ("数字", 36),
+    ("键", 34),
+    ("报告原文", 10),
+    ("更正值", 10),
+)
+CORRECTION_COLUMNS += (("核实说明", 40), ("记录时间（UTC）", 22))
+STALE_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("发布机关", 24),
+    ("年度", 7),
+    ("代码", 12),
+    ("键", 34),
+    ("当时的问题", 60),
+    ("核实结论", 10),
+)
+STALE_COLUMNS += (("核实说明", 40),)
 REPORT_COLUMNS = (
     ("来源", 40),
     ("发布机关", 24),
@@ -87,14 +108,38 @@ def _number(text: str) -> object:
         return float(text) if text.replace(".", "", 1).isdigit() else text
 
 
+def _verdict_list(sheet: Any, rows: int) -> None:
+    """核实结论 as a drop-down (属实 / 误报 / 已更正) on every finding's row."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    column = get_column_letter(len(FINDING_COLUMNS) - len(REVIEW_COLUMNS) + 2)
+    choice = DataValidation(type="list", formula1=f'"{",".join(STATE_TEXT.values())}"', allow_blank=True)
+    choice.error, choice.errorTitle, choice.showErrorMessage = (
+        "请从列表中选择：属实、误报 或 已更正。",
+        "核实结论",
+        True,
+    )
+    choice.add(f"{column}2:{column}{max(rows, 1) + 1}")
+    sheet.data_validations.append(choice)
+
+
 def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     findings = _sheet(workbook, "审查结果", FINDING_COLUMNS)
+    fixed: list[list[object]] = []
+    written = 0
     for _, reports in grouped(store, run):
         for report in reports:
+            fixed += [
+                [c.body, c.year, c.label, c.key, _number(c.read), _number(c.value), c.note, c.recorded_at]
+                for c in corrections(store, report)
+            ]
             for finding in shown_findings(store, report):
+                review = finding.review
+                verdict = review.state if review.state in STATE_TEXT.values() else ""
                 row = [
                     report.body,
                     report.year,
@@ -108,8 +153,14 @@ def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
                     evidence_text(finding.exhibits, finding.across_years),
                     finding.message,
                     report.source,
+                    review.finding_id,
+                    verdict,
+                    review.note,
+                    _number(review.corrected),
                 ]
                 findings.append([_cell(findings, value) for value in row])
+                written += 1
+    _verdict_list(findings, written)
     reports_sheet = _sheet(workbook, "各报告", REPORT_COLUMNS)
     for report in store.reports(run):
         row = [
@@ -129,6 +180,13 @@ def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
         reports_sheet.append(
             [_cell(reports_sheet, value) for value in (event.source, "", "", None, 0, status, 0, 0, event.message)]
         )
+    fixed_sheet = _sheet(workbook, "更正", CORRECTION_COLUMNS)
+    for row in fixed:
+        fixed_sheet.append([_cell(fixed_sheet, value) for value in row])
+    stale_sheet = _sheet(workbook, "不再适用的核实结论", STALE_COLUMNS)
+    for stale in stale_verdicts(store, run):
+        row = [stale.body, stale.year, stale.code, stale.key, stale.message, stale.state, stale.note]
+        stale_sheet.append([_cell(stale_sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

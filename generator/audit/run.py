@@ -269,9 +269,14 @@ def _reader(database: Path) -> Store:
 def compare(task: Comparison, store: Store | None = None) -> Compared:
     """Both years rebuilt from the database and validated together (in a worker, through its own connection)."""
     store = store or _reader(task.database)
-    data = store.record(task.report_id).to_data()
+    data = checked_record(store, task.report_id).to_data()
     single = validate(data).findings
     if task.previous is None:
         return Compared(task.report_id, None, single, frozenset())
-    full = validate(data, store.record(task.previous).to_data()).findings
+    full = validate(data, checked_record(store, task.previous).to_data()).findings
     return Compared(task.report_id, task.previous, full, frozenset(full) - frozenset(single))
+
+
+def checked_record(store: Store, report_id: int) -> ReportRecord:
+    """The report as the rules check it: as read, with the figures reviewers corrected."""
+    return store.record(report_id).corrected(store.corrections(report_id))

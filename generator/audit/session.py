@@ -14,8 +14,9 @@ from typing import Any
 
 from generator.audit.fetch import Fetcher
 from generator.audit.notice import notice_context, notice_template, render_notice
-from generator.audit.page import render_page, totals
+from generator.audit.page import BODY_FOLDER, PAGE_BODIES, render_page, totals
 from generator.audit.results import results_workbook
+from generator.audit.review import read_review, record_review, settle, stale_verdicts
 from generator.audit.run import (
     Event,
     Outcome,
@@ -53,6 +54,8 @@ class AuditSettings:
     interval: float = 1.0
     tool_version: str = ""
     overwrite: bool = False  # replace outputs someone changed since this tool wrote them
+    review: Path | None = None  # a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 are recorded first
+    page_bodies: int = PAGE_BODIES  # past this many bodies, 审查报告.html is an index with a page per body
 
     def database_path(self) -> Path:
         if self.database is not None:
@@ -76,6 +79,8 @@ class AuditResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the database: damaged, or rows set aside
     scratch: bool = False  # the database was damaged: this run's was a scratch one, gone when the program ends
+    reviewed: int = 0  # verdicts recorded from --review (new or changed ones)
+    stale: int = 0  # verdicts on reports whose content has changed since: they no longer apply
 
     @property
     def readable(self) -> int:
@@ -98,13 +103,16 @@ def run_audit(
     paths = find_reports(inputs, exclude) if inputs else []
     if not paths and not urls:
         raise InputError(f"没有找到任何{REPORT_FILES}。")
+    reviews = read_review(settings.review) if settings.review is not None else []  # a bad one stops it too
     with contextlib.ExitStack() as held:
         folder, template = None, None
         if settings.outdir is not None:
             template = notice_template(settings.notice_template)
             compile_docx(template, document_environment())  # a broken notice template stops the audit at once
             folder = held.enter_context(OutputFolder(settings.outdir, settings.overwrite))
-            folder.check(OUTPUT_NAMES)  # so does an output someone changed since this tool wrote it
+            # So does an output someone changed since this tool wrote it: not the workbook the reviewers filled
+            # in, which is read first and written again with their verdicts.
+            folder.check(name for name in OUTPUT_NAMES if not _is_review(settings, name))
         database = settings.database_path()
         warnings: list[str] = []
         try:
@@ -118,6 +126,7 @@ def run_audit(
         with opened as store:
             if tampered := store.set_aside_tampered():
                 warnings.append(tampered)
+            reviewed = record_review(store, settings.review, reviews) if settings.review is not None else 0
             run = store.begin_run()
             outcome = Outcome(run)
             fetched = []
@@ -126,16 +135,29 @@ def run_audit(
                 fetched = fetch_units(fetcher, urls, outcome, report)
             read_into(store, [*file_sources(paths), *fetched], run, outcome, report, settings.jobs)
             compare_years(store, run, settings.jobs)
-            result = AuditResult(run, database, totals(store, run, outcome), outcome, warnings=warnings)
+            settle(store, run)
+            result = AuditResult(
+                run, database, totals(store, run, outcome), outcome, warnings=warnings, reviewed=reviewed
+            )
             result.scratch = database != settings.database_path()
+            result.stale = sum(1 for _ in stale_verdicts(store, run))
             if folder is not None and template is not None:
                 notice = render_notice(template, notice_context(store, run, result.totals, settings.office))
                 outputs: dict[str, Content] = {
-                    PAGE_NAME: render_page(store, run, outcome, database),  # in pieces, one body at a time
                     RESULTS_NAME: results_workbook(store, run, outcome),
                     NOTICE_NAME: notice,
                 }
-                result.outputs = folder.write(outputs, check=False)
+                # In pieces, one body at a time; past page_bodies bodies, an index and a page per body.
+                pages = render_page(store, run, outcome, database, PAGE_NAME, settings.page_bodies)
+                if len(pages) > 1:
+                    (folder.folder / BODY_FOLDER).mkdir(exist_ok=True)
+                old_pages = _body_pages(folder.folder) - set(pages)
+                written = folder.write({**pages, **outputs}, check=False)
+                folder.remove_unchanged(old_pages)  # a body no longer audited keeps no page of an earlier run
+                # The outputs as the summary names them: the three files, and the bodies' folder when there is one.
+                result.outputs = [path for path in written if path.parent == folder.folder]
+                if len(pages) > 1:
+                    result.outputs.append(folder.folder / BODY_FOLDER)
     return result
 
 
@@ -146,10 +168,29 @@ def _scratch_database() -> Path:
     return folder / DATABASE_NAME
 
 
+def _body_pages(outdir: Path) -> set[str]:
+    """The bodies' pages an earlier run wrote."""
+    folder = outdir / BODY_FOLDER
+    return {f"{BODY_FOLDER}/{path.name}" for path in folder.glob("*.html")} if folder.is_dir() else set()
+
+
+def _is_review(settings: AuditSettings, name: str) -> bool:
+    if settings.review is None or settings.outdir is None:
+        return False
+    return (settings.outdir / name).resolve() == settings.review.resolve()
+
+
 def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
     """Every report of the run as scripts read it (`audit --format json`), one at a time from the database."""
     with Store(result.database, "") as store:
         for report in store.reports(result.run):
+            dismissed = {
+                row[0]
+                for row in store.db.execute(
+                    "SELECT seq FROM finding_states WHERE report_id = ? AND verdict = 'false_alarm'", (report.id,)
+                )
+            }
+            found = [f for seq, f in enumerate(store.located_findings(report.id), 1) if seq not in dismissed]
             yield {
                 "source": report.source,
                 "body": report.body,
@@ -158,7 +199,8 @@ def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
                 "unread": store.unread_count(report.id),
                 "status": report.status,
                 "message": report.message,
-                "findings": list(store.located_findings(report.id)),
+                "findings": found,  # a finding a reviewer judged 误报 is no longer one
+                "false_alarms": len(dismissed),
             }
     for event in result.outcome.failures:
         yield _failure_entry(event)
@@ -174,4 +216,5 @@ def _failure_entry(event: Event) -> dict[str, Any]:
         "status": event.status,
         "message": event.message,
         "findings": [],
+        "false_alarms": 0,
     }

@@ -16,6 +16,11 @@ KEY_FIGURES: tuple[str, ...] = (
     "t2.art20_1.normative_docs.in_force",
     *JUMP_KEYS,
 )
+# A finding a reviewer judged 误报 counts nowhere.
+COUNTED = (
+    "NOT EXISTS (SELECT 1 FROM finding_states s WHERE s.report_id = f.report_id AND s.seq = f.seq "
+    "AND s.verdict = 'false_alarm')"
+)
 LATEST = """
     SELECT * FROM (
         SELECT r.*, ROW_NUMBER() OVER (PARTITION BY body_key, year ORDER BY seen DESC, id DESC) AS latest
@@ -35,7 +40,7 @@ def rule_counts(store: Store, run: int) -> list[RuleCount]:
     """Problems of the run's reports by rule: errors first, then by how many there are."""
     rows = store.db.execute(
         "SELECT f.code, f.severity, count(*) AS n, count(DISTINCT f.report_id) AS reports FROM findings f "
-        "JOIN reports r ON r.id = f.report_id WHERE r." + IN_RUN + " GROUP BY f.code, f.severity "
+        "JOIN reports r ON r.id = f.report_id WHERE r." + IN_RUN + f" AND {COUNTED} GROUP BY f.code, f.severity "
         "ORDER BY f.severity = 'warning', n DESC, f.code",
         (run,),
     )
@@ -47,7 +52,7 @@ def counts_by_report(store: Store, run: int) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {}
     rows = store.db.execute(
         "SELECT f.report_id, f.code, count(*) AS n FROM findings f JOIN reports r ON r.id = f.report_id "
-        "WHERE r." + IN_RUN + " GROUP BY f.report_id, f.code",
+        "WHERE r." + IN_RUN + f" AND {COUNTED} GROUP BY f.report_id, f.code",
         (run,),
     )
     for row in rows:

@@ -23,7 +23,7 @@ from generator.format import bodies, schema
 from generator.format.model import NOWHERE, Number, Place, ReadProblem
 from generator.importers.base import Evidence, LeftOut
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the reviewers' verdicts and corrections (REVIEW_SCHEMA); a version-1 file gains them
 APPLICATION_ID = 0x47524155  # "GRAU": generate-report audit
 PLACE_COLUMNS = """
     page INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0, table_name TEXT NOT NULL DEFAULT '',
@@ -152,6 +152,45 @@ class DamagedDatabase(InputError):
     """The tool's database with its tables missing: the audit goes on without it, saying so."""
 
 
+# What reviewers decided (审查结果.xlsx read back with --review), kept by the report's content: a report whose
+# content changes starts fresh. Rows are only ever added; a finding's last verdict is the one that holds.
+REVIEW_SCHEMA = """
+CREATE TABLE verdicts (
+    seq INTEGER PRIMARY KEY,
+    finding_id TEXT NOT NULL,             -- stable: the report's hash, the rule's code and the figure's key
+    report_hash TEXT NOT NULL,            -- the content of the report it is about
+    body_key TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    code TEXT NOT NULL,
+    key TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',     -- the finding as it was judged
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'false_alarm', 'corrected')),
+    note TEXT NOT NULL DEFAULT '',        -- the reviewer's reason (核实说明)
+    corrected TEXT,                       -- 更正值, a decimal
+    read_value TEXT,                      -- the figure as read from the report, kept beside it
+    workbook TEXT NOT NULL DEFAULT '',    -- where it was read: the file and the cell
+    recorded_at TEXT NOT NULL             -- UTC, ISO 8601
+);
+CREATE INDEX verdicts_report ON verdicts (report_hash, finding_id);
+CREATE TABLE corrections (                -- a figure's corrected versions; the figures table keeps what was read
+    report_hash TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,             -- 1, 2, ...: the last one holds
+    value TEXT NOT NULL,
+    read_raw TEXT NOT NULL,               -- the cell as printed
+    verdict_seq INTEGER NOT NULL REFERENCES verdicts(seq),
+    PRIMARY KEY (report_hash, key, version)
+) WITHOUT ROWID;
+CREATE TABLE finding_states (             -- each finding's state after review, for the reports that have verdicts
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    finding_id TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+"""
+
+
 @dataclass(frozen=True)
 class StoredReport:
     """A report's row: what the outputs list."""
@@ -276,7 +315,7 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application == 0 and version == 0 and tables == 0:  # a new, empty file
-            _run_script(self.db, SCHEMA)
+            _run_script(self.db, SCHEMA + REVIEW_SCHEMA)
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif application != APPLICATION_ID:
@@ -293,6 +332,9 @@ class Store:
             if missing := [table for table in TABLES if table not in names]:
                 raise DamagedDatabase(f"{self.path}：审查数据库已损坏（缺少数据表 {'、'.join(missing)}）")
             _run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
+            if version == 1:  # a version-1 database gains the review's tables, with its new version number
+                _run_script(self.db, REVIEW_SCHEMA)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def __enter__(self) -> Store:
         return self
@@ -576,3 +618,69 @@ class Store:
             ReadProblem(row["key"], row["variant"], place_from(row), row["raw"]) for row in noticed if row["variant"]
         )
         return ReportRecord(head["name"], cells, texts, left_out, notes, bool(head["workbook"]), hints)
+
+    # --- review -------------------------------------------------------------------------------
+
+    def add_verdict(self, verdict: Mapping[str, object], read_raw: str) -> bool:
+        """Record a reviewer's verdict (a row of `verdicts`; a 更正值 also as the figure's next version), unless it
+        says what the finding's last verdict says already. True when recorded."""
+        last = self.db.execute(
+            "SELECT verdict, note, corrected FROM verdicts WHERE report_hash = ? AND finding_id = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            (verdict["report_hash"], verdict["finding_id"]),
+        ).fetchone()
+        if last is not None and tuple(last) == (verdict["verdict"], verdict["note"], verdict["corrected"]):
+            return False
+        names = list(verdict)
+        with self.whole():
+            cursor = self.db.execute(
+                f"INSERT INTO verdicts ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [verdict[name] for name in names],
+            )
+            if verdict["corrected"] is not None:
+                self.db.execute(
+                    "INSERT INTO corrections (report_hash, key, version, value, read_raw, verdict_seq) "
+                    "SELECT ?, ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM corrections "
+                    "WHERE report_hash = ? AND key = ?",
+                    (
+                        verdict["report_hash"],
+                        verdict["key"],
+                        verdict["corrected"],
+                        read_raw,
+                        cursor.lastrowid,
+                        verdict["report_hash"],
+                        verdict["key"],
+                    ),
+                )
+        return True
+
+    def verdicts(self, report_hash: str) -> dict[str, sqlite3.Row]:
+        """The last verdict on each finding of a report's content, by finding id."""
+        rows = self.db.execute("SELECT * FROM verdicts WHERE report_hash = ? ORDER BY seq", (report_hash,))
+        return {row["finding_id"]: row for row in rows}
+
+    def corrections(self, report_id: int) -> dict[str, str]:
+        """Each corrected figure of a report, its last version's value, by key."""
+        rows = self.db.execute(
+            "SELECT c.key, c.value FROM corrections c JOIN reports r ON r.hash = c.report_hash "
+            "WHERE r.id = ? ORDER BY c.version",
+            (report_id,),
+        )
+        return {row["key"]: row["value"] for row in rows}
+
+    def set_states(self, report_id: int, states: Iterable[tuple[int, str, str]]) -> None:
+        """Replace the report's findings' states: (seq, finding id, verdict) for each finding with a verdict."""
+        with self.whole():
+            self.db.execute("DELETE FROM finding_states WHERE report_id = ?", (report_id,))
+            self.db.executemany(
+                "INSERT INTO finding_states (report_id, seq, finding_id, verdict) VALUES (?, ?, ?, ?)",
+                [(report_id, *state) for state in states],
+            )
+
+    def set_counts(self, report_id: int, errors: int, warnings: int) -> None:
+        """The report's status and counts from the findings that count against it (a false alarm does not)."""
+        with self.whole():
+            self.db.execute(
+                "UPDATE reports SET status = ?, errors = ?, warnings = ? WHERE id = ?",
+                ("failed" if errors else "passed", errors, warnings, report_id),
+            )

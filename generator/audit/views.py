@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.audit.charts import PeerChart, peer_chart
 from generator.audit.evidence import ShownFinding, Unread, shown_findings, unread_cells
+from generator.audit.review import Correction, corrections
 from generator.audit.stats import KEY_FIGURES, Quartiles, body_years, key_figures, peer_quartiles
 from generator.audit.store import Store, StoredReport
 from generator.format import schema
@@ -43,6 +44,7 @@ class ReportView:
     peer_count: int = 0
     chart: PeerChart | None = None
     unread: list[Unread] = field(default_factory=list)  # cells this tool could not settle: not counted as problems
+    corrections: list[Correction] = field(default_factory=list)  # figures a reviewer corrected
 
     @property
     def status_text(self) -> str:
@@ -73,6 +75,7 @@ class Peers:
 
 def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool = True) -> ReportView:
     view = ReportView(report, list(shown_findings(store, report)), unread=unread_cells(store, report.id))
+    view.corrections = corrections(store, report)
     if report.year is None or not report.body:
         return view
     quartiles = peers.of(report.year, report.body_kind)

@@ -176,7 +176,7 @@ class OutputFolder:
 
     def changed(self, names: Iterable[str]) -> list[Path]:
         """The files among `names` that exist with content this tool did not write there."""
-        return [self.folder / n for n in names if not unchanged(self.folder / n, self.known)]
+        return [self.folder / n for n in names if not unchanged(self.folder / n, self.known, n)]
 
     def check(self, names: Iterable[str]) -> None:
         """OutputError naming the changed files, unless --overwrite was given."""
@@ -198,7 +198,7 @@ class OutputFolder:
         for name in names:
             path = self.folder / name
             with contextlib.suppress(OSError):  # a file open in Word cannot go: it stays, the run goes on
-                if path.is_file() and unchanged(path, self.known):
+                if path.is_file() and unchanged(path, self.known, name):
                     path.unlink()
 
 

@@ -108,7 +108,8 @@ def stale_temporaries(folder: Path) -> list[Path]:
     return list(folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"))
 
 
-def unchanged(path: Path, known: Mapping[str, Iterable[str]]) -> bool:
-    """True when the file is missing or holds content this tool wrote there."""
+def unchanged(path: Path, known: Mapping[str, Iterable[str]], name: str = "") -> bool:
+    """True when the file is missing or holds content this tool wrote there (`name`: as the record names it, when
+    the file is in a sub-folder)."""
     digest = file_hash(path)
-    return digest is None or digest in set(known.get(path.name, ()))
+    return digest is None or digest in set(known.get(name or path.name, ()))

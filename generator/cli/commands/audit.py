@@ -74,6 +74,13 @@ EVENT_TEXT = {
 @click.option(
     "--retries", type=click.IntRange(min=0, max=10), default=2, show_default=True, help="下载失败时重试的次数。"
 )
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="填好核实结论的 审查结果.xlsx（核实结论、核实说明、更正值三列）：先记入审查数据库，"
+    "误报不再计入问题，更正值代替原数字重新核对；以后不加此项也会记住。",
+)
 @overwrite_option
 def audit_command(
     sources: tuple[str, ...],
@@ -87,6 +94,7 @@ def audit_command(
     timeout: float,
     retries: int,
     overwrite: bool,
+    review: Path | None,
 ) -> None:
     """审查 SOURCES 中已发布的年度报告（文件、文件夹或通配符：PDF、Word、网页、文字，以及本工具的 .xlsx/.csv），
     以及 --urls 列出的网址。
@@ -119,6 +127,7 @@ def audit_command(
                     retries,
                     _progress(),
                     overwrite,
+                    review,
                 )
             except GenerateReportError as err:
                 if fmt == "json":  # scripts get JSON on standard output even when the audit cannot run
@@ -155,6 +164,12 @@ def _print_summary(result: AuditResult) -> None:
     for path in result.outputs:
         click.echo(f"已生成：{path}")
     click.echo(f"审查数据库：{'本次未存入（见警告）' if result.scratch else result.database}")
+    if result.reviewed:
+        click.echo(f"已记入核实结论 {result.reviewed} 条。")
+    if result.stale:
+        click.echo(
+            f"有 {result.stale} 条核实结论针对的报告内容已经变化，不再适用（见审查结果.xlsx“不再适用的核实结论”）。"
+        )
     counts = result.totals
     line = (
         f"共审查 {counts['checked']} 份报告：{counts['passed']} 份通过，{counts['failed']} 份未通过，"
