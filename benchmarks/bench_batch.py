@@ -45,7 +45,7 @@ import generator
 from generator import load, validate
 from generator.jinja.environment import make_environment
 from generator.jinja.sets import find_template_set
-from generator.render.context import build_context
+from generator.render.filling.context import build_context
 
 out, formats, paths = Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3:]
 out.mkdir(parents=True, exist_ok=True)

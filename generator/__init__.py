@@ -56,7 +56,7 @@ LAZY_TYPES = {  # the subsystems' types: loaded with their subsystem only
     "YearDiff": "generator.compare.model",
 }
 # Subpackages that are also the API function they are named after: generator.render(data, report) calls
-# generator.render.render, generator.audit(...) calls generator.audit.audit, while `import generator.render.html`
+# generator.render.render, generator.audit(...) calls generator.audit.audit, while `import generator.render.page.html`
 # imports a module as in any package.
 CALLABLE_PACKAGES = frozenset({"render", "audit"})
 
@@ -107,7 +107,7 @@ def import_report(path: str | Path) -> ImportResult:
 def check_template(template: str | Path) -> list[TemplateProblem]:
     """Every problem of a template set (by name or folder): blocking ones stop rendering, the others are advice."""
     from generator.jinja.sets import find_template_set
-    from generator.render.set_check import check_template_set
+    from generator.render.template_checks.set_check import check_template_set
 
     return check_template_set(find_template_set(template))
 

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from generator.format import schema
 from generator.format.filters import num
 from generator.format.grid import Grid, GridCell
-from generator.render.layout import label_words
+from generator.render.typography.layout import label_words
 
 TOLERANCE = 1.5  # CSS px: collapsed borders are shared between neighbouring cells
 TABLES = ("t2", "t3", "t4")

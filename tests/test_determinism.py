@@ -14,7 +14,7 @@ from textdump import docx_lines
 from generator import load, render, validate
 from generator.jinja.environment import make_environment
 from generator.jinja.sets import find_template_set
-from generator.render.context import build_context
+from generator.render.filling.context import build_context
 from generator.workbook.csvfile import long_csv
 
 

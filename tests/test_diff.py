@@ -18,7 +18,7 @@ from generator.compare.model import FigureChange, diff
 from generator.compare.narrative import as_text
 from generator.format import schema
 from generator.readers.csv_long import read_values
-from generator.render.layout import LABEL_WORDS
+from generator.render.typography.layout import LABEL_WORDS
 
 SAMPLE_2022_CSV = ROOT / "data_samples" / "mengzhou-2022.csv"
 SAMPLE_2022_XLSX = ROOT / "data_samples" / "mengzhou-2022.xlsx"

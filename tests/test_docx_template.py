@@ -22,8 +22,8 @@ from generator.format import schema
 from generator.format.filters import num
 from generator.jinja.environment import make_environment
 from generator.readers import load
-from generator.render.context import build_context
-from generator.render.docx import render_docx
+from generator.render.filling.context import build_context
+from generator.render.filling.docx import render_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "default" / "report.docx"

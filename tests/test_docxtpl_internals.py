@@ -1,4 +1,4 @@
-"""render/docx.py and render/check.py use docxtpl's internals, not only its documented render(): these tests fail
+"""render/filling/docx.py and render/template_checks/check.py use docxtpl's internals, not only its documented render(): these tests fail
 loudly when a docxtpl release changes them (pyproject.toml pins the range they were tested with)."""
 
 from __future__ import annotations

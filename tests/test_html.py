@@ -12,7 +12,7 @@ from textdump import expand_html_table
 from generator import load, render, validate
 from generator.format import schema
 from generator.format.filters import num
-from generator.render.word_tables import T4_ROW_HEADER
+from generator.render.page.word_tables import T4_ROW_HEADER
 
 
 @pytest.fixture(scope="module")

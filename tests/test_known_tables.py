@@ -12,11 +12,11 @@ from synthetic import synthetic_values
 from generator import load, validate
 from generator.format.model import RawValue, assemble
 from generator.render import choose_template
-from generator.render.context import build_context
-from generator.render.docx import document_environment, render_docx
-from generator.render.known_tables import cut_known_tables
-from generator.render.word_html import word_body_html
-from generator.render.word_parts import DOCUMENT, WordParts
+from generator.render.filling.context import build_context
+from generator.render.filling.docx import document_environment, render_docx
+from generator.render.page.known_tables import cut_known_tables
+from generator.render.page.word_html import word_body_html
+from generator.render.page.word_parts import DOCUMENT, WordParts
 
 
 def members_of(data) -> dict[str, bytes]:

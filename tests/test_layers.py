@@ -197,9 +197,9 @@ def test_the_api_names_and_the_subpackages_of_the_same_name_both_work():
         "import generator.format.schema\n"
         "heavy = [m for m in sys.modules if m == 'jinja2' or m.startswith(('generator.checks', 'generator.render',"
         " 'generator.audit', 'generator.jinja'))]\n"
-        "import generator.render.html as page, generator.audit.store as store\n"
+        "import generator.render.page.html as page, generator.audit.store as store\n"
         "import generator\n"
         "print(heavy, callable(generator.render), callable(generator.audit), page.__name__, store.__name__)"
     )
     run = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    assert run.stdout.split() == ["[]", "True", "True", "generator.render.html", "generator.audit.store"]
+    assert run.stdout.split() == ["[]", "True", "True", "generator.render.page.html", "generator.audit.store"]

@@ -17,10 +17,10 @@ from generator.format import schema
 from generator.format.filters import num
 from generator.jinja.scaffold import new_template
 from generator.jinja.sets import builtin_templates_dir, load_template_set, shipped_sets
-from generator.render.set_check import check_template_set
-from generator.render.word_parts import xml_tree
-from generator.render.word_tables import word_cells
-from generator.render.word_tags import jinja_source
+from generator.render.filling.word_tags import jinja_source
+from generator.render.ooxml import xml_tree
+from generator.render.page.word_tables import word_cells
+from generator.render.template_checks.set_check import check_template_set
 
 SAMPLES = {"default": SAMPLE_CSV, "department": SAMPLE_CSV.parent / "shili-jiaotong-2023.csv"}
 # A paragraph quoting figures as Word's AutoCorrect leaves it: curly quotes typed inside the tags.

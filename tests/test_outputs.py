@@ -17,9 +17,9 @@ from conftest import ROOT, SAMPLE_XLSX
 from synthetic import synthetic_values
 
 from generator.exceptions import OutputError, os_reason
-from generator.render import output
-from generator.render.lock import FolderLock
-from generator.render.output import write_outputs
+from generator.render.writing import output
+from generator.render.writing.lock import FolderLock
+from generator.render.writing.output import write_outputs
 from generator.workbook.csvfile import long_csv
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -100,7 +100,7 @@ def test_a_report_s_files_are_replaced_together_or_not_at_all(tmp_path, monkeypa
 KILLED_WRITER = """
 import os, sys, time
 from pathlib import Path
-from generator.render import output
+from generator.render.writing import output
 real = os.replace
 def slow(source, target):
     print("renaming", flush=True)

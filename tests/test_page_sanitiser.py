@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLE_CSV
 
 from generator.jinja.sets import builtin_templates_dir
-from generator.render.sanitize import CSP, CSP_META, clean_page, removed
+from generator.render.page.sanitize import CSP, CSP_META, clean_page, removed
 
 PAYLOADS = {
     "svg onload": ("<svg/onload=alert(1)>", "<svg> 元素"),

@@ -20,8 +20,8 @@ from generator import load, render, validate
 from generator.cli.main import cli
 from generator.format import schema
 from generator.jinja.sets import load_template_set
-from generator.render import pdf as pdf_module
-from generator.render.pdf import (
+from generator.render.typography import pdf as pdf_module
+from generator.render.typography.pdf import (
     FONT_FALLBACKS,
     PdfConversionError,
     docx_to_pdf,

@@ -104,8 +104,8 @@ def test_attribute_escape_is_refused_before_and_during_render(run, city, tmp_pat
     assert not (tmp_path / "out").exists()
     # Even without the check in front, the sandbox itself refuses.
     from generator.jinja.sets import find_template_set
-    from generator.render.context import build_context
-    from generator.render.html import render_html
+    from generator.render.filling.context import build_context
+    from generator.render.page.html import render_html
 
     data = load(SAMPLE_CSV)
     context = build_context(data, validate(data), standard={})
@@ -236,7 +236,7 @@ def test_an_unclosed_if_in_the_web_template_is_reported_where_it_opens(run, city
 
 
 def test_an_unclosed_if_in_word_is_reported_at_its_paragraph(run, city, tmp_path):
-    from generator.render.check import docx_paragraphs
+    from generator.render.template_checks.check import docx_paragraphs
 
     path = city / "report.docx"
     document = Document(str(path))

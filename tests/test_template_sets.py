@@ -20,8 +20,8 @@ from generator.format import schema
 from generator.format.filters import num
 from generator.jinja.sets import builtin_templates_dir, find_template_set, shipped_sets
 from generator.readers.csv_long import read_values
-from generator.render.check import template_variables
-from generator.render.set_check import check_template_set
+from generator.render.template_checks.check import template_variables
+from generator.render.template_checks.set_check import check_template_set
 from generator.workbook.csvfile import long_csv
 
 sys.path.insert(0, str(ROOT / "tools"))

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from generator import load, render, validate
 from generator.format import schema
 from generator.readers.csv_long import read_values
-from generator.render.layout import text_width, title_lines, typeset_body
+from generator.render.typography.layout import text_width, title_lines, typeset_body
 from generator.workbook.csvfile import long_csv
 
 DEPARTMENT_CSV = ROOT / "data_samples" / "shili-jiaotong-2023.csv"

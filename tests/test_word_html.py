@@ -15,8 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from generator.render.word_html import word_body_html
-from generator.render.word_parts import WordParts
+from generator.render.page.word_html import word_body_html
+from generator.render.page.word_parts import WordParts
 
 
 def png(width: int = 2, height: int = 2) -> bytes:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from generator import load, render, validate
 from generator.format import schema
-from generator.render.layout import text_width
+from generator.render.typography.layout import text_width
 
 A4_POINTS = (595.3, 841.9)
 

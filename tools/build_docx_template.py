@@ -4,7 +4,7 @@ Usage: python tools/build_docx_template.py            (every shipped set)
        python tools/build_docx_template.py SET [OUT]  (one set: default or department)
 
 Every heading, table label and figure key comes from generator.schema; the document holds docxtpl
-(Jinja) tags that generator.render.context fills in. The sets differ in their preface and signature
+(Jinja) tags that generator.render.filling.context fills in. The sets differ in their preface and signature
 block (VARIANTS below; the HTML templates carry the same text, which tests/test_template_sets.py checks).
 Re-run this script whenever the schema changes; tests/test_docx_template.py fails while a committed
 template is out of date.
@@ -35,9 +35,15 @@ from docx.text.paragraph import Paragraph
 from generator.format import schema
 from generator.format.filters import cn_num
 from generator.format.grid import Grid
-from generator.render.layout import CONTACT_STYLE_ID, DATE_STYLE_ID, SIGNATURE_STYLE_ID, label_words, text_width
-from generator.render.word_grid import portable_grid
-from generator.render.zipout import Packed, zip_bytes
+from generator.render.filling.zipout import Packed, zip_bytes
+from generator.render.typography.layout import (
+    CONTACT_STYLE_ID,
+    DATE_STYLE_ID,
+    SIGNATURE_STYLE_ID,
+    label_words,
+    text_width,
+)
+from generator.render.typography.word_grid import portable_grid
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_OUT = TEMPLATES / "default" / "report.docx"
@@ -74,7 +80,7 @@ CHAR_TWIPS = TEXT_WIDTH_TWIPS / CHARS_PER_LINE  # one character of the grid: ind
 TABLE_STYLE, TABLE_TEXT_STYLE = "Table Grid", "Table Text"
 SIGNATURE_STYLE, DATE_STYLE, CONTACT_STYLE = "Report Signature", "Report Date", "Report Contact"
 RUN_IN_STYLE = "Run-in Heading"
-# The creation date a template carries; each report gets its own (generator.render.docx).
+# The creation date a template carries; each report gets its own (generator.render.filling.docx).
 TEMPLATE_DATE = "2024-01-01T00:00:00Z"
 
 # Column widths in mm; each table fills the 156 mm text block. Table 三: the label columns are as wide as
@@ -112,7 +118,7 @@ def _set_lang(rpr) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)  # w:lang is the last child of rPr we ever write
     # Latin text (and so digits) in English: LibreOffice breaks a Chinese line anywhere, but keeps a number whole
-    # only under a Western language. The PDF's /Lang is set to the East-Asian one (render.pdf).
+    # only under a Western language. The PDF's /Lang is set to the East-Asian one (render.typography.pdf).
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
@@ -613,7 +619,7 @@ def _content(doc: DocumentObject, variant: dict[str, object]) -> None:
     banner.runs[0].font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
     _tag(doc, "{%p endif %}")
 
-    # The title in lines broken where its meaning breaks (render.layout.title_lines): a line break each.
+    # The title in lines broken where its meaning breaks (render.typography.layout.title_lines): a line break each.
     _tag(doc, '{{ title_lines|join("\\n") }}', "Title")
     _tag(doc, f"{{%p if {preface} %}}")
     _loop(doc, preface)

@@ -32,7 +32,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Mm
 
-from generator.render.zipout import Packed, zip_bytes
+from generator.render.filling.zipout import Packed, zip_bytes
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "notice" / "notice.docx"
 

@@ -16,7 +16,7 @@ from generator.checks.findings import rule_title, without_keys
 from generator.exceptions import TemplateError
 from generator.format.filters import cn_date
 from generator.jinja.sets import builtin_templates_dir
-from generator.render.docx import document_environment, render_docx
+from generator.render.filling.docx import document_environment, render_docx
 
 NOTICE_TEMPLATE = "notice.docx"
 DEFAULT_OFFICE = "（发文机关）"

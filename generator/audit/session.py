@@ -29,8 +29,8 @@ from generator.audit.run import (
 from generator.audit.sources import REPORT_FILES, find_reports
 from generator.audit.store import DamagedDatabase, Store
 from generator.exceptions import InputError
-from generator.render.docx import compile_docx, document_environment
-from generator.render.output import Content, OutputFolder
+from generator.render.filling.docx import compile_docx, document_environment
+from generator.render.writing.output import Content, OutputFolder
 
 DATABASE_NAME = "审查.sqlite"
 CACHE_NAME = "网页缓存"

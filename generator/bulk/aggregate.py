@@ -27,7 +27,7 @@ from generator.format.grid import column_letter
 from generator.format.model import Place, RawValue, ReportData, assemble
 from generator.readers import load
 from generator.readers.sheet_xml import SPREADSHEET_NS, SheetBook
-from generator.render.output import OutputFolder
+from generator.render.writing.output import OutputFolder
 from generator.workbook.writer import write_workbook
 
 BREAKDOWN_SHEET = "分单位明细"

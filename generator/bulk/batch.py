@@ -18,7 +18,7 @@ from generator.jinja.environment import make_environment
 from generator.jinja.sets import builtin_templates_dir, find_template_set
 from generator.readers import load
 from generator.render import ensure_template_ok, render
-from generator.render.output import OutputFolder, write_files, write_prepared
+from generator.render.writing.output import OutputFolder, write_files, write_prepared
 from generator.workbook.csvfile import csv_bytes
 
 # Searched for in folders. Old formats are listed too, so they are reported as unreadable rather than skipped.

@@ -32,7 +32,7 @@ from generator.cli.options import (
 )
 from generator.cli.zh import VERSION_HELP, VERSION_MESSAGE, ZhGroup, mistyped_command
 from generator.exceptions import InvalidDataError
-from generator.render.output import write_outputs
+from generator.render.writing.output import write_outputs
 
 # Each command's module is imported when the command runs or --help lists it, so that a report does not wait for
 # the code of the audit, the importers or the batch: name -> (module, attribute).

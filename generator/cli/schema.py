@@ -11,7 +11,7 @@ import click
 from generator.cli.options import EXIT_OK, output_file_option, overwrite_option, run
 from generator.cli.zh import ZhCommand
 from generator.format import schema
-from generator.render.output import write_file
+from generator.render.writing.output import write_file
 from generator.workbook.csvfile import csv_bytes
 
 

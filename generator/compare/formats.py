@@ -18,7 +18,7 @@ from generator.format import schema
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.sets import find_template_set
-from generator.render.layout import label_words, title_lines
+from generator.render.typography.layout import label_words, title_lines
 from generator.workbook.csvfile import csv_bytes
 
 DIFF_TEMPLATE = "diff.html.j2"

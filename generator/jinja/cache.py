@@ -19,7 +19,7 @@ import jinja2
 from jinja2 import Environment, FileSystemBytecodeCache, Template
 from jinja2.bccache import Bucket
 
-# Bumped whenever environment.py (BoundedSandbox._parse) or a Word part's preparation (render.word_tags) changes
+# Bumped whenever environment.py (BoundedSandbox._parse) or a Word part's preparation (render.filling.word_tags) changes
 # the code Jinja generates.
 CODE_VERSION = "bounded-loops-3"  # 2: finalize strips characters XML forbids; 3: Word tags read as typed
 

@@ -32,7 +32,7 @@ class TemplateProblem:
 
 
 # What every report template is given besides the figures and metadata (checks.quotes), with what each holds:
-# listed in the guide `new-template` writes; render.context builds exactly these (tested).
+# listed in the guide `new-template` writes; render.filling.context builds exactly these (tested).
 CONTEXT_NAMES: dict[str, str] = {
     "title_lines": "标题分行（按词意回行，GB/T 9704 7.3.3），如 [“孟州市人民政府”, “2023年政府信息公开工作年度报告”]",
     "properties.subject": "Word 文件属性“主题”：标题去掉机关名称，如“2023年政府信息公开工作年度报告”",

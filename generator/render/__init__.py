@@ -24,11 +24,11 @@ from generator.jinja.sets import (
     load_template_set,
     set_for_body_kind,
 )
-from generator.render.context import build_context
-from generator.render.docx import document_environment, render_docx
-from generator.render.html import render_html, uses_word_body
-from generator.render.pdf import docx_to_pdf
-from generator.render.set_check import check_template_set
+from generator.render.filling.context import build_context
+from generator.render.filling.docx import document_environment, render_docx
+from generator.render.page.html import render_html, uses_word_body
+from generator.render.template_checks.set_check import check_template_set
+from generator.render.typography.pdf import docx_to_pdf
 
 FORMATS = ("docx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "html")  # pdf needs LibreOffice: only on request

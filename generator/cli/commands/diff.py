@@ -11,7 +11,7 @@ from generator.cli.options import exit_code, output_file_option, overwrite_optio
 from generator.cli.zh import ZhCommand
 from generator.compare.formats import FORMATS, diff_file_bytes, format_diff, summary_lines
 from generator.compare.redline import redline_docx
-from generator.render.output import write_file
+from generator.render.writing.output import write_file
 
 FORMAT_CHOICES = (*FORMATS, "docx")  # the Word redline needs a file
 # "-o 对比.html" without --format means the page, not the terminal's text under a .html name.

@@ -18,8 +18,8 @@ from generator.cli.options import (
 from generator.cli.zh import ZhCommand
 from generator.jinja.scaffold import GUIDE, name_problem
 from generator.jinja.sets import find_template_set, template_set_at
-from generator.render.check import template_variables
-from generator.render.set_check import check_template_set
+from generator.render.template_checks.check import template_variables
+from generator.render.template_checks.set_check import check_template_set
 
 
 def _template_name(name: str) -> str:

@@ -24,7 +24,7 @@ from generator.cli.options import (
 from generator.cli.zh import ZhCommand
 from generator.format import schema
 from generator.format.cells import parse_body_kind
-from generator.render.output import write_file
+from generator.render.writing.output import write_file
 from generator.workbook.csvfile import long_csv
 from generator.workbook.writer import inferred_kind, write_workbook
 

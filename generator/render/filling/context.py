@@ -15,7 +15,7 @@ from generator.checks.quotes import expand_narrative, quote_values
 from generator.format import schema
 from generator.format.filters import num
 from generator.format.model import ReportData
-from generator.render.layout import title_lines
+from generator.render.typography.layout import title_lines
 
 PLACEHOLDER = "【本节未填写】"
 FAILED_BANNER = "【本报告未通过数据校验，共 {count} 个错误，不得发布】"
@@ -139,5 +139,5 @@ def build_context(data: ReportData, report: ValidationReport, standard: Mapping[
             warnings=[f.message for f in report.warnings],
         ),
         "placeholder": PLACEHOLDER,
-        "document": SimpleNamespace(body=Markup("")),  # the page body, made from the Word report (render.html)
+        "document": SimpleNamespace(body=Markup("")),  # the page body, made from the Word report (render.page.html)
     }

@@ -6,8 +6,8 @@ Here its tag clean-up (`patch_xml`) runs once per template and the compiled Jinj
 go into the zip as they were compressed once (zipout.py), with fixed timestamps: the same input gives the same
 bytes. Templates using docxtpl features that need a parsed tree ({%tc %}, {% hm %}, {% vm %}, images in loops)
 take docxtpl's full path, re-zipped the same deterministic way. Either way the filled body then gets the
-layout that depends on its words (render.layout: the signature block), and the file the report's date; the
-filled parts are kept as they are too, since the web page is made from them (render.word_html).
+layout that depends on its words (render.typography.layout: the signature block), and the file the report's date; the
+filled parts are kept as they are too, since the web page is made from them (render.page.word_html).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from generator.format.cells import XML_FORBIDDEN
 from generator.jinja.cache import compile_string
 from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
-from generator.render.layout import typeset_body
-from generator.render.word_grid import portable_grid
-from generator.render.word_tags import jinja_source
-from generator.render.zipout import Packed, zip_bytes
+from generator.render.filling.word_tags import jinja_source
+from generator.render.filling.zipout import Packed, zip_bytes
+from generator.render.typography.layout import typeset_body
+from generator.render.typography.word_grid import portable_grid
 
 # Parts that may hold tags: the body, headers, footers, footnotes and the core properties (the title).
 TEMPLATE_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$")
@@ -57,7 +57,7 @@ BODY_SPACING = re.compile(r"<w:rPrDefault>(?:(?!</w:rPrDefault>).)*?<w:spacing w
 
 
 def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[tuple[str, bytes]]:
-    """The body typeset (render.layout) and the core properties dated as the report (context `properties.date`)."""
+    """The body typeset (render.typography.layout) and the core properties dated as the report (context `properties.date`)."""
     size, spacing = _body_size(dict(members).get("word/styles.xml", b""))
     date = getattr(context.get("properties"), "date", "")
     finished = []

@@ -24,9 +24,9 @@ from generator.format import schema
 from generator.format.model import RawValue, ReportData, assemble
 from generator.jinja.names import TemplateProblem, check_source, used_variables
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, MANIFEST, TemplateSet
-from generator.render.context import build_context
-from generator.render.docx import compile_docx, document_environment, template_sources
-from generator.render.word_parts import W
+from generator.render.filling.context import build_context
+from generator.render.filling.docx import compile_docx, document_environment, template_sources
+from generator.render.ooxml import W
 
 STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -223,7 +223,7 @@ def _locator(source: str, places: list[tuple[str, str]]) -> Callable[[str, int],
 
 
 def docx_sources(path: Path) -> list[str]:
-    """The Jinja sources exactly as the renderer compiles them, from the file's own XML (render.docx)."""
+    """The Jinja sources exactly as the renderer compiles them, from the file's own XML (render.filling.docx)."""
     return list(template_sources(path).values())
 
 

@@ -15,7 +15,7 @@ from generator.jinja.errors import running_template
 from generator.jinja.limits import RenderLimit, render_budget
 from generator.jinja.names import TemplateProblem, check_source
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, STYLE_SHEET, TemplateSet, inside, read_template_text
-from generator.render.docx import compile_docx, document_environment
+from generator.render.filling.docx import compile_docx, document_environment
 
 TRIAL_SECONDS = 5.0  # a blank year renders in milliseconds; a template still running after this never ends
 # Active content a report page must not carry: the page is published as it is, and must work without scripts.

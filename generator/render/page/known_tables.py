@@ -14,8 +14,8 @@ import secrets
 from dataclasses import dataclass
 from html import unescape
 
-from generator.render.word_parts import W, xml_tree
-from generator.render.word_tables import cell_texts, official_layout, official_table_html
+from generator.render.ooxml import W, xml_tree
+from generator.render.page.word_tables import cell_texts, official_layout, official_table_html
 
 TEXT = re.compile(rb"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 OPEN, CLOSE = b"<w:tbl>", b"</w:tbl>"

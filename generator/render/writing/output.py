@@ -16,8 +16,8 @@ from pathlib import Path
 from types import TracebackType
 
 from generator.exceptions import OutputError, os_reason
-from generator.render.lock import FolderLock
-from generator.render.record import (
+from generator.render.writing.lock import FolderLock
+from generator.render.writing.record import (
     compact,
     known_hashes,
     remember,

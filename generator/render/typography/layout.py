@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from generator.render.word_parts import W
+from generator.render.ooxml import paragraph_property, qn, xml_tree
 
 # The title is 2号 (22 pt) in a 156 mm line: 20 characters at most. One is kept free for wide digits.
 TITLE_LINE_CHARS = 19
@@ -107,46 +107,6 @@ LABEL_WORDS = (
 LABEL_BREAKS = {words.replace("|", ""): tuple(words.split("|")) for words in LABEL_WORDS}
 SIGNATURE_INDENT_CHARS = 2  # 右空二字; the date starts two characters right of the signature's first one
 DIGIT_GAP = re.compile(r"(?<=\d)([-\s])(?=\d)")
-PREFIXES = {"w": W, "xml": "{http://www.w3.org/XML/1998/namespace}"}
-# w:pPr's children in the order ECMA-376 (17.3.1.26) requires.
-PARAGRAPH_PROPERTIES = (
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-)
 
 
 def label_words(label: str) -> tuple[str, ...]:
@@ -258,7 +218,7 @@ class TextBlock:
 def text_block(sect: Any, body_half_points: int, spacing: int = 0) -> TextBlock:
     """From a section's properties: page width less margins, and the character pitch: the body size plus
     w:charSpace/4096 pt on a "lines and characters" grid (as Word lays it), else plus the body's character
-    spacing (`spacing`, 1/20 pt: render.word_grid states the grid so)."""
+    spacing (`spacing`, 1/20 pt: render.typography.word_grid states the grid so)."""
     page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
     grid = sect.find(qn("w:docGrid"))
     width = int(page.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
@@ -277,40 +237,12 @@ def _set_left(paragraph: Any, chars: float, block: TextBlock) -> None:
 
         ppr = etree.Element(qn("w:pPr"))
         paragraph.insert(0, ppr)  # a paragraph's properties come first
-    ind = _child(ppr, "ind")
+    ind = paragraph_property(ppr, "ind")
     for attr in ("w:right", "w:rightChars", "w:firstLine", "w:firstLineChars"):
         ind.set(qn(attr), "0")
     ind.set(qn("w:left"), str(round(chars * block.pitch)))
     ind.set(qn("w:leftChars"), str(round(chars * 100)))
-    _child(ppr, "jc").set(qn("w:val"), "left")
-
-
-def qn(name: str) -> str:
-    """ "w:ind" -> Clark notation, for the two prefixes the signature block uses."""
-    prefix, local = name.split(":")
-    return f"{PREFIXES[prefix]}{local}"
-
-
-def _child(ppr: Any, local: str) -> Any:
-    """The paragraph property w:`local`, added where the schema's sequence puts it if absent (Word refuses a
-    paragraph whose properties are out of order)."""
-    found = ppr.find(qn(f"w:{local}"))
-    if found is not None:
-        return found
-    from lxml import etree
-
-    child = etree.Element(qn(f"w:{local}"))
-    after = PARAGRAPH_PROPERTIES[PARAGRAPH_PROPERTIES.index(local) + 1 :]
-    later = [c for c in ppr if isinstance(c.tag, str) and _local(c.tag) in after]
-    if later:
-        later[0].addprevious(child)
-    else:
-        ppr.append(child)
-    return child
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    paragraph_property(ppr, "jc").set(qn("w:val"), "left")
 
 
 def _keep_numbers_whole(paragraph: Any) -> None:
@@ -377,10 +309,8 @@ def typeset_body(document_xml: bytes, body_half_points: int = 32, spacing: int =
         return document_xml
     from lxml import etree
 
-    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
-
     def parse(snippet: bytes) -> Any:
-        return etree.fromstring(root.group(0) + snippet + b"</w:document>", parser)[0]
+        return xml_tree(root.group(0) + snippet + b"</w:document>", remove_blank_text=True)[0]
 
     found = {sid: _paragraphs_with(document_xml, marker) for sid, marker in ids.items()}
     edited: dict[tuple[int, int], object] = {}

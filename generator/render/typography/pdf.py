@@ -134,7 +134,7 @@ def fontconfig_aliases(system_config: str | None = None, installed: frozenset[st
 
 
 def for_libreoffice(docx: bytes) -> bytes:
-    """The Word file as LibreOffice lays it out like Word (its grid already is: render.word_grid).
+    """The Word file as LibreOffice lays it out like Word (its grid already is: render.typography.word_grid).
 
     Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but not after
     a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.

@@ -10,9 +10,10 @@ from typing import Any
 
 from generator.format import schema
 from generator.format.grid import Grid, GridCell
-from generator.render.layout import label_words
-from generator.render.word_inline import paragraph_inline
-from generator.render.word_parts import W, WordParts
+from generator.render.ooxml import W
+from generator.render.page.word_inline import paragraph_inline
+from generator.render.page.word_parts import WordParts
+from generator.render.typography.layout import label_words
 
 # Table 四's one row of figures has no label in the official layout; the page adds a row header (and an empty
 # corner above it) so that the row is named and its label column can stay in view while the figures scroll.

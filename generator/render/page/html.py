@@ -21,11 +21,11 @@ from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.names import used_variables
 from generator.jinja.sets import HTML_TEMPLATE, Signature, TemplateSet
-from generator.render.check import html_sources
-from generator.render.known_tables import cut_known_tables
-from generator.render.sanitize import clean_page
-from generator.render.word_html import word_body_html
-from generator.render.word_parts import DOCUMENT, WordParts
+from generator.render.page.known_tables import cut_known_tables
+from generator.render.page.sanitize import clean_page
+from generator.render.page.word_html import word_body_html
+from generator.render.page.word_parts import DOCUMENT, WordParts
+from generator.render.template_checks.check import html_sources
 
 WORD_BODY = "document.body"
 

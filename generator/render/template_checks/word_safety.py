@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.jinja.names import TemplateProblem
-from generator.render.word_parts import R, W
+from generator.render.ooxml import R, W
 
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"

@@ -10,30 +10,14 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+from generator.render.ooxml import REL, W, xml_tree
+
 DOCUMENT = "word/document.xml"
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
-
-
-@cache
-def _parser() -> Any:
-    """Entities and network access off (the document comes from a user's template); made once per process."""
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, collect_ids=False)
-
-
-def xml_tree(data: bytes) -> Any:
-    """An lxml element tree of a part."""
-    from lxml import etree
-
-    return etree.fromstring(data, _parser())
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from generator.render.lock import LockUnsupported, hide, lock, unlock
+from generator.render.writing.lock import LockUnsupported, hide, lock, unlock
 
 RECORD_NAME = ".generate-report-files"
 # Temporary files are named so that the next run can recognise (and delete) those a killed run left behind.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from generator.jinja.names import TemplateProblem
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, TemplateSet
-from generator.render.check import check_docx, check_html, check_manifest, probe_context
-from generator.render.docx import document_environment, render_docx
-from generator.render.html import render_html
-from generator.render.safety import safety_problems
-from generator.render.sanitize import removed
-from generator.render.word_check import page_problems, uncarried_problems
-from generator.render.word_safety import MACROS, active_content
+from generator.render.filling.docx import document_environment, render_docx
+from generator.render.page.html import render_html
+from generator.render.page.sanitize import removed
+from generator.render.template_checks.check import check_docx, check_html, check_manifest, probe_context
+from generator.render.template_checks.safety import safety_problems
+from generator.render.template_checks.word_check import page_problems, uncarried_problems
+from generator.render.template_checks.word_safety import MACROS, active_content
 
 
 def check_template_set(template_set: TemplateSet, advice: bool = True) -> list[TemplateProblem]:

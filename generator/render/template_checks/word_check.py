@@ -17,12 +17,13 @@ from generator.format.model import RawValue, assemble
 from generator.importers.html import html_lines
 from generator.jinja.names import TemplateProblem
 from generator.jinja.sets import DOCX_TEMPLATE, HTML_TEMPLATE, TemplateSet
-from generator.render.check import docx_paragraphs, html_sources
-from generator.render.context import build_context
-from generator.render.docx import document_environment, render_docx
-from generator.render.html import render_html, uses_word_body
-from generator.render.word_html import word_body_html
-from generator.render.word_parts import IMAGE_TYPES, R, W, WordParts
+from generator.render.filling.context import build_context
+from generator.render.filling.docx import document_environment, render_docx
+from generator.render.ooxml import R, W
+from generator.render.page.html import render_html, uses_word_body
+from generator.render.page.word_html import word_body_html
+from generator.render.page.word_parts import IMAGE_TYPES, WordParts
+from generator.render.template_checks.check import docx_paragraphs, html_sources
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"

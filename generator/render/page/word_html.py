@@ -15,10 +15,11 @@ from html import escape
 from typing import Any
 
 from generator.format import schema
-from generator.render.known_tables import STAND_IN
-from generator.render.word_inline import paragraph_inline
-from generator.render.word_parts import W, WordParts
-from generator.render.word_tables import table_html
+from generator.render.ooxml import W
+from generator.render.page.known_tables import STAND_IN
+from generator.render.page.word_inline import paragraph_inline
+from generator.render.page.word_parts import WordParts
+from generator.render.page.word_tables import table_html
 
 PLAIN_STYLES = frozenset({"normal", "body text", "default", "no spacing", "plain text"})
 LIST_NAMES = re.compile(r"^list (bullet|number)", re.IGNORECASE)

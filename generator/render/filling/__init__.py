@@ -1,0 +1,1 @@
+"""Filling the Word template: the context templates see, the compiled docxtpl template, the zip written."""
