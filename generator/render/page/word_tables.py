@@ -4,7 +4,7 @@ th scope and each figure's key, as the official layout (schema.grids()) describe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from typing import Any
 
@@ -187,6 +187,7 @@ def official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)  # the same labels in every report of a template
 def _label_html(text: str) -> str:
     """A label with a break opportunity (<wbr>) only between its words, as the Word file breaks it (style.css keeps
     the words whole): 社会公益组织 never splits inside a word at any width."""
