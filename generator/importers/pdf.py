@@ -25,6 +25,10 @@ MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around
 ROW_END = re.compile(r"(?:(?:^|\s)(?:\d[\d,.]*|[/／—–-])){2,}\s*$")  # "… 15 3 0 0 1 0 19": a row's figures
 
 
+class Scanned(InputError):
+    """A PDF whose every page is an image: no text to read here (report.py reads it by OCR, scan.py)."""
+
+
 @dataclass(frozen=True)
 class TextLine:
     """One printed line of running text with its geometry (points; top grows down the page)."""
@@ -174,7 +178,7 @@ def read_pdf(path: Path) -> list[Line]:
         try:
             pages = list(pdf.pages)
             if not any(page.chars for page in pages):
-                raise InputError(
+                raise Scanned(
                     f"{path.name}：这是扫描件（每页都是图片，没有文字层），无法读取其中的数字；"
                     "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。"
                 )

@@ -1,0 +1,99 @@
+"""The arithmetic proof-reads a scan's figures: a figure the OCR engine read is kept only where every one-year
+relation it takes part in holds (or where exactly one of the engine's other readings makes them hold); a figure
+in no relation is kept only when every reading agrees. Any other cell is unread, at its place on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from generator.format import relations, schema
+from generator.format.cells import parse_figure, semantic
+from generator.format.model import Place
+from generator.importers.base import NO_VALUE, Evidence, ImportResult, Line
+
+Value = relations.Value
+NOTE = "扫描件：表中 {kept} 个数字由文字识别读出，并经表内勾稽关系（不在任何关系中的，经几次识别一致）核对后采用；{unread} 格无法确认，已标为未读，请对照原件填写。"
+
+
+def _readings(lines: Sequence[Line]) -> dict[tuple[int, tuple[float, ...]], tuple[str, ...]]:
+    found = {}
+    for line in lines:
+        for box, options in zip(line.boxes, line.readings, strict=False):
+            if box is not None and options:
+                found[line.place.page, tuple(box)] = options
+    return found
+
+
+def _candidates(key: str, options: Sequence[str]) -> list[tuple[str, Value]]:
+    """The distinct figures among a cell's readings, best first."""
+    kind = schema.figures()[key].kind
+    out: dict[Value, str] = {}
+    for raw in options:
+        value = parse_figure(raw, kind).value
+        if value is not None and value not in out:
+            out[value] = raw
+    return [(raw, value) for value, raw in out.items()]
+
+
+def _place(found: Evidence) -> Place:
+    return found.place
+
+
+def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
+    """The import with each OCR-read figure kept, corrected by its one other reading that the relations accept,
+    or unread."""
+    readings = _readings(lines)
+    read: dict[str, list[tuple[str, Value]]] = {}
+    agreed: dict[str, bool] = {}
+    for key, found in result.evidence.items():
+        bbox = found.place.bbox
+        options = readings.get((found.place.page, tuple(bbox))) if bbox else None
+        if key in schema.figures() and options:
+            read[key] = _candidates(key, options)
+            agreed[key] = len(options) >= 2 and options[0] == options[1] != ""  # the two digit passes
+    current = {key: options[0][1] for key, options in read.items() if options}
+    involved = {key: [r for r in relations.single_year() if key in r.keys] for key in read}
+
+    def kept(key: str, values: dict[str, Value]) -> bool:
+        return bool(involved[key]) and all(relations.holds(r, values) for r in involved[key])
+
+    chosen = {key: options[0][0] for key, options in read.items() if options}
+    for _ in range(len(read)):  # each round settles at least one cell, or stops
+        changed = False
+        failing = [r for r in relations.single_year() if relations.holds(r, current) is not True]
+        for relation in failing:
+            fixes = [
+                (key, raw, value)
+                for key in relation.keys
+                if key in read
+                for raw, value in read[key]
+                if current.get(key) != value and kept(key, {**current, key: value})
+            ]
+            if len(fixes) == 1:
+                key, raw, value = fixes[0]
+                current[key], chosen[key] = value, raw
+                changed = True
+        if not changed:
+            break
+    values = dict(result.values)
+    evidence = dict(result.evidence)
+    unread = 0
+    for key, found in result.evidence.items():  # a figure's cell on the scan that gave no figure to read
+        if key in schema.figures() and key not in read and found.place.bbox and found.semantic not in NO_VALUE:
+            values.pop(key, None)
+            evidence[key] = Evidence(key, "", "unread", found.place)
+            unread += 1
+    for key in read:
+        settled = key in current and (kept(key, current) if involved[key] else agreed[key])
+        found = evidence[key]
+        if settled:
+            kind = schema.figures()[key].kind
+            values[key] = chosen[key]
+            evidence[key] = replace(found, raw=chosen[key], semantic=semantic(chosen[key], kind))
+        else:
+            values.pop(key, None)
+            evidence[key] = Evidence(key, "", "unread", _place(found))
+            unread += 1
+    note = NOTE.format(kept=sum(1 for k in read if evidence[k].semantic != "unread"), unread=unread)
+    return replace(result, values=values, evidence=evidence, notes=(*result.notes, note))
