@@ -40,6 +40,26 @@ def _place(found: Evidence) -> Place:
     return found.place
 
 
+def _settled(involved: dict[str, list[relations.Relation]], values: dict[str, Value]) -> set[str]:
+    """The figures the arithmetic vouches for: at least one of a figure's relations holds, and each of its
+    relations that fails (or cannot be summed) has another cell to blame, one none of whose relations holds (a
+    misread cell breaks its row and its column alike)."""
+    state = {key: [relations.holds(r, values) for r in rules] for key, rules in involved.items()}
+    suspects = {key for key, results in state.items() if True not in results}
+    settled = set()
+    for key, rules in involved.items():
+        if key not in values or True not in state[key]:
+            continue
+        blamed = all(
+            any(other in suspects and other != key or other not in values for other in rule.keys)
+            for rule, result in zip(rules, state[key], strict=True)
+            if result is not True
+        )
+        if blamed:
+            settled.add(key)
+    return settled
+
+
 def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
     """The import with each OCR-read figure kept, corrected by its one other reading that the relations accept,
     or unread."""
@@ -76,6 +96,7 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
                 changed = True
         if not changed:
             break
+    settled = _settled(involved, current)
     values = dict(result.values)
     evidence = dict(result.evidence)
     unread = 0
@@ -85,9 +106,8 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
             evidence[key] = Evidence(key, "", "unread", found.place)
             unread += 1
     for key in read:
-        settled = key in current and (kept(key, current) if involved[key] else agreed[key])
         found = evidence[key]
-        if settled:
+        if key in current and (key in settled if involved[key] else agreed[key]):
             kind = schema.figures()[key].kind
             values[key] = chosen[key]
             evidence[key] = replace(found, raw=chosen[key], semantic=semantic(chosen[key], kind))

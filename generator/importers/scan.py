@@ -102,7 +102,7 @@ def _cut(image: Any, box: grid.Pixels, cell: grid.Pixels, margin: int = 6) -> An
 
 def _is_figure(label: str, digits: str) -> bool:
     """A figure's cell: digits, or a short reading with at most one Chinese character where digits were read."""
-    if label and FIGURE.match(label):
+    if label and FIGURE.match(label.translate(LOOKALIKES)):
         return True
     chinese = sum(1 for ch in label if "\u4e00" <= ch <= "\u9fff")
     return bool(digits) and chinese <= 1
