@@ -135,11 +135,11 @@ def _runs(line: np.ndarray) -> list[tuple[int, int]]:
 def segments(mask: np.ndarray, axis: int) -> list[Segment]:
     """The rules of a mask as segments: bands of rows (axis 1: horizontal) or columns (axis 0) holding rule
     pixels, each band's runs along the rule."""
-    profile = mask.any(axis=axis)
+    profile: np.ndarray = np.asarray(mask.any(axis=axis))
     found = []
     for first, last in _runs(profile):
-        band = mask[first:last].any(axis=0) if axis == 1 else mask[:, first:last].any(axis=1)
-        band = _bridged(band[None, :], 1)[0] if band.ndim == 1 else band
+        rows = np.asarray(mask[first:last].any(axis=0) if axis == 1 else mask[:, first:last].any(axis=1))
+        band: np.ndarray = _bridged(rows[None, :], 1)[0]  # a speck or a crossing rule breaks no rule in two
         found += [Segment((first + last - 1) // 2, start, end) for start, end in _runs(band)]
     return found
 
@@ -226,7 +226,8 @@ def _grid(horizontal: np.ndarray, ys: list[int], xs: list[int], pieces: list[tup
 
     def divided(x: int, top: int, bottom: int) -> bool:
         return any(
-            abs(px - x) <= NEAR and ptop <= top + NEAR and pbottom >= bottom - NEAR for px, ptop, pbottom, _, _ in pieces
+            abs(px - x) <= NEAR and ptop <= top + NEAR and pbottom >= bottom - NEAR
+            for px, ptop, pbottom, _, _ in pieces
         )
 
     for i in range(rows):

@@ -17,7 +17,7 @@ DIGITS = "0123456789.,/-"  # a figure's cell: digits, a fee's point, a thousands
 TIMEOUT = 120  # seconds for one call: a page's cells take a few
 MISSING = (
     "{name}：这是扫描件，需要文字识别引擎 tesseract（含简体中文数据）才能读取："
-    "请运行 apt-get install tesseract-ocr tesseract-ocr-chi-sim（或 pip install \".[scan]\" 后再装该引擎）。"
+    '请运行 apt-get install tesseract-ocr tesseract-ocr-chi-sim（或 pip install ".[scan]" 后再装该引擎）。'
 )
 
 
@@ -73,7 +73,9 @@ def words(image: Any, psm: int, chinese: bool = True, whitelist: str = "") -> li
         [*command, "tsv"], input=_png(image), capture_output=True, timeout=TIMEOUT, check=False, env=env
     )
     if done.returncode != 0:
-        raise GenerateReportError(f"文字识别引擎 tesseract 运行失败：{done.stderr.decode(errors='replace').strip()[:200]}")
+        raise GenerateReportError(
+            f"文字识别引擎 tesseract 运行失败：{done.stderr.decode(errors='replace').strip()[:200]}"
+        )
     found = []
     for row in done.stdout.decode("utf-8", errors="replace").splitlines()[1:]:
         parts = row.split("\t")

@@ -120,7 +120,7 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
     first = read_stacked(pieces, chinese=False, whitelist=ocr.DIGITS)
     texts = {cell: "" for cell, _ in cells}
     figures = []
-    for (cell, box), label, digits in zip(inked, labels, first, strict=True):
+    for (cell, _), label, digits in zip(inked, labels, first, strict=True):
         compact, digits = label.replace(" ", ""), digits.replace(" ", "")
         if _is_figure(compact, digits):
             figures.append((cell, digits, compact))
@@ -195,6 +195,8 @@ def read_scan(path: Path) -> list[Line]:
     with ThreadPoolExecutor(WORKERS) as pool:
         done = list(pool.map(read_page, pages, range(1, len(pages) + 1)))
     blocks = [block for page_blocks, _ in done for block in page_blocks]
+    if not blocks:
+        raise InputError(f"{path.name}：这是扫描件，但文字识别在各页都没有读出文字；请提供更清晰的扫描件或文字版文件。")
     readings = {box: options for _, page_readings in done for box, options in page_readings.items()}
     lines = pdf_lines(blocks)
     return [
