@@ -15,7 +15,10 @@ MIN_COLUMN_RULE = 20  # a column's rule across one row of a table (14 points, 29
 # stroke of the table's characters (10.5 points, 22 pixels)
 THIN = 7  # pixels: a rule's thickness on a blurred scan
 GAP = 6  # pixels of a rule lost to a white speck or a light scan, bridged
+SPECK = 12  # ink pixels: less than any character or digit at 150 dpi
+CHARACTER_GAP = 12  # pixels between two characters of one word (a space between words is wider still)
 SPANNED = 0.9  # the share of a row's height a column rule covers (a speck may break it)
+COVERED = 0.3  # the share of a cell's edge a row rule covers: only rules make the mask, but text touching one breaks it
 NEAR = 4  # pixels: two rules this close are one (a blurred rule is a few pixels thick)
 
 
@@ -154,23 +157,27 @@ def _cluster(values: Sequence[int]) -> list[int]:
     return [round(sum(group) / len(group)) for group in out]
 
 
-def _spans(ink: np.ndarray, x: int, top: int, bottom: int) -> bool:
-    """Whether a rule runs down at `x` from the rule at `top` to the one at `bottom`: ink on almost every row
-    between them (a character's stroke stops short of the rules, within the cell's padding)."""
+def _share(ink: np.ndarray, x: int, top: int, bottom: int) -> float:
+    """How much of the way from the rule at `top` to the one at `bottom` has ink at `x`: a column rule all of it
+    (a character's stroke stops short of the rules, within the cell's padding)."""
     column = ink[top : bottom + 1, max(x - 2, 0) : x + 3].any(axis=1)
-    return column.size > 0 and float(column.mean()) >= SPANNED
+    return float(column.mean()) if column.size else 0.0
 
 
 def _pieces(ink: np.ndarray, across: list[Segment], xs: list[int]) -> list[tuple[int, int, int, int, int]]:
     """Column rules found between two row rules: (x, top, bottom, index of the top rule, of the bottom rule)."""
-    found = []
+    pairs = []
     for x in xs:
         crossing = sorted(
             (i for i, h in enumerate(across) if h.start - NEAR <= x <= h.end + NEAR), key=lambda i: across[i].at
         )
-        for upper, lower in zip(crossing, crossing[1:], strict=False):
-            top, bottom = across[upper].at, across[lower].at
-            if bottom - top > NEAR and _spans(ink, x, top, bottom):
+        pairs += [(x, upper, lower) for upper, lower in zip(crossing, crossing[1:], strict=False)]
+    found = []
+    for x, upper, lower in pairs:
+        top, bottom = across[upper].at, across[lower].at
+        if bottom - top > NEAR:
+            share = _share(ink, x, top, bottom)
+            if share >= SPANNED:
                 found.append((x, top, bottom, upper, lower))
     return found
 
@@ -181,7 +188,7 @@ def _covered(mask: np.ndarray, at: int, start: int, end: int) -> bool:
     if end - start <= 2 * inset:
         return False
     band = mask[max(at - NEAR, 0) : at + NEAR + 1, start + inset : end - inset].any(axis=0)
-    return float(band.mean()) >= 0.6
+    return float(band.mean()) >= COVERED
 
 
 def grids(ink: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> list[Grid]:
@@ -204,7 +211,10 @@ def grids(ink: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> list
         ys, xs = _cluster([across[i].at for i in members]), _cluster([p[0] for p in own])
         if len(ys) < 3 or len(xs) < 3:
             continue  # a single ruled box or a rule under a title is no table
-        xs = [x for x in xs if sum(1 for p in own if abs(p[0] - x) <= NEAR) >= 1]
+        # A column's rule runs down at least two rows (a header's and a figure's); a stroke of a character that
+        # happens to fill one short row from rule to rule does not recur at the same place.
+        xs = [x for x in xs if sum(1 for p in own if abs(p[0] - x) <= NEAR) >= 2 or x in (xs[0], xs[-1])]
+        own = [p for p in own if any(abs(p[0] - x) <= NEAR for x in xs)]
         found.append(_grid(horizontal, ys, xs, own))
     return sorted(found, key=lambda g: g.box[1])
 
@@ -247,20 +257,39 @@ def _grid(horizontal: np.ndarray, ys: list[int], xs: list[int], pieces: list[tup
     return Grid((xs[0], ys[0], xs[-1], ys[-1]), tuple(by_row))
 
 
+def _groups(counts: np.ndarray, gap: int, least: int) -> list[tuple[int, int]]:
+    """Runs of non-empty positions joined across gaps up to `gap`, each holding at least `least` ink pixels."""
+    runs = _runs(counts > 0)
+    joined: list[list[int]] = []
+    for start, end in runs:
+        if joined and start - joined[-1][1] <= gap:
+            joined[-1][1] = end
+        else:
+            joined.append([start, end])
+    return [(start, end) for start, end in joined if int(counts[start:end].sum()) >= least]
+
+
 def ink_box(ink: np.ndarray, box: Pixels, margin: int = 3) -> Pixels | None:
-    """The box of the ink inside a cell (its rules and a few stray specks left out); None for an empty cell."""
+    """The box of the text inside a cell, its rules and stray specks left out (a speck a few pixels across, far
+    from the text, read as a digit would make a figure wrong); None for an empty cell."""
     left, top, right, bottom = box
     inner = ink[top + margin : bottom - margin + 1, left + margin : right - margin + 1]
     if inner.size == 0:
         return None
-    rows, columns = np.flatnonzero(inner.sum(axis=1) >= 2), np.flatnonzero(inner.sum(axis=0) >= 1)
-    if len(rows) == 0 or len(columns) == 0 or int(inner.sum()) < 12:
+    rows = _groups(inner.sum(axis=1), 2, SPECK)
+    if not rows:
         return None
+    inner = inner[rows[0][0] : rows[-1][1]]
+    columns = _groups(inner.sum(axis=0), CHARACTER_GAP, SPECK)
+    if not columns:
+        return None
+    text = inner[:, columns[0][0] : columns[-1][1]]
+    used = np.flatnonzero(text.sum(axis=1) > 0)
     return (
-        left + margin + int(columns[0]),
-        top + margin + int(rows[0]),
-        left + margin + int(columns[-1]) + 1,
-        top + margin + int(rows[-1]) + 1,
+        left + margin + columns[0][0],
+        top + margin + rows[0][0] + int(used[0]),
+        left + margin + columns[-1][1],
+        top + margin + rows[0][0] + int(used[-1]) + 1,
     )
 
 

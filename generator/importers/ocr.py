@@ -7,7 +7,10 @@ import functools
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.exceptions import GenerateReportError
@@ -61,27 +64,50 @@ def _png(image: Any) -> bytes:
     return buffer.getvalue()
 
 
-def words(image: Any, psm: int, chinese: bool = True, whitelist: str = "") -> list[Word]:
-    """The words tesseract reads in a Pillow image (`psm`: its page segmentation mode; `whitelist`: the only
-    characters it may read)."""
-    command = ["tesseract", "stdin", "stdout", "--psm", str(psm), "-l", "chi_sim+eng" if chinese else "eng"]
+def _tesseract(source: str, psm: int, chinese: bool, whitelist: str, data: bytes | None = None) -> str:
+    command = ["tesseract", source, "stdout", "--psm", str(psm), "-l", "chi_sim+eng" if chinese else "eng"]
     command += ["-c", "preserve_interword_spaces=1"]
     if whitelist:
         command += ["-c", f"tessedit_char_whitelist={whitelist}"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread a call: the pages run side by side instead
-    done = subprocess.run(
-        [*command, "tsv"], input=_png(image), capture_output=True, timeout=TIMEOUT, check=False, env=env
-    )
+    done = subprocess.run([*command, "tsv"], input=data, capture_output=True, timeout=TIMEOUT, check=False, env=env)
     if done.returncode != 0:
         raise GenerateReportError(
             f"文字识别引擎 tesseract 运行失败：{done.stderr.decode(errors='replace').strip()[:200]}"
         )
-    found = []
-    for row in done.stdout.decode("utf-8", errors="replace").splitlines()[1:]:
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _parse(tsv: str, pages: int) -> list[list[Word]]:
+    found: list[list[Word]] = [[] for _ in range(pages)]
+    for row in tsv.splitlines():
         parts = row.split("\t")
         if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
             continue
         left, top, width, height = (int(v) for v in parts[6:10])
         line = (int(parts[2]), int(parts[3]), int(parts[4]))
-        found.append(Word(parts[11].strip(), float(parts[10]), (left, top, left + width, top + height), line))
+        word = Word(parts[11].strip(), float(parts[10]), (left, top, left + width, top + height), line)
+        found[min(int(parts[1]), pages) - 1].append(word)
     return found
+
+
+def words(image: Any, psm: int, chinese: bool = True, whitelist: str = "") -> list[Word]:
+    """The words tesseract reads in a Pillow image (`psm`: its page segmentation mode; `whitelist`: the only
+    characters it may read)."""
+    return _parse(_tesseract("stdin", psm, chinese, whitelist, _png(image)), 1)[0]
+
+
+def words_of_each(images: Sequence[Any], psm: int, chinese: bool = True, whitelist: str = "") -> list[list[Word]]:
+    """The words of each of several images, read by one run of the engine (its model loaded once): each image
+    alone, so that no word strays into its neighbour's."""
+    if not images:
+        return []
+    with tempfile.TemporaryDirectory(prefix="generate-report-ocr-") as folder:
+        names = []
+        for n, image in enumerate(images):
+            name = Path(folder) / f"{n:05d}.png"
+            image.save(name)
+            names.append(str(name))
+        listing = Path(folder) / "images.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        return _parse(_tesseract(str(listing), psm, chinese, whitelist), len(images))

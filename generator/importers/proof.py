@@ -26,14 +26,16 @@ def _readings(lines: Sequence[Line]) -> dict[tuple[int, tuple[float, ...]], tupl
 
 
 def _candidates(key: str, options: Sequence[str]) -> list[tuple[str, Value]]:
-    """The distinct figures among a cell's readings, best first."""
+    """The distinct figures among a cell's readings, the one most readings give first (then the first pass's),
+    each with the text most readings give for it ("0" rather than a pass's "00")."""
     kind = schema.figures()[key].kind
-    out: dict[Value, str] = {}
+    texts: dict[Value, list[str]] = {}
     for raw in options:
         value = parse_figure(raw, kind).value
-        if value is not None and value not in out:
-            out[value] = raw
-    return [(raw, value) for value, raw in out.items()]
+        if value is not None:
+            texts.setdefault(value, []).append(raw)
+    ranked = sorted(texts.items(), key=lambda item: -len(item[1]))  # stable: ties keep the passes' order
+    return [(max(raws, key=raws.count), value) for value, raws in ranked]
 
 
 def _place(found: Evidence) -> Place:

@@ -23,7 +23,6 @@ from generator.importers.pdf import TableRows, TextLine, pdf_lines
 DPI = 150  # a scan's pages are read at this resolution: a table's digits stand 20 pixels tall
 POINT = 72 / DPI  # points per pixel
 ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixels a line
-SPACING = 24  # white pixels between two cells stacked for one call of the engine
 FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
@@ -51,28 +50,12 @@ def _join(texts: Sequence[str]) -> str:
     return out
 
 
-def read_stacked(pieces: Sequence[Piece], chinese: bool, whitelist: str = "", zoom: int = ZOOM) -> list[str]:
-    """Each piece's text, the pieces stacked in one image so that one call of the engine reads them all."""
+def read_each(pieces: Sequence[Piece], chinese: bool, whitelist: str = "", zoom: int = ZOOM, psm: int = 6) -> list[str]:
+    """Each piece's text, all read by one run of the engine, each piece enlarged `zoom` times."""
     from PIL import Image
 
-    if not pieces:
-        return []
     images = [p.image.resize((p.image.width * zoom, p.image.height * zoom), Image.Resampling.LANCZOS) for p in pieces]
-    width = max(i.width for i in images) + 2 * SPACING
-    height = sum(i.height for i in images) + SPACING * (len(images) + 1)
-    strip = Image.new("L", (width, height), 255)
-    spans, top = [], SPACING
-    for image in images:
-        strip.paste(image, (SPACING, top))
-        spans.append((top - SPACING // 2, top + image.height + SPACING // 2))
-        top += image.height + SPACING
-    found: list[list[ocr.Word]] = [[] for _ in pieces]
-    for word in ocr.words(strip, 6, chinese, whitelist):
-        middle = (word.box[1] + word.box[3]) / 2
-        for n, (start, end) in enumerate(spans):
-            if start <= middle < end:
-                found[n].append(word)
-                break
+    found = ocr.words_of_each(images, psm, chinese, whitelist)
     return [_join([w.text for w in sorted(ws, key=lambda w: (w.line, w.box[0]))]) for ws in found]
 
 
@@ -100,12 +83,30 @@ def _cut(image: Any, box: grid.Pixels, cell: grid.Pixels, margin: int = 6) -> An
     return piece
 
 
+def _chinese(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def _doubtful(text: str) -> bool:
+    """A Chinese reading with Latin letters in it (a row's label misread: "(七)Sit" for （七）总计), or nothing."""
+    return not text.strip() or (_chinese(text) > 0 and any(ch.isascii() and ch.isalpha() for ch in text))
+
+
+def _labels(pieces: Sequence[Piece]) -> list[str]:
+    """Each cell's Chinese reading; a doubtful one read again larger, the reading with more Chinese kept."""
+    labels = read_each(pieces, chinese=True)
+    again = [n for n, label in enumerate(labels) if _doubtful(label)]
+    for n, text in zip(again, read_each([pieces[n] for n in again], chinese=True, zoom=ZOOM + 1), strict=True):
+        if _chinese(text) > _chinese(labels[n]) or (not labels[n].strip() and text.strip()):
+            labels[n] = text
+    return labels
+
+
 def _is_figure(label: str, digits: str) -> bool:
     """A figure's cell: digits, or a short reading with at most one Chinese character where digits were read."""
     if label and FIGURE.match(label.translate(LOOKALIKES)):
         return True
-    chinese = sum(1 for ch in label if "\u4e00" <= ch <= "\u9fff")
-    return bool(digits) and chinese <= 1
+    return bool(digits) and _chinese(label) <= 1
 
 
 def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[tuple[int, Box], tuple[str, ...]]]:
@@ -116,8 +117,8 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
     cells = [(cell, grid.ink_box(strict, cell.box)) for table in tables for row in table.rows for cell in row]
     inked = [(cell, box) for cell, box in cells if box is not None]
     pieces = [Piece(box, _cut(straight, box, cell.box)) for cell, box in inked]
-    labels = read_stacked(pieces, chinese=True)
-    first = read_stacked(pieces, chinese=False, whitelist=ocr.DIGITS)
+    labels = _labels(pieces)
+    first = read_each(pieces, chinese=False, whitelist=ocr.DIGITS, psm=7)
     texts = {cell: "" for cell, _ in cells}
     figures = []
     for (cell, _), label, digits in zip(inked, labels, first, strict=True):
@@ -127,7 +128,7 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
         texts[cell] = compact
     readings: dict[tuple[int, Box], tuple[str, ...]] = {}
     again = [pieces[inked.index((cell, box))] for cell, box in inked if any(f[0] == cell for f in figures)]
-    second = read_stacked(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
+    second = read_each(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
     for (cell, one, label), two in zip(figures, second, strict=True):
         guesses = [g.strip(".,-") for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
         readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
