@@ -18,6 +18,7 @@ GAP = 6  # pixels of a rule lost to a white speck or a light scan, bridged
 SPECK = 12  # ink pixels: less than any character or digit at 150 dpi
 CHARACTER_GAP = 12  # pixels between two characters of one word (a space between words is wider still)
 SPANNED = 0.9  # the share of a row's height a column rule covers (a speck may break it)
+RESUMED = 0.6  # the share that will do for a column's rule (found in two other rows) broken in this one
 COVERED = 0.3  # the share of a cell's edge a row rule covers: only rules make the mask, but text touching one breaks it
 NEAR = 4  # pixels: two rules this close are one (a blurred rule is a few pixels thick)
 
@@ -182,6 +183,14 @@ def _pieces(ink: np.ndarray, across: list[Segment], xs: list[int]) -> list[tuple
     return found
 
 
+def _broken_rule(ink: np.ndarray, x: int, top: int, bottom: int) -> bool:
+    """A column's rule that a speck or a light scan broke in this row: most of the way down, and touching the
+    rules at both ends (a character of a cell merged across the column stops short of them)."""
+    column: np.ndarray = np.asarray(ink[top : bottom + 1, max(x - 2, 0) : x + 3].any(axis=1))
+    ends = min(4, column.size // 4)
+    return column.size > 0 and bool(column[:ends].all() and column[-ends:].all()) and column.mean() >= RESUMED
+
+
 def _covered(mask: np.ndarray, at: int, start: int, end: int) -> bool:
     """Whether a row rule runs along most of [start, end) at row `at`."""
     inset = max(2, (end - start) // 8)
@@ -215,11 +224,13 @@ def grids(ink: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> list
         # happens to fill one short row from rule to rule does not recur at the same place.
         xs = [x for x in xs if sum(1 for p in own if abs(p[0] - x) <= NEAR) >= 2 or x in (xs[0], xs[-1])]
         own = [p for p in own if any(abs(p[0] - x) <= NEAR for x in xs)]
-        found.append(_grid(horizontal, ys, xs, own))
+        found.append(_grid(ink, horizontal, ys, xs, own))
     return sorted(found, key=lambda g: g.box[1])
 
 
-def _grid(horizontal: np.ndarray, ys: list[int], xs: list[int], pieces: list[tuple[int, int, int, int, int]]) -> Grid:
+def _grid(
+    ink: np.ndarray, horizontal: np.ndarray, ys: list[int], xs: list[int], pieces: list[tuple[int, int, int, int, int]]
+) -> Grid:
     """The table's cells: grid positions joined where no rule separates them."""
     rows, columns = len(ys) - 1, len(xs) - 1
     parent = {(i, j): (i, j) for i in range(rows) for j in range(columns)}
@@ -238,7 +249,7 @@ def _grid(horizontal: np.ndarray, ys: list[int], xs: list[int], pieces: list[tup
         return any(
             abs(px - x) <= NEAR and ptop <= top + NEAR and pbottom >= bottom - NEAR
             for px, ptop, pbottom, _, _ in pieces
-        )
+        ) or _broken_rule(ink, x, top, bottom)
 
     for i in range(rows):
         for j in range(columns):

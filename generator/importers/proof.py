@@ -1,6 +1,8 @@
-"""The arithmetic proof-reads a scan's figures: a figure the OCR engine read is kept only where every one-year
-relation it takes part in holds (or where exactly one of the engine's other readings makes them hold); a figure
-in no relation is kept only when every reading agrees. Any other cell is unread, at its place on the page."""
+"""The arithmetic proof-reads a scan's figures: a figure the OCR engine read is kept only where the one-year
+relations it takes part in vouch for it (one holds, and any that fails has another cell to blame), after each
+failing relation took the one other reading of one of its cells that makes it hold, when exactly one does; a
+figure in no relation (table 二) is kept only when both digit passes read it alike. Any other cell is unread, at
+its place on the page."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from dataclasses import replace
 
 from generator.format import relations, schema
 from generator.format.cells import parse_figure, semantic
-from generator.format.model import Place
 from generator.importers.base import NO_VALUE, Evidence, ImportResult, Line
 
 Value = relations.Value
@@ -36,10 +37,6 @@ def _candidates(key: str, options: Sequence[str]) -> list[tuple[str, Value]]:
             texts.setdefault(value, []).append(raw)
     ranked = sorted(texts.items(), key=lambda item: -len(item[1]))  # stable: ties keep the passes' order
     return [(max(raws, key=raws.count), value) for value, raws in ranked]
-
-
-def _place(found: Evidence) -> Place:
-    return found.place
 
 
 def _settled(involved: dict[str, list[relations.Relation]], values: dict[str, Value]) -> set[str]:
@@ -101,12 +98,10 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
     settled = _settled(involved, current)
     values = dict(result.values)
     evidence = dict(result.evidence)
-    unread = 0
     for key, found in result.evidence.items():  # a figure's cell on the scan that gave no figure to read
         if key in schema.figures() and key not in read and found.place.bbox and found.semantic not in NO_VALUE:
             values.pop(key, None)
             evidence[key] = Evidence(key, "", "unread", found.place)
-            unread += 1
     for key in read:
         found = evidence[key]
         if key in current and (key in settled if involved[key] else agreed[key]):
@@ -115,7 +110,7 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
             evidence[key] = replace(found, raw=chosen[key], semantic=semantic(chosen[key], kind))
         else:
             values.pop(key, None)
-            evidence[key] = Evidence(key, "", "unread", _place(found))
-            unread += 1
+            evidence[key] = Evidence(key, "", "unread", found.place)
+    unread = sum(1 for key in schema.figures() if key in evidence and evidence[key].semantic == "unread")
     note = NOTE.format(kept=sum(1 for k in read if evidence[k].semantic != "unread"), unread=unread)
     return replace(result, values=values, evidence=evidence, notes=(*result.notes, note))

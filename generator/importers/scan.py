@@ -92,11 +92,18 @@ def _doubtful(text: str) -> bool:
     return not text.strip() or (_chinese(text) > 0 and any(ch.isascii() and ch.isalpha() for ch in text))
 
 
+def _binary(piece: Piece) -> Piece:
+    """The piece in black and white (faint small print the engine leaves unread in grey)."""
+    level = grid.otsu(grid.as_array(piece.image))
+    return Piece(piece.box, piece.image.point(lambda v: 0 if v < level else 255))
+
+
 def _labels(pieces: Sequence[Piece]) -> list[str]:
-    """Each cell's Chinese reading; a doubtful one read again larger, the reading with more Chinese kept."""
+    """Each cell's Chinese reading; a doubtful one read again in black and white, the reading with more Chinese
+    kept."""
     labels = read_each(pieces, chinese=True)
     again = [n for n, label in enumerate(labels) if _doubtful(label)]
-    for n, text in zip(again, read_each([pieces[n] for n in again], chinese=True, zoom=ZOOM + 1), strict=True):
+    for n, text in zip(again, read_each([_binary(pieces[n]) for n in again], chinese=True, zoom=ZOOM + 1), strict=True):
         if _chinese(text) > _chinese(labels[n]) or (not labels[n].strip() and text.strip()):
             labels[n] = text
     return labels
