@@ -101,9 +101,9 @@ def _binary(piece: Piece) -> Piece:
 def _labels(pieces: Sequence[Piece]) -> list[str]:
     """Each cell's Chinese reading; a doubtful one read again in black and white, the reading with more Chinese
     kept."""
-    labels = read_each(pieces, chinese=True)
+    labels = read_each(pieces, chinese=True, zoom=ZOOM + 1)
     again = [n for n, label in enumerate(labels) if _doubtful(label)]
-    for n, text in zip(again, read_each([_binary(pieces[n]) for n in again], chinese=True, zoom=ZOOM + 1), strict=True):
+    for n, text in zip(again, read_each([_binary(pieces[n]) for n in again], chinese=True), strict=True):
         if _chinese(text) > _chinese(labels[n]) or (not labels[n].strip() and text.strip()):
             labels[n] = text
     return labels
