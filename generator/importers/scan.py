@@ -25,6 +25,7 @@ POINT = 72 / DPI  # points per pixel
 ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixels a line
 FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
+RAW_LINE, BLACK_AND_WHITE = 13, 6  # the engine's modes for a label's second and third reading
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
 
 
@@ -99,13 +100,15 @@ def _binary(piece: Piece) -> Piece:
 
 
 def _labels(pieces: Sequence[Piece]) -> list[str]:
-    """Each cell's Chinese reading; a doubtful one read again in black and white, the reading with more Chinese
-    kept."""
+    """Each cell's Chinese reading; a doubtful one read again as one raw line (a short label the engine's layout
+    analysis drops), then in black and white; the reading with more Chinese kept."""
     labels = read_each(pieces, chinese=True, zoom=ZOOM + 1)
-    again = [n for n, label in enumerate(labels) if _doubtful(label)]
-    for n, text in zip(again, read_each([_binary(pieces[n]) for n in again], chinese=True), strict=True):
-        if _chinese(text) > _chinese(labels[n]) or (not labels[n].strip() and text.strip()):
-            labels[n] = text
+    for retry in (RAW_LINE, BLACK_AND_WHITE):
+        again = [n for n, label in enumerate(labels) if _doubtful(label)]
+        images = [_binary(pieces[n]) if retry == BLACK_AND_WHITE else pieces[n] for n in again]
+        for n, text in zip(again, read_each(images, chinese=True, zoom=ZOOM + 1, psm=retry), strict=True):
+            if _chinese(text) > _chinese(labels[n]) or (not labels[n].strip() and text.strip()):
+                labels[n] = text
     return labels
 
 
