@@ -83,8 +83,7 @@ def test_a_scan_and_a_broken_pdf_exit_3_with_one_line(run, tmp_path):
     Image.new("RGB", (595, 842), "white").save(tmp_path / "scan.pdf")  # a page that is a picture only
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
     expected = {
-        "scan.pdf": "错误：scan.pdf：这是扫描件（每页都是图片，没有文字层），无法读取其中的数字；"
-        "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。\n",
+        "scan.pdf": "错误：scan.pdf：这是扫描件，但文字识别在各页都没有读出文字；请提供更清晰的扫描件或文字版文件。\n",
         "broken.pdf": "错误：broken.pdf：不是有效的 PDF 文件，无法打开。\n",
     }
     for name, message in expected.items():

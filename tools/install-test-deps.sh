@@ -9,12 +9,13 @@ export DEBIAN_FRONTEND=noninteractive
 # Kai face for 楷体 headings. Chromium (driven by playwright) runs the browser and accessibility tests;
 # poppler-utils' pdftoppm turns PDF pages into the README's pictures.
 apt-get update -q
+# tesseract with its simplified-Chinese data reads scanned reports (import of an image-only PDF).
 apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-ukai chromium \
-  poppler-utils
+  poppler-utils tesseract-ocr tesseract-ocr-chi-sim
 command -v npm >/dev/null || apt-get install -y -q nodejs npm
 
 # axe-core, the accessibility rules the tests inject into Chromium, pinned by tests/browser/package-lock.json.
 npm ci --prefix tests/browser --no-audit --no-fund
 
 # The test extra includes playwright; it drives Debian's chromium, so `playwright install` is never needed.
-python3 -m pip install -q -e ".[test,redline,analysis]"
+python3 -m pip install -q -e ".[test,redline,analysis,scan]"

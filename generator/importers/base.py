@@ -33,6 +33,7 @@ class Line:
     boxes: tuple[Box | None, ...] = ()
     run_together: bool = False
     tail: str = ""  # digits cut from the row's end where prose ran on from its last cell (the year of "2025年，…")
+    readings: tuple[tuple[str, ...], ...] = ()  # a scan's cells: the OCR engine's readings of each, best first
 
     def cell_place(self, index: int) -> Place:
         """The place of the line's cell `index` (0-based): its position and, on a PDF page, its box."""

@@ -31,6 +31,10 @@ NUMBER_GAP = re.compile(rf"(?<=[0-9%])\s+(?={CJK})|(?<={CJK})\s+(?=[0-9][0-9,.]*
 ROW_END = re.compile(r"(?:(?:^|\s)(?:\d[\d,.]*|[/／—–-])){2,}\s*$")  # "… 15 3 0 0 1 0 19": a row's figures
 
 
+class Scanned(InputError):
+    """A PDF whose every page is an image: no text to read here (report.py reads it by OCR, scan.py)."""
+
+
 @dataclass(frozen=True)
 class TextLine:
     """One printed line of running text with its geometry (points; top grows down the page)."""
@@ -202,7 +206,7 @@ def read_pdf(path: Path) -> list[Line]:
                 blocks.extend(_page_blocks(page))
                 page.close()  # its characters and drawings are no longer needed: memory stays one page's worth
             if not text and (pictures or not _damaged(pdf)):
-                raise InputError(
+                raise Scanned(
                     f"{path.name}：这是扫描件（每页都是图片，没有文字层），无法读取其中的数字；"
                     "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。"
                 )

@@ -12,7 +12,9 @@ from generator.exceptions import InputError
 from generator.importers.base import Evidence, ImportResult, LeftOut, Line
 from generator.importers.docx import read_docx
 from generator.importers.html import read_html
-from generator.importers.pdf import read_pdf
+from generator.importers.pdf import Scanned, read_pdf
+from generator.importers.proof import proofread
+from generator.importers.scan import read_scan
 from generator.importers.text import parse_lines, read_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -42,7 +44,10 @@ def read_lines(path: Path) -> list[Line]:
     if suffix in DOCX_SUFFIXES:
         return read_docx(path)
     if suffix in PDF_SUFFIXES:
-        return read_pdf(path)
+        try:
+            return read_pdf(path)
+        except Scanned:  # each page an image: read by OCR
+            return read_scan(path)
     if suffix in TEXT_SUFFIXES or not suffix:
         return read_text(path)
     raise InputError(
@@ -71,4 +76,6 @@ def import_report(path: str | Path, boilerplate: Sequence[str] = ()) -> ImportRe
             replace(line, text=TEMPLATE_MARKS.sub(lambda m: NEUTRAL_MARKS[m.group()], line.text)) for line in lines
         ]
     result = parse_lines(lines, path.name, boilerplate)
+    if any(line.readings for line in lines):  # a scan: the arithmetic proof-reads what the OCR engine read
+        result = proofread(result, lines)
     return replace(result, notes=(*result.notes, MARKS_NOTE)) if marked else result

@@ -1,0 +1,218 @@
+"""Lines of a scanned PDF (each page an image): the page straightened and cleaned, its full-grid tables cut into
+cells and read by OCR (a figure's cell with digits only, read twice), the text around them read line by line;
+then the same lines a text PDF gives (pdf.pdf_lines), so that the tables are placed as usual.
+
+Boxes are the cells' boxes on the straightened page image, in points (1/72 inch) like a text PDF's. Each figure's
+cell keeps the engine's readings (Line.readings); proof.py accepts one only where the arithmetic holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from generator.exceptions import InputError
+from generator.importers import grid, ocr
+from generator.importers.base import Box, Line
+from generator.importers.pdf import TableRows, TextLine, pdf_lines
+
+DPI = 150  # a scan's pages are read at this resolution: a table's digits stand 20 pixels tall
+POINT = 72 / DPI  # points per pixel
+ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixels a line
+FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
+LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
+RAW_LINE, BLACK_AND_WHITE = 13, 6  # the engine's modes for a label's second and third reading
+WORKERS = 2  # pages read side by side (the engine runs one thread per call)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a page to read: its box on the page (pixels) and the image to give the engine."""
+
+    box: grid.Pixels
+    image: Any
+
+
+def _points(box: grid.Pixels) -> Box:
+    return (box[0] * POINT, box[1] * POINT, box[2] * POINT, box[3] * POINT)
+
+
+def _join(texts: Sequence[str]) -> str:
+    """Words joined as printed: a space only between two Latin letters or digits."""
+    out = ""
+    for text in texts:
+        if out and out[-1].isascii() and out[-1].isalnum() and text[:1].isascii() and text[:1].isalnum():
+            out += " "
+        out += text
+    return out
+
+
+def read_each(pieces: Sequence[Piece], chinese: bool, whitelist: str = "", zoom: int = ZOOM, psm: int = 6) -> list[str]:
+    """Each piece's text, all read by one run of the engine, each piece enlarged `zoom` times."""
+    from PIL import Image
+
+    images = [p.image.resize((p.image.width * zoom, p.image.height * zoom), Image.Resampling.LANCZOS) for p in pieces]
+    found = ocr.words_of_each(images, psm, chinese, whitelist)
+    return [_join([w.text for w in sorted(ws, key=lambda w: (w.line, w.box[0]))]) for ws in found]
+
+
+def _clean(page: Any) -> tuple[Any, Any, Any]:
+    """The page straightened and cleaned of specks: (greyscale image, its array, its ink for finding rules)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    smooth = page.filter(ImageFilter.MedianFilter(3))
+    gray = grid.as_array(smooth)
+    angle = grid.skew(gray < grid.otsu(gray))
+    straight = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255).filter(ImageFilter.MedianFilter(3))
+    array = grid.as_array(straight)
+    paper = int(np.median(array))
+    return straight, array, array < (grid.otsu(array) + paper) // 2  # a faint rule is still lighter than paper
+
+
+def _cut(image: Any, box: grid.Pixels, cell: grid.Pixels, margin: int = 6) -> Any:
+    """The ink of a cell on white, its rules left out (the engine reads a rule's edge as "|" or "1")."""
+    from PIL import Image
+
+    inner = (max(box[0], cell[0] + 3), max(box[1], cell[1] + 3), min(box[2], cell[2] - 2), min(box[3], cell[3] - 2))
+    piece = Image.new("L", (inner[2] - inner[0] + 2 * margin, inner[3] - inner[1] + 2 * margin), 255)
+    piece.paste(image.crop(inner), (margin, margin))
+    return piece
+
+
+def _chinese(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def _doubtful(text: str) -> bool:
+    """A Chinese reading with Latin letters in it (a row's label misread: "(七)Sit" for （七）总计), or nothing."""
+    return not text.strip() or (_chinese(text) > 0 and any(ch.isascii() and ch.isalpha() for ch in text))
+
+
+def _binary(piece: Piece) -> Piece:
+    """The piece in black and white (faint small print the engine leaves unread in grey)."""
+    level = grid.otsu(grid.as_array(piece.image))
+    return Piece(piece.box, piece.image.point(lambda v: 0 if v < level else 255))
+
+
+def _labels(pieces: Sequence[Piece]) -> list[str]:
+    """Each cell's Chinese reading; a doubtful one read again as one raw line (a short label the engine's layout
+    analysis drops), then in black and white; the reading with more Chinese kept."""
+    labels = read_each(pieces, chinese=True, zoom=ZOOM + 1)
+    for retry in (RAW_LINE, BLACK_AND_WHITE):
+        again = [n for n, label in enumerate(labels) if _doubtful(label)]
+        images = [_binary(pieces[n]) if retry == BLACK_AND_WHITE else pieces[n] for n in again]
+        for n, text in zip(again, read_each(images, chinese=True, zoom=ZOOM + 1, psm=retry), strict=True):
+            if _chinese(text) > _chinese(labels[n]) or (not labels[n].strip() and text.strip()):
+                labels[n] = text
+    return labels
+
+
+def _is_figure(label: str, digits: str) -> bool:
+    """A figure's cell: digits, or a short reading with at most one Chinese character where digits were read."""
+    if label and FIGURE.match(label.translate(LOOKALIKES)):
+        return True
+    return bool(digits) and _chinese(label) <= 1
+
+
+def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[tuple[int, Box], tuple[str, ...]]]:
+    """A page's blocks (text lines and tables) and each figure cell's readings, by the cell's box."""
+    straight, array, ink = _clean(page)
+    tables = grid.grids(ink, *grid.rules(ink))
+    strict = array < grid.otsu(array)  # text ink: the printed strokes without the blur around them
+    cells = [(cell, grid.ink_box(strict, cell.box)) for table in tables for row in table.rows for cell in row]
+    inked = [(cell, box) for cell, box in cells if box is not None]
+    pieces = [Piece(box, _cut(straight, box, cell.box)) for cell, box in inked]
+    labels = _labels(pieces)
+    first = read_each(pieces, chinese=False, whitelist=ocr.DIGITS, psm=7)
+    texts = {cell: "" for cell, _ in cells}
+    figures = []
+    for (cell, _), label, digits in zip(inked, labels, first, strict=True):
+        compact, digits = label.replace(" ", ""), digits.replace(" ", "")
+        if _is_figure(compact, digits):
+            figures.append((cell, digits, compact))
+        texts[cell] = compact
+    readings: dict[tuple[int, Box], tuple[str, ...]] = {}
+    again = [pieces[inked.index((cell, box))] for cell, box in inked if any(f[0] == cell for f in figures)]
+    second = read_each(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
+    for (cell, one, label), two in zip(figures, second, strict=True):
+        guesses = [g.strip(".,-") for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+        readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
+        texts[cell] = next((g for g in guesses if g and FIGURE.match(g)), one)
+    blocks: list[TextLine | TableRows] = []
+    for table in tables:
+        rows = tuple(tuple((texts[cell], _points(cell.box)) for cell in row) for row in table.rows)
+        blocks.append(TableRows(table.box[1] * POINT, number, rows))
+    blocks += _text_lines(straight, [t.box for t in tables], number)
+    return sorted(blocks, key=lambda b: b.top), readings
+
+
+def _text_lines(straight: Any, tables: Sequence[grid.Pixels], number: int) -> list[TextLine]:
+    """The page's printed lines outside its tables, with their boxes in points and their height as the size."""
+    from PIL import ImageDraw
+
+    page = straight.copy()
+    draw = ImageDraw.Draw(page)
+    for left, top, right, bottom in tables:
+        draw.rectangle((left - 6, top - 6, right + 6, bottom + 6), fill=255)
+    lines: dict[tuple[int, int, int], list[ocr.Word]] = {}
+    for word in ocr.words(page, 3, chinese=True):
+        lines.setdefault(word.line, []).append(word)
+    found = []
+    for words in lines.values():
+        text = _join([w.text for w in sorted(words, key=lambda w: w.box[0])])
+        if not text.strip():
+            continue
+        left, right = min(w.box[0] for w in words), max(w.box[2] for w in words)
+        top, bottom = min(w.box[1] for w in words), max(w.box[3] for w in words)
+        heights = sorted(w.box[3] - w.box[1] for w in words)
+        size = heights[len(heights) // 2] * POINT
+        found.append(TextLine(text, left * POINT, right * POINT, top * POINT, bottom * POINT, size, number))
+    return _even_sizes(found)
+
+
+def _even_sizes(lines: list[TextLine]) -> list[TextLine]:
+    """Heights measured on a scan vary by a pixel or two: lines within a point of the body's size take it, so
+    that paragraphs are joined as on a text PDF."""
+    if not lines:
+        return lines
+    sizes = sorted(round(line.size) for line in lines)
+    body = max(set(sizes), key=sizes.count)
+    return [replace(line, size=float(body)) if abs(line.size - body) <= 1.5 else line for line in lines]
+
+
+def page_images(path: Path) -> list[Any]:
+    """The PDF's pages as greyscale images at DPI."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        raise InputError(f"{path.name}：PDF 文件已损坏，无法读取扫描的页面（{err}）。") from err
+    try:
+        return [document[n].render(scale=DPI / 72, grayscale=True).to_pil().convert("L") for n in range(len(document))]
+    finally:
+        document.close()
+
+
+def read_scan(path: Path) -> list[Line]:
+    """The lines of a scanned PDF, each figure's cell with the engine's readings."""
+    ocr.require(path.name)
+    pages = page_images(path)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        done = list(pool.map(read_page, pages, range(1, len(pages) + 1)))
+    blocks = [block for page_blocks, _ in done for block in page_blocks]
+    if not blocks:
+        raise InputError(f"{path.name}：这是扫描件，但文字识别在各页都没有读出文字；请提供更清晰的扫描件或文字版文件。")
+    readings = {box: options for _, page_readings in done for box, options in page_readings.items()}
+    lines = pdf_lines(blocks)
+    return [
+        replace(line, readings=tuple(readings.get((line.place.page, box), ()) if box else () for box in line.boxes))
+        if line.boxes
+        else line
+        for line in lines
+    ]

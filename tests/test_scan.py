@@ -1,0 +1,105 @@
+"""Scanned reports: the sample's own PDF printed to images at 150 dpi, turned, blurred and speckled, wrapped as
+an image-only PDF and imported; every figure compared (none wrong), the arithmetic as the proof-reader, the
+grid found from the rules, and a clear hint when the OCR engine is missing."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from conftest import SAMPLE_XLSX
+from PIL import Image, ImageDraw
+from scankit import make_scan
+
+from generator import import_report, load, render, validate
+from generator.exceptions import GenerateReportError
+from generator.format import relations, schema
+from generator.importers import grid, ocr, proof
+
+TIME_LIMIT = 60  # seconds for the six-page scan on this machine
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    """The sample's PDF, its scan, and both imported (with the seconds the scan took)."""
+    folder = tmp_path_factory.mktemp("scan")
+    pdf = folder / "mengzhou-2023.pdf"
+    data = load(SAMPLE_XLSX)
+    pdf.write_bytes(render(data, validate(data), ["pdf"])["pdf"])
+    scan = make_scan(pdf, folder / "scan.pdf")
+    started = time.monotonic()
+    result = import_report(scan)
+    return import_report(pdf), result, time.monotonic() - started
+
+
+def test_a_six_page_scan_reads_with_no_figure_wrong_within_a_minute(scanned):
+    truth, result, seconds = scanned
+    right, unread, wrong = [], [], []
+    for key in schema.figures():
+        found = result.evidence.get(key)
+        if found is not None and found.semantic == "unread":
+            unread.append(key)
+            # the cell to look at on the page image; or, in a row the table's labels could not place, its label
+            assert (found.place.page and found.place.bbox) or found.place.row, key
+        elif found is not None and found.value == truth.evidence[key].value:  # "00" read for 0 is 0
+            right.append(key)
+        else:
+            wrong.append((key, truth.values.get(key), result.values.get(key)))
+    assert wrong == []
+    assert len(right) >= 0.95 * len(schema.figures()), unread
+    assert seconds < TIME_LIMIT
+    assert any(note.startswith("扫描件：") for note in result.notes)
+    for key in ("meta.body", "meta.year"):
+        assert result.values.get(key) == truth.values.get(key)
+    narrative = {key for key in truth.values if key.startswith("narrative.")}
+    assert narrative <= {key for key in result.values if key.startswith("narrative.")}  # every section found
+
+
+def _table(draw: ImageDraw.ImageDraw, xs: list[int], ys: list[int], merged_top_left: bool) -> None:
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill=0, width=2)
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill=0, width=2)
+    if merged_top_left:  # no rule between the first two columns in the first row
+        draw.line((xs[1], ys[0] + 3, xs[1], ys[1] - 3), fill=255, width=4)
+
+
+def test_the_grid_is_found_from_the_rules_with_a_merged_cell_once():
+    page = Image.new("L", (600, 400), 255)
+    draw = ImageDraw.Draw(page)
+    xs, ys = [50, 200, 300, 400], [60, 90, 120, 150]
+    _table(draw, xs, ys, merged_top_left=True)
+    draw.text((60, 95), "label", fill=0)
+    turned = page.rotate(0.8, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    ink = grid.as_array(turned) < 128
+    angle = grid.skew(ink)
+    assert -1.0 < angle < -0.6
+    straight = grid.as_array(turned.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)) < 160
+    (table,) = grid.grids(straight, *grid.rules(straight))
+    assert [len(row) for row in table.rows] == [2, 3, 3]
+    first = table.rows[0][0].box
+    assert abs(first[2] - 300) <= 3 and abs(first[0] - 50) <= 3  # spans two columns
+
+
+def test_a_misread_cell_is_blamed_and_its_row_and_column_still_vouch_for_the_rest():
+    involved = {key: [r for r in relations.single_year() if key in r.keys] for key in schema.figures()}
+    values: dict[str, relations.Value] = {key: 0 for key in schema.figures() if involved[key]}
+    values |= {"t3.new_received.natural_person": 5, "t3.new_received.total": 5}
+    values |= {"t3.granted.natural_person": 5, "t3.granted.total": 5}
+    values |= {"t3.total_processed.natural_person": 5, "t3.total_processed.total": 5}
+    assert proof._settled(involved, values) >= set(values)
+    values["t3.granted.natural_person"] = 8  # read 8 for 5: its row and its column fail
+    settled = proof._settled(involved, values)
+    assert "t3.granted.natural_person" not in settled
+    assert {"t3.granted.total", "t3.total_processed.natural_person", "t4.review.total"} <= settled
+
+
+def test_without_the_engine_a_scan_says_how_to_install_it(monkeypatch, run, tmp_path):
+    monkeypatch.setattr(ocr, "_languages", lambda: frozenset())
+    with pytest.raises(GenerateReportError, match="apt-get install tesseract-ocr tesseract-ocr-chi-sim"):
+        ocr.require("scan.pdf")
+    Image.fromarray(np.full((842, 595), 255, dtype=np.uint8)).save(tmp_path / "scan.pdf")
+    result = run("import", "scan.pdf", "-o", "out.xlsx")
+    assert result.exit_code == 3
+    assert "tesseract" in result.stderr and result.stderr.count("\n") == 1
