@@ -250,10 +250,21 @@ def _topic(title: str) -> str:
     return ""
 
 
+# A sub-heading whose numeral a scan's recognition got wrong ("(=)依申请公开：" for （二）): taken only when an official
+# title follows it word for word.
+MISREAD_SUBTOPIC = re.compile(r"^\s*[（(〈<\[]\s*\S{1,2}?\s*[)）〉>\]]\s*(.*)$", re.DOTALL)
+
+
 def match_subtopic(line: str) -> tuple[str, str] | None:
     """(narrative key, text after the sub-heading) for "(一) 主动公开：…", a bare "（一）主动公开", or the bare title
     as Word prints it when the numbering is automatic ("主动公开")."""
     match = SUBTOPIC.match(line)
+    if not match and (misread := MISREAD_SUBTOPIC.match(line)):
+        rest = misread.group(1).strip()
+        for field in schema.OVERVIEW_FIELDS:
+            title = strip_numbering(norm(field.heading))
+            if norm(rest[: len(title) + 2]).startswith(title):
+                return field.key, rest[len(title) :].lstrip("：: ").strip()
     if not match:
         titles = {strip_numbering(norm(field.heading)): field.key for field in schema.OVERVIEW_FIELDS}
         return (titles[norm(line)], "") if norm(line) in titles else None
