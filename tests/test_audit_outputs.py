@@ -201,14 +201,21 @@ def test_the_notice_lists_the_bodies_and_their_problems(region):
     audited, readable = region
     notice = docx.Document(str(audited / "审查通报.docx"))
     text = "\n".join(p.text for p in notice.paragraphs)
-    assert notice.paragraphs[0].text == "关于2022、2023、2024年度政府信息公开工作年度报告审查情况的通报"
+    # The title broken where its meaning breaks (GB/T 9704 7.3.3), as the report's title is.
+    assert notice.paragraphs[0].text == "关于2022、2023、2024年度\n政府信息公开工作年度报告审查情况的通报"
     assert f"某某县人民政府办公室对{readable + UNREADABLE}份" in text and "{{" not in text and "{%" not in text
     failing = {row[0] for row in findings(audited)}
     for body in failing:
         assert body in text, body
-    assert "【错误】第 31 行「（一）予以公开」行：总计为 37，但六类申请人之和为 36。" in text
-    assert not re.search(r"（(meta|narrative|t[234])\.", text)  # data keys mean nothing to the units it goes to
-    assert "未填写「发布日期」。" in text
+    # Quoted as a 公文 quotes (“”), and without data keys, which mean nothing to the units it goes to.
+    assert "【错误】第 31 行“（一）予以公开”行：总计为 37，但六类申请人之和为 36。" in text
+    assert not re.search(r"（(meta|narrative|t[234])\.", text) and "「" not in text and "」" not in text
+    assert "未填写“发布日期”。" in text
+    # 附件 one line below the text; the date on the line right below the signature, set by its own style.
+    attachment = next(p for p in notice.paragraphs if p.text.startswith("附件："))
+    assert attachment.paragraph_format.space_before and attachment.paragraph_format.space_before > 0
+    signature, date = notice.paragraphs[-2], notice.paragraphs[-1]
+    assert signature.text == "某某县人民政府办公室" and date.style.name == "Report Date" and "年" in date.text
     table = [[c.text for c in row.cells] for row in notice.tables[0].rows]
     assert table[0] == ["单位", "年度", "错误", "需核实"] and len(table) - 1 == len(failing)
 

@@ -25,6 +25,7 @@ from test_accessibility import AXE_RUN, CONTRAST, describe
 from generator.audit import store as store_module
 from generator.audit.review import REVIEW_COLUMNS
 from generator.audit.store import Store
+from generator.checks.findings import without_keys
 from generator.cli.main import cli
 from generator.workbook.csvfile import long_csv
 
@@ -112,7 +113,7 @@ def test_a_false_alarm_no_longer_counts_and_is_remembered(tmp_path):
         sheet = findings_sheet(workbook)
         assert [(row["编号"], row["核实结论"], row["核实说明"]) for row in sheet][0] == (first["编号"], "误报", REASON)
         notice = notice_text(out)
-        assert first["说明"] not in notice and before[1]["说明"] in notice
+        assert without_keys(first["说明"]) not in notice and without_keys(before[1]["说明"]) in notice
         page = BeautifulSoup((out / "审查报告.html").read_text(encoding="utf-8"), "html.parser")
         assert "发现错误 1 处" in page.get_text()
         code, stdout, _ = audit(tmp_path, "reports", "--db", "out/审查.sqlite", "--format", "json")
@@ -305,8 +306,9 @@ def test_the_notice_counts_confirmed_and_unreviewed_apart_and_never_a_false_alar
         "共发现错误3处、需核实的问题0处。经逐项核实，其中属实1处，尚未核实2处；另有1处经核实为误报，不计入上述数字"
         in notice
     )
-    assert sheet[0]["说明"] not in notice
-    assert f"1.【错误】{sheet[1]['说明']}（属实）" in notice and f"【错误】{sheet[2]['说明']}（未核实）" in notice
+    assert without_keys(sheet[0]["说明"]) not in notice
+    assert f"1.【错误】{without_keys(sheet[1]['说明'])}（属实）" in notice
+    assert f"【错误】{without_keys(sheet[2]['说明'])}（未核实）" in notice
     table = [[c.text for c in row.cells] for row in docx.Document(str(out / "审查通报.docx")).tables[0].rows]
     assert table[1:] == [["示例县第7局", "2023", "1", "0"], ["示例县第9局", "2023", "2", "0"]]
 

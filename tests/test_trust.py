@@ -214,3 +214,11 @@ def test_a_body_or_year_the_tool_cannot_find_is_no_error_of_the_report(tmp_path,
     report = validate(imported(tmp_path, text).to_data())
     assert not [f for f in report.errors if f.code == "E-meta"]
     assert {f.key for f in report.warnings if f.variant == "unrecognised"} == {"meta.body", "meta.year"}
+
+
+def test_a_section_a_published_report_lacks_is_said_as_such_not_as_a_template_hint(tmp_path, values):
+    text = article(values).replace("五、存在的主要问题及改进情况解读形式单一，将增加图解。", "")
+    report = validate(imported(tmp_path, text).to_data())
+    missing = next(f for f in report.warnings if f.key == "narrative.problems")
+    assert missing.variant == "not_published" and "模板" not in missing.message
+    assert "报告中没有找到「五、存在的主要问题及改进情况」这一部分" in missing.message

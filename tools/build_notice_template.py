@@ -17,6 +17,7 @@ from pathlib import Path
 
 from build_docx_template import (
     CORE_XML,
+    DATE_STYLE,
     SIGNATURE_STYLE,
     TABLE_STYLE,
     TABLE_TEXT_STYLE,
@@ -93,7 +94,7 @@ def build_notice() -> DocumentObject:
     _setup_styles(doc)
     _setup_page(doc)
     _drop_unused_parts(doc)
-    _tag(doc, TITLE, "Title")
+    _tag(doc, '{{ title_lines|join("\\n") }}', "Title")  # broken by meaning (audit/notice.title_lines)
     _set_indent_chars(_tag(doc, "各有关单位：")._p.get_or_add_pPr(), 0)  # 主送机关顶格
     _tag(doc, INTRO)
     _tag(doc, "一、总体情况", "Heading 1")
@@ -125,10 +126,11 @@ def build_notice() -> DocumentObject:
     _tag(doc, "{%p else %}")
     _tag(doc, "经审查，未发现错误和需核实的问题。")
     _tag(doc, "{%p endif %}")
-    _tag(doc, "附件：审查结果（各单位问题清单，含报告原文与位置）")
+    attachment = _tag(doc, "附件：审查结果（各单位问题清单，含报告原文与位置）")
+    attachment.paragraph_format.space_before = doc.styles["Normal"].paragraph_format.line_spacing  # 正文下空一行
     signature = _tag(doc, "{{ office }}", SIGNATURE_STYLE)
     signature.paragraph_format.space_before = doc.styles["Normal"].paragraph_format.line_spacing
-    _tag(doc, "{{ date }}", SIGNATURE_STYLE)
+    _tag(doc, "{{ date }}", DATE_STYLE)  # the line below the signature, set as GB/T 9704 7.3.5 asks
     return doc
 
 

@@ -17,6 +17,7 @@ from generator.exceptions import TemplateError
 from generator.format.filters import cn_date
 from generator.jinja.sets import builtin_templates_dir
 from generator.render.filling.docx import document_environment, render_docx
+from generator.render.typography.layout import TITLE_LINE_CHARS, text_width
 
 NOTICE_TEMPLATE = "notice.docx"
 DEFAULT_OFFICE = "（发文机关）"
@@ -35,6 +36,25 @@ def notice_template(choice: Path | None) -> Path:
 def _years(store: Store, run: int) -> str:
     found = sorted({r.year for r in store.reports(run) if r.year is not None})
     return "、".join(str(year) for year in found) or "    "
+
+
+def title_lines(years: str, limit: float = TITLE_LINE_CHARS) -> list[str]:
+    """The notice's title broken where its meaning breaks (GB/T 9704 7.3.3), as the report's is: 关于…年度 /
+    政府信息公开工作年度报告 / 审查情况的通报, pieces joined while they fit a line, a long list of years cut after a 、."""
+    years_pieces = [f"{year}、" for year in years.split("、")]
+    pieces = [
+        "关于",
+        *years_pieces[:-1],
+        years_pieces[-1].rstrip("、") + "年度",
+        "政府信息公开工作年度报告",
+        "审查情况的通报",
+    ]
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and text_width(lines[-1] + piece) > limit:
+            lines.append("")
+        lines[-1] += piece
+    return lines
 
 
 def notice_context(store: Store, run: int, totals: dict[str, int], office: str) -> dict[str, Any]:
@@ -76,6 +96,7 @@ def notice_context(store: Store, run: int, totals: dict[str, int], office: str) 
         "office": office or DEFAULT_OFFICE,
         "years": _years(store, run),
         "date": cn_date(dt.date.today()),
+        "title_lines": title_lines(_years(store, run)),
         "totals": totals,
         "rules": rules,
         "bodies": bodies,

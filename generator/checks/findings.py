@@ -60,6 +60,7 @@ MESSAGES: dict[tuple[str, str], str] = {
         "{actual} 件，正文把上年结转也算在内；建议写明本年新收和上年结转各多少件。"
     ),
     ("W-meta", "missing"): "{where}未填写「{label}」（{key}）。{consequence}",
+    ("W-text", "not_published"): "报告中没有找到「{label}」这一部分（或其小标题）：请核对原报告是否写了这部分内容。",
     ("W-meta", "unrecognised"): "未能从报告的标题、落款和网页标题中识别出「{label}」，请核对原报告。",
     ("W-meta", "body_kind"): "{where}「{label}」为「{raw}」，应为“政府”或“部门”；按“政府”处理。",
     ("W-meta", "sheet_name"): (
@@ -166,8 +167,8 @@ KEY_IN_BRACKETS = re.compile(r"（(?:meta|narrative|t[234])(?:\.[A-Za-z0-9_]+)+�
 
 def without_keys(message: str) -> str:
     """A message for readers outside this tool (the audit's notice to other units): the names without the data
-    keys beside them, which only a user of the workbook can look up."""
-    return KEY_IN_BRACKETS.sub("", message)
+    keys beside them, which only a user of the workbook can look up, and quoted as a 公文 quotes (“”, not 「」)."""
+    return KEY_IN_BRACKETS.sub("", message).replace("「", "“").replace("」", "”")
 
 
 def rule_title(code: str) -> str:

@@ -167,7 +167,8 @@ def _check_text(data: ReportData) -> list[Finding]:
     findings = []
     for field in schema.NARRATIVE_FIELDS:
         if field.key not in data.narrative and field.key not in schema.OPTIONAL_NARRATIVE:
-            findings.append(make_finding("W-text", "missing", field.key, data.place(field.key), label=field.label))
+            variant = "not_published" if data.published else "missing"  # a published report has no template
+            findings.append(make_finding("W-text", variant, field.key, data.place(field.key), label=field.label))
     overview = "".join("".join(data.narrative.get(f.key, ())) for f in schema.OVERVIEW_FIELDS)
     if overview and not re.search(r"\d", normalise_text(overview)):
         findings.append(make_finding("W-text", "no_figures", "narrative.overview.active"))
