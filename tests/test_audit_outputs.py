@@ -271,3 +271,12 @@ def test_one_report_published_twice_is_named_once_in_the_notice(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "out" / "审查结果.xlsx").worksheets[0]
     sources = {row[11] for row in sheet.iter_rows(min_row=2, values_only=True) if row[11]}
     assert any("网页.html" in str(s) for s in sources) and any("另存.html" in str(s) for s in sources)
+
+
+def test_text_for_other_units_names_rows_not_cells_or_keys():
+    from generator.checks.findings import without_keys
+
+    message = (
+        "表三!J5「（一）予以公开·总计」（t3.granted.total）为 3；基本信息!C4未填写「发布日期」（meta.issue_date）。"
+    )
+    assert without_keys(message) == "表三第 5 行“（一）予以公开·总计”为 3；基本信息第 4 行未填写“发布日期”。"

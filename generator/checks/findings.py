@@ -165,10 +165,16 @@ RULE_TITLES: dict[str, str] = {
 KEY_IN_BRACKETS = re.compile(r"（(?:meta|narrative|t[234])(?:\.[A-Za-z0-9_]+)+）")
 
 
+# A workbook cell ("表三!J5"): other units read it as the row of the table they printed ("表三第 5 行").
+CELL_ADDRESS = re.compile(r"([\u4e00-\u9fff]{2,4})!([A-Z]{1,3})(\d+)")
+
+
 def without_keys(message: str) -> str:
     """A message for readers outside this tool (the audit's notice to other units): the names without the data
-    keys beside them, which only a user of the workbook can look up, and quoted as a 公文 quotes (“”, not 「」)."""
-    return KEY_IN_BRACKETS.sub("", message).replace("「", "“").replace("」", "”")
+    keys beside them and without spreadsheet addresses, which only a user of the workbook can look up, and quoted
+    as a 公文 quotes (“”, not 「」)."""
+    text = CELL_ADDRESS.sub(lambda m: f"{m.group(1)}第 {m.group(3)} 行", KEY_IN_BRACKETS.sub("", message))
+    return text.replace("「", "“").replace("」", "”")
 
 
 def rule_title(code: str) -> str:
