@@ -22,6 +22,7 @@ from test_browser import A4_WIDTH_MM, PRINT_MARGIN_MM, line_lengths, printed_siz
 from test_import_cases import PLANTED
 
 from generator.audit.results import FINDING_COLUMNS
+from generator.checks.findings import without_keys
 from generator.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,8 +275,6 @@ def test_one_report_published_twice_is_named_once_in_the_notice(tmp_path):
 
 
 def test_text_for_other_units_names_rows_not_cells_or_keys():
-    from generator.checks.findings import without_keys
-
     message = (
         "表三!J5「（一）予以公开·总计」（t3.granted.total）为 3；基本信息!C4未填写「发布日期」（meta.issue_date）。"
     )
