@@ -17,7 +17,7 @@ from generator.exceptions import TemplateError
 from generator.format.filters import cn_date
 from generator.jinja.sets import builtin_templates_dir
 from generator.render.filling.docx import document_environment, render_docx
-from generator.render.typography.layout import TITLE_LINE_CHARS, text_width
+from generator.render.typography.layout import TITLE_LINE_CHARS, fill_lines
 
 NOTICE_TEMPLATE = "notice.docx"
 DEFAULT_OFFICE = "（发文机关）"
@@ -49,12 +49,7 @@ def title_lines(years: str, limit: float = TITLE_LINE_CHARS) -> list[str]:
         "政府信息公开工作年度报告",
         "审查情况的通报",
     ]
-    lines = [""]
-    for piece in pieces:
-        if lines[-1] and text_width(lines[-1] + piece) > limit:
-            lines.append("")
-        lines[-1] += piece
-    return lines
+    return fill_lines(pieces, limit)
 
 
 def notice_context(store: Store, run: int, totals: dict[str, int], office: str) -> dict[str, Any]:

@@ -151,12 +151,17 @@ def _split_name(name: str, limit: float) -> list[str]:
     fitting = [pair for pair in splits if max(map(text_width, pair)) <= limit]
     if fitting:
         return list(min(fitting, key=lambda pair: max(map(text_width, pair))))
+    return fill_lines(parts, limit)
+
+
+def fill_lines(pieces: list[str], limit: float) -> list[str]:
+    """Pieces (words, a name's levels) joined on a line while it fits `limit`, a new line where the next does not."""
     lines: list[str] = []
-    for part in parts:
-        if lines and text_width(lines[-1] + part) <= limit:
-            lines[-1] += part
+    for piece in pieces:
+        if lines and text_width(lines[-1] + piece) <= limit:
+            lines[-1] += piece
         else:
-            lines.append(part)
+            lines.append(piece)
     return lines
 
 
