@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from generator.audit.review import FindingState, states
-from generator.audit.store import Store, StoredReport, field_label
+from generator.audit.store import Store, StoredReport, label_of
 from generator.format import schema
 from generator.format.cells import SEMANTICS, normalise_text
 
@@ -56,11 +56,6 @@ class ShownFinding:
     @property
     def level(self) -> str:
         return "错误" if self.severity == "error" else "警告"
-
-
-def label_of(key: str) -> str:
-    figure = schema.figures().get(key)
-    return figure.label if figure else field_label(key)
 
 
 def _page_or_line(row: sqlite3.Row) -> str:

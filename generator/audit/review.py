@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.audit.record import cell_text
 from generator.audit.run import Comparison, compare
-from generator.audit.store import IN_RUN, Store, StoredReport
+from generator.audit.store import IN_RUN, Store, StoredReport, label_of
 from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import parse_figure
@@ -288,7 +288,7 @@ def corrections(store: Store, report: StoredReport) -> list[Correction]:
             report.body or report.name,
             report.year,
             key,
-            schema.figures()[key].label if key in schema.figures() else key,
+            label_of(key),
             row["read_raw"],
             row["value"],
             row["note"],

@@ -216,9 +216,11 @@ REPORT_COLUMNS = "id, hash, source, name, file_type, body, body_kind, year, figu
 REPORT_COLUMNS += "warnings, previous_id, body_key"
 
 
-def field_label(key: str) -> str:
-    """The Chinese name of a metadata or narrative key ("narrative.problems" -> its section's name)."""
-    return next((f.label for f in schema.text_fields() if f.key == key), key)
+def label_of(key: str) -> str:
+    """A key's Chinese name: a figure's label, or a metadata or narrative field's ("narrative.problems" -> its
+    section's name)."""
+    figure = schema.figures().get(key)
+    return figure.label if figure else next((f.label for f in schema.text_fields() if f.key == key), key)
 
 
 def body_key(body: str) -> str:
@@ -581,9 +583,7 @@ class Store:
         for row in rows.fetchall():
             found = {name: row[name] for name in ("code", "severity", "key", "message", "location")}
             # A figure's cell; for metadata or a section, the field it is about (a page prints no cell for it).
-            found["source"] = (
-                place_from(row).to_dict() if row["raw"] is not None else {"field": field_label(row["key"])}
-            )
+            found["source"] = place_from(row).to_dict() if row["raw"] is not None else {"field": label_of(row["key"])}
             yield found
 
     def previous_of(self, report: StoredReport) -> int | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 from itertools import product
 from math import prod
 
@@ -89,6 +90,7 @@ def t4_row_holds(cells: Sequence[str]) -> bool:
     return relations.row_holds(T4_KEYS, cells, _number)
 
 
+@cache
 def _across_rows() -> list[tuple[tuple[str, ...], tuple[relations.Relation, ...]]]:
     """Table 三's relations between rows, gathered by the rows they join (the column totals of every column
     together, the balance of every column together): (the rows' figure-key prefixes, the relations)."""
