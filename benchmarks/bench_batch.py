@@ -83,7 +83,9 @@ def make_inputs(folder: Path, n: int, kind: str = "csv") -> list[Path]:
 MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
-subprocess.run(sys.argv[1:], check=False, capture_output=True)
+done = subprocess.run(sys.argv[1:], check=False, capture_output=True)
+if done.returncode:  # a run that failed would look fast: it counts for nothing
+    sys.exit(f"{sys.argv[1:4]} exited {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}")
 wall = time.perf_counter() - start
 used = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(wall, used.ru_utime + used.ru_stime, used.ru_maxrss / 1024)
@@ -95,8 +97,10 @@ def timed(command: list[str]) -> tuple[float, float, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], check=True, capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-c", MEASURE, *command], check=False, capture_output=True, text=True, env=env, cwd=ROOT
     )
+    if result.returncode:
+        sys.exit(result.stderr)
     wall, cpu, peak = (float(x) for x in result.stdout.split())
     return wall, cpu, peak
 

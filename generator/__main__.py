@@ -1,5 +1,5 @@
 """`python -m generator` is the same as the generate-report command."""
 
-from generator.cli.main import main
+from generator.cli.start import main
 
 main()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
+from generator.version import __version__
+
 PACKAGE = ROOT / "generator"
 
 # Lowest first. A package may import from its own modules and from any package in an earlier entry; packages that
@@ -118,7 +120,11 @@ def test_no_import_cycle_between_modules():
 # one report does not wait for the other subsystems; and the audit package's own `audit` function (the API's
 # generator.audit) loads the audit's modules when it runs.
 LOADED_ON_FIRST_USE = ("generator.audit.", "generator.bulk.", "generator.compare.", "generator.importers.")
-NESTED_ALLOWED = {"generator": ("generator.",), "generator.audit": ("generator.audit.", "generator.version")}
+NESTED_ALLOWED = {
+    "generator": ("generator.",),
+    "generator.audit": ("generator.audit.", "generator.version"),
+    "generator.cli.start": ("generator.cli.main",),  # --version answered before the commands load
+}
 
 
 def test_package_imports_are_at_the_top_of_each_file():
@@ -154,6 +160,23 @@ def test_the_command_line_starts_without_the_heavy_libraries():
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
     )
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
+def test_the_version_is_answered_before_any_command_loads():
+    """`generate-report --version` (scripts and installers ask it) prints the version without loading click, Jinja
+    or the report's code; the same command's other arguments reach the commands."""
+    code = (
+        "import sys; sys.argv = ['generate-report', '--version']\n"
+        "from generator.cli.start import main; main()\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    version, loaded = run.stdout.splitlines()
+    assert version == f"generate-report，版本 {__version__}"
+    heavy = [m for m in loaded.split() if m in ("click", "jinja2", "lxml") or m.startswith("generator.render")]
+    assert heavy == []
+    run = subprocess.run([sys.executable, "-m", "generator", "--help"], check=True, capture_output=True, text=True)
+    assert "政府信息公开工作年度报告生成工具" in run.stdout
 
 
 def test_one_report_does_not_load_the_other_subsystems():

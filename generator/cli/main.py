@@ -7,8 +7,6 @@ cli/, named in COMMANDS below.
 from __future__ import annotations
 
 import importlib
-import io
-import sys
 from pathlib import Path
 
 import click
@@ -30,9 +28,10 @@ from generator.cli.options import (
     template_option,
     waiting_notice,
 )
-from generator.cli.zh import VERSION_HELP, VERSION_MESSAGE, ZhGroup, mistyped_command
+from generator.cli.zh import VERSION_HELP, ZhGroup, mistyped_command
 from generator.exceptions import InvalidDataError
 from generator.render.writing.output import write_outputs
+from generator.version import PROG, VERSION_MESSAGE
 
 # Each command's module is imported when the command runs or --help lists it, so that a report does not wait for
 # the code of the audit, the importers or the batch: name -> (module, attribute).
@@ -72,9 +71,7 @@ class DefaultCommandGroup(ZhGroup):
 
 
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    version=generator.__version__, prog_name="generate-report", message=VERSION_MESSAGE, help=VERSION_HELP
-)
+@click.version_option(version=generator.__version__, prog_name=PROG, message=VERSION_MESSAGE, help=VERSION_HELP)
 def cli() -> None:
     """政府信息公开工作年度报告生成工具。
 
@@ -134,21 +131,6 @@ def render(
     run(action)
 
 
-def console_safe() -> None:
-    """Messages never stop a run on the console's encoding (a GBK pipe and a • or 𠮷 in the narrative): a stream
-    that can carry Chinese keeps its encoding and writes "?" for what it lacks; one that cannot becomes UTF-8."""
-    for stream in (sys.stdout, sys.stderr):
-        if not isinstance(stream, io.TextIOWrapper):  # closed at start-up, or replaced by an embedding program
-            continue
-        try:
-            "政府信息公开".encode(stream.encoding)
-            stream.reconfigure(errors="replace")
-        except (LookupError, UnicodeEncodeError):
-            stream.reconfigure(encoding="utf-8", errors="replace")
-        except (ValueError, io.UnsupportedOperation):  # a stream already written to cannot change its encoding
-            continue
-
-
 def main() -> None:
-    console_safe()
-    cli(prog_name="generate-report")
+    """The commands, once start.main has set up the console."""
+    cli(prog_name=PROG)

@@ -220,7 +220,6 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 HELP_TEXT = "显示此帮助并退出。"
 VERSION_HELP = "显示版本号并退出。"
-VERSION_MESSAGE = "%(prog)s，版本 %(version)s"
 
 
 # A docstring line that ends in Chinese continues without a space: click joins a paragraph's lines with one.

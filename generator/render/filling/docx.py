@@ -51,6 +51,17 @@ def _line_breaks(match: re.Match[str]) -> str:
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
+def _with_breaks(xml: str) -> str:
+    """BROKEN_TEXT replaced over only the stretch of the part from the first text run holding a break or tab to
+    the last (the title's few lines): not over the tables' thousands of runs."""
+    marks = [at for at in (xml.find("\n"), xml.find("\t")) if at >= 0]
+    start = max(xml.rfind("<w:t", 0, min(marks)), 0)
+    last = max(xml.rfind("\n"), xml.rfind("\t"))
+    end = xml.find("</w:t>", last)
+    end = len(xml) if end < 0 else end + len("</w:t>")
+    return xml[:start] + BROKEN_TEXT.sub(_line_breaks, xml[start:end]) + xml[end:]
+
+
 CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
 BODY_SPACING = re.compile(r"<w:rPrDefault>(?:(?!</w:rPrDefault>).)*?<w:spacing w:val=\"(-?\d+)\"", re.DOTALL)
@@ -148,7 +159,7 @@ class CompiledDocx:
 
                 xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
         elif "\t" in xml or "\n" in xml.replace("\r\n", ""):  # line breaks and tabs (the title's lines), in place
-            xml = BROKEN_TEXT.sub(_line_breaks, xml)
+            xml = _with_breaks(xml)
         return xml.encode("utf-8")  # values pass the environment's finalize: no character XML forbids
 
     def _render_with_docxtpl(self, context: dict[str, Any], env: Environment) -> list[tuple[str, bytes]]:
