@@ -10,6 +10,7 @@ from typing import Any, Literal
 from generator.format import schema
 from generator.format.cells import to_json_number
 from generator.format.model import NOWHERE, Place
+from generator.format.patterns import when_used
 
 Severity = Literal["error", "warning"]
 
@@ -166,14 +167,14 @@ KEY_IN_BRACKETS = re.compile(r"（(?:meta|narrative|t[234])(?:\.[A-Za-z0-9_]+)+�
 
 
 # A workbook cell ("表三!J5"): other units read it as the row of the table they printed ("表三第 5 行").
-CELL_ADDRESS = re.compile(r"([\u4e00-\u9fff]{2,4})!([A-Z]{1,3})(\d+)")
+CELL_ADDRESS = when_used(r"([\u4e00-\u9fff]{2,4})!([A-Z]{1,3})(\d+)")
 
 
 def without_keys(message: str) -> str:
     """A message for readers outside this tool (the audit's notice to other units): the names without the data
     keys beside them and without spreadsheet addresses, which only a user of the workbook can look up, and quoted
     as a 公文 quotes (“”, not 「」)."""
-    text = CELL_ADDRESS.sub(lambda m: f"{m.group(1)}第 {m.group(3)} 行", KEY_IN_BRACKETS.sub("", message))
+    text = CELL_ADDRESS().sub(lambda m: f"{m.group(1)}第 {m.group(3)} 行", KEY_IN_BRACKETS.sub("", message))
     return text.replace("「", "“").replace("」", "”")
 
 

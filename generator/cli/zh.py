@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from generator.format.patterns import when_used
+
 # click's own text in Chinese, through its extension points first: a Context whose formatter writes Chinese
 # headings and usage lines (ZhContext), commands whose help option and section headings are Chinese (ZhCommand,
 # ZhGroup), and usage errors rebuilt in Chinese from their attributes when ZhGroup.main() catches them.
@@ -223,7 +225,7 @@ VERSION_HELP = "显示版本号并退出。"
 
 
 # A docstring line that ends in Chinese continues without a space: click joins a paragraph's lines with one.
-CHINESE_LINE_END = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=\S)")
+CHINESE_LINE_END = when_used(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n(?=\S)")
 PARAGRAPH_BREAK = re.compile(r"(\n\s*\n)")
 
 
@@ -232,7 +234,7 @@ def join_chinese_lines(text: str) -> str:
     of "\\b"), whose lines are meant to stay one per line."""
     parts = PARAGRAPH_BREAK.split(text)
     return "".join(
-        part if i % 2 or part.lstrip(" ").startswith("\b") else CHINESE_LINE_END.sub("", part)
+        part if i % 2 or part.lstrip(" ").startswith("\b") else CHINESE_LINE_END().sub("", part)
         for i, part in enumerate(parts)
     )
 
