@@ -194,7 +194,7 @@ def test_auditing_the_same_folder_again_adds_no_row(region):
 def test_the_schema_carries_its_version(region):
     base, _, _ = region
     database = base / "out" / "审查.sqlite"
-    assert rows(database, "PRAGMA user_version") == [(2,)]
+    assert rows(database, "PRAGMA user_version") == [(3,)]
     newer = base / "newer.sqlite"
     newer.write_bytes(database.read_bytes())
     with sqlite3.connect(newer) as db:

@@ -22,9 +22,7 @@ from conftest import soffice_convert
 from synthetic import published_page, synthetic_values
 from test_accessibility import AXE_RUN, CONTRAST, describe
 
-from generator.audit import store as store_module
 from generator.audit.review import REVIEW_COLUMNS
-from generator.audit.store import Store
 from generator.checks.findings import without_keys
 from generator.cli.main import cli
 from generator.workbook.csvfile import long_csv
@@ -256,24 +254,6 @@ def test_a_workbook_that_is_not_ours_or_an_unknown_id(tmp_path, write_data, samp
         "（这份审查结果是用别的数据库审查出来的？）。\n"
     )
     assert "Traceback" not in err
-
-
-def test_a_version_1_database_gains_the_review_tables(tmp_path):
-    """A database written before verdicts existed: opened, migrated in place, its reports kept."""
-    database = tmp_path / "审查.sqlite"
-    with contextlib.closing(sqlite3.connect(database)) as db:
-        db.executescript(store_module.SCHEMA)
-        db.execute(f"PRAGMA application_id = {store_module.APPLICATION_ID}")
-        db.execute("PRAGMA user_version = 1")
-        db.execute("INSERT INTO state VALUES ('last_run', '4')")
-        db.commit()
-    with Store(database, "x") as store:
-        assert store.begin_run() == 5
-    assert rows(database, "PRAGMA user_version") == [(2,)]
-    tables = {name for (name,) in rows(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"verdicts", "corrections", "finding_states", "reports", "findings"} <= tables
-    with Store(database, "x") as store:  # a second open finds version 2 and changes nothing
-        assert store.begin_run() == 6
 
 
 VISIBLE = (
