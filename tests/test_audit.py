@@ -264,7 +264,7 @@ def test_json_shape_and_exit_codes(tmp_path, write_data, sample_values):
     good = write_data(sample_values, "ok/good.csv")
     code, out, _ = invoke("audit", good, "--format", "json", cwd=tmp_path)
     payload = json.loads(out)
-    assert code == 0 and list(payload) == ["reports"]
+    assert code == 0 and list(payload) == ["reports", "regions"]
     (report,) = payload["reports"]
     assert {"source", "body", "year", "figures_found", "unread", "findings"} <= set(report)
     assert report["unread"] == 0

@@ -1,6 +1,6 @@
 """审查结果.xlsx: one row per finding (body, year, rule, figure, expected and actual values, the evidence as printed,
-the source, its stable id and the three columns a reviewer fills in), one row per report, the corrected figures and
-the verdicts that no longer apply; written row by row (openpyxl's write-only mode), never all in memory."""
+the source, its stable id and the three columns a reviewer fills in), one row per report, one per region, the corrected
+figures and the verdicts that no longer apply; written row by row (openpyxl's write-only mode), never all in memory."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.audit.evidence import Exhibit, shown_findings
+from generator.audit.regions import RegionRow
 from generator.audit.review import REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
 from generator.audit.run import Outcome
 from generator.audit.store import Store
@@ -58,6 +59,17 @@ REPORT_COLUMNS = (
     ("错误", 6),
     ("警告", 6),
     ("说明", 60),
+)
+
+
+REGION_COLUMNS = (
+    ("地区", 20),
+    ("报告份数", 8),
+    ("未通过", 8),
+    ("错误", 6),
+    ("警告", 6),
+    ("未能识别的格", 12),
+    ("属实", 6),
 )
 
 
@@ -124,7 +136,7 @@ def _verdict_list(sheet: Any, rows: int) -> None:
     sheet.data_validations.append(choice)
 
 
-def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
+def results_workbook(store: Store, run: int, outcome: Outcome, regions: Iterable[RegionRow] = ()) -> bytes:
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
@@ -180,6 +192,10 @@ def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
         reports_sheet.append(
             [_cell(reports_sheet, value) for value in (event.source, "", "", None, 0, status, 0, 0, event.message)]
         )
+    regions_sheet = _sheet(workbook, "各地区", REGION_COLUMNS)
+    for region in regions:
+        row = [region.region, region.reports, region.failed, region.errors, region.warnings, region.unread]
+        regions_sheet.append([_cell(regions_sheet, value) for value in (*row, region.confirmed)])
     fixed_sheet = _sheet(workbook, "更正", CORRECTION_COLUMNS)
     for row in fixed:
         fixed_sheet.append([_cell(fixed_sheet, value) for value in row])
