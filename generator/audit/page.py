@@ -16,6 +16,7 @@ from urllib.parse import quote
 from jinja2 import FileSystemLoader
 
 from generator.audit.charts import bar_chart, year_chart
+from generator.audit.rates import rate_table
 from generator.audit.regions import RegionRow
 from generator.audit.review import STATE_NAMES, corrections, review_counts, stale_verdicts
 from generator.audit.run import Outcome
@@ -81,6 +82,7 @@ def page_context(
         "corrections": [c for _, reports in grouped(store, run) for r in reports for c in corrections(store, r)],
         "stale": list(stale_verdicts(store, run)),
         "regions": regions,
+        "rates": rate_table(store, run),
         "body_pages": "",  # one page; _split_context names the bodies' folder
     }
 

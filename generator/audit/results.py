@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.audit.evidence import Exhibit, shown_findings
+from generator.audit.rates import rate_table
 from generator.audit.regions import RegionRow
 from generator.audit.review import REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
 from generator.audit.run import Outcome
@@ -70,6 +71,17 @@ REGION_COLUMNS = (
     ("警告", 6),
     ("未能识别的格", 12),
     ("属实", 6),
+)
+
+
+RATE_COLUMNS = (
+    ("年度", 7),
+    ("机关类型", 8),
+    ("比例", 50),
+    ("单位数", 8),
+    ("P25", 10),
+    ("P50（中位数）", 12),
+    ("P75", 10),
 )
 
 
@@ -196,6 +208,10 @@ def results_workbook(store: Store, run: int, outcome: Outcome, regions: Iterable
     for region in regions:
         row = [region.region, region.reports, region.failed, region.errors, region.warnings, region.unread]
         regions_sheet.append([_cell(regions_sheet, value) for value in (*row, region.confirmed)])
+    rates_sheet = _sheet(workbook, "比例", RATE_COLUMNS)
+    for rate in rate_table(store, run):
+        row = [rate.year, rate.kind, rate.label, rate.count, rate.p25, rate.p50, rate.p75]
+        rates_sheet.append([_cell(rates_sheet, value) for value in row])
     fixed_sheet = _sheet(workbook, "更正", CORRECTION_COLUMNS)
     for row in fixed:
         fixed_sheet.append([_cell(fixed_sheet, value) for value in row])

@@ -15,6 +15,7 @@ from typing import Any
 from generator.audit.fetch import Fetcher
 from generator.audit.notice import notice_context, notice_template, render_notice
 from generator.audit.page import BODY_FOLDER, PAGE_BODIES, render_page, totals
+from generator.audit.rates import RATES, report_rates
 from generator.audit.regions import Regions, read_regions, region_rollup
 from generator.audit.results import results_workbook
 from generator.audit.review import read_review, record_review, settle, stale_verdicts
@@ -207,6 +208,7 @@ def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
                 "message": report.message,
                 "findings": found,  # a finding a reviewer judged 误报 is no longer one
                 "false_alarms": len(dismissed),
+                "rates": report_rates(store, report.id),  # each share a reviewer compares; null: 不适用
             }
     for event in result.outcome.failures:
         yield _failure_entry(event)
@@ -223,4 +225,5 @@ def _failure_entry(event: Event) -> dict[str, Any]:
         "message": event.message,
         "findings": [],
         "false_alarms": 0,
+        "rates": dict.fromkeys(rate.name for rate in RATES),
     }
