@@ -180,6 +180,63 @@ def test_a_corrected_figure_is_checked_again_beside_the_value_read(tmp_path):
     assert rows(database, "SELECT count(*) FROM verdicts") == [(1,)]
 
 
+def test_a_correction_cleared_in_the_workbook_is_withdrawn_with_its_time(tmp_path):
+    """更正值 cleared in the 更正 sheet (saved again by LibreOffice) and --review: the figure as read holds again, both
+    errors are back unreviewed, and the withdrawal is in the database with its time and reason; later runs remember."""
+    broken = broken_and_clean(tmp_path / "reports")
+    assert audit(tmp_path, "reports", "-o", "out")[0] == 1
+    out, read = tmp_path / "out", int(broken["t3.granted.total"])
+    fill(out / "审查结果.xlsx", r2=("已更正", "单位来电：总计应为各项之和", read - 3))
+    assert audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")[0] == 0
+    book = openpyxl.load_workbook(out / "审查结果.xlsx")
+    sheet = book["更正"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "编号" and sheet.cell(2, header.index("更正值") + 1).value == read - 3
+    sheet.cell(2, header.index("更正值") + 1).value = None
+    sheet.cell(2, header.index("核实说明") + 1).value = "单位再次来电：原数字无误"
+    book.save(out / "审查结果.xlsx")
+    resaved(out / "审查结果.xlsx", tmp_path / "lo")
+
+    code, stdout, err = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    assert code == 1 and "已记入核实结论 1 条。" in stdout, stdout + err
+    database = out / "审查.sqlite"
+    last = rows(database, "SELECT verdict, note, corrected, recorded_at FROM verdicts ORDER BY seq DESC LIMIT 1")[0]
+    assert last[:3] == ("withdrawn", "单位再次来电：原数字无误", None) and last[3].endswith("+00:00")
+    assert rows(database, "SELECT version, value FROM corrections ORDER BY version") == [(1, str(read - 3)), (2, "")]
+    for attempt in ("with --review", "without"):
+        assert counted(out)["示例县第7局"] == ("failed", 2), attempt
+        sheet_rows = findings_sheet(out / "审查结果.xlsx")
+        assert [(row["代码"], row["核实结论"]) for row in sheet_rows] == [("E-row-total", None), ("E-col-total", None)]
+        assert list(openpyxl.load_workbook(out / "审查结果.xlsx")["更正"].iter_rows(min_row=2)) == []
+        assert "经与有关单位核实，更正了" not in notice_text(out)
+        code, stdout, _ = audit(tmp_path, "reports", "-o", "out")
+        assert code == 1 and "错误 2 处" in stdout
+    code, stdout, _ = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    assert code == 1 and "已记入核实结论" not in stdout  # nothing left to withdraw
+    assert rows(database, "SELECT count(*) FROM verdicts") == [(2,)]
+
+
+def test_a_correction_changed_in_one_sheet_and_not_the_other_is_named(tmp_path):
+    """A finding still found after its correction is listed on both sheets: they must say the same."""
+    broken = broken_and_clean(tmp_path / "reports")
+    assert audit(tmp_path, "reports", "-o", "out")[0] == 1
+    out, read = tmp_path / "out", int(broken["t3.granted.total"])
+    fill(out / "审查结果.xlsx", r2=("已更正", "先按单位来电更正", read - 1))
+    assert audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")[0] == 1  # still one too many
+    sheet_rows = findings_sheet(out / "审查结果.xlsx")
+    assert [(row["核实结论"], row["更正值"]) for row in sheet_rows][0] == ("已更正", read - 1)
+    book = openpyxl.load_workbook(out / "审查结果.xlsx")
+    header = [cell.value for cell in book["更正"][1]]
+    book["更正"].cell(2, header.index("更正值") + 1).value = None
+    book.save(out / "审查结果.xlsx")
+    code, _, err = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    column = chr(ord("A") + header.index("更正值"))
+    assert code == 3 and err.startswith(
+        f"错误：out/审查结果.xlsx：工作表“更正”{column}2 格的更正值与工作表“审查结果”M2 "
+    )
+    assert err.count("\n") == 1
+
+
 def test_a_report_that_changes_starts_fresh_and_says_which_verdicts_no_longer_apply(tmp_path):
     broken = broken_and_clean(tmp_path / "reports")
     assert audit(tmp_path, "reports", "-o", "out")[0] == 1

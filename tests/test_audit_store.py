@@ -69,6 +69,8 @@ def test_a_version_2_file_moves_to_compact_rows_keeping_every_figure_and_verdict
     assert corrected == {"t3.granted.total": "12"}
     tables = {name for (name,) in rows(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"figure_rows", "keys", "labels", "places"} <= tables and "figures" not in tables
+    (made,) = rows(database, "SELECT sql FROM sqlite_master WHERE name = 'verdicts'")[0]
+    assert "'withdrawn'" in made  # a correction may be withdrawn
     (keys,) = rows(database, "SELECT count(*) FROM keys")[0]
     assert keys == len({key for _, key, *_ in figures} | {key for _, key, *_ in texts})
     with Store(database, "x") as store:  # opened again: version 3, nothing to move

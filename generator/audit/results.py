@@ -11,7 +11,7 @@ from typing import Any
 from generator.audit.evidence import Exhibit, shown_findings
 from generator.audit.rates import rate_table
 from generator.audit.regions import RegionRow
-from generator.audit.review import REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
+from generator.audit.review import CORRECTIONS_SHEET, REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
 from generator.audit.run import Outcome
 from generator.audit.store import Store
 from generator.audit.views import STATUS_TEXT, grouped
@@ -40,7 +40,7 @@ CORRECTION_COLUMNS: tuple[tuple[str, int], ...] = (
     ("报告原文", 10),
     ("更正值", 10),
 )
-CORRECTION_COLUMNS += (("核实说明", 40), ("记录时间（UTC）", 22))
+CORRECTION_COLUMNS += (("核实说明", 40), ("记录时间（UTC）", 22), ("编号", 14))
 STALE_COLUMNS: tuple[tuple[str, int], ...] = (
     ("发布机关", 24),
     ("年度", 7),
@@ -158,7 +158,7 @@ def results_workbook(store: Store, run: int, outcome: Outcome, regions: Iterable
     for _, reports in grouped(store, run):
         for report in reports:
             fixed += [
-                [c.body, c.year, c.label, c.key, _number(c.read), _number(c.value), c.note, c.recorded_at]
+                [c.body, c.year, c.label, c.key, _number(c.read), _number(c.value), c.note, c.recorded_at, c.finding_id]
                 for c in corrections(store, report)
             ]
             for finding in shown_findings(store, report):
@@ -212,7 +212,7 @@ def results_workbook(store: Store, run: int, outcome: Outcome, regions: Iterable
     for rate in rate_table(store, run):
         row = [rate.year, rate.kind, rate.label, rate.count, rate.p25, rate.p50, rate.p75]
         rates_sheet.append([_cell(rates_sheet, value) for value in row])
-    fixed_sheet = _sheet(workbook, "更正", CORRECTION_COLUMNS)
+    fixed_sheet = _sheet(workbook, CORRECTIONS_SHEET, CORRECTION_COLUMNS)
     for row in fixed:
         fixed_sheet.append([_cell(fixed_sheet, value) for value in row])
     stale_sheet = _sheet(workbook, "不再适用的核实结论", STALE_COLUMNS)

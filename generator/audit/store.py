@@ -34,6 +34,7 @@ from generator.format import bodies, schema
 from generator.format.model import NOWHERE, Number, ReadProblem
 from generator.importers.base import Evidence, LeftOut
 
+WITHDRAWN = "withdrawn"  # a verdict that takes a correction back: the figure as read holds again
 BUSY_SECONDS = 120.0  # how long a write waits for another audit's transaction on the same database
 IN_RUN = "id IN (SELECT report_id FROM run_reports WHERE run = ?)"
 
@@ -464,13 +465,15 @@ class Store:
         ).fetchone()
         if last is not None and tuple(last) == (verdict["verdict"], verdict["note"], verdict["corrected"]):
             return False
+        if verdict["verdict"] == WITHDRAWN and not self._corrected(str(verdict["report_hash"]), str(verdict["key"])):
+            return False  # nothing to withdraw
         names = list(verdict)
         with self.whole():
             cursor = self.db.execute(
                 f"INSERT INTO verdicts ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                 [verdict[name] for name in names],
             )
-            if verdict["corrected"] is not None:
+            if verdict["corrected"] is not None or verdict["verdict"] == WITHDRAWN:
                 self.db.execute(
                     "INSERT INTO corrections (report_hash, key, version, value, read_raw, verdict_seq) "
                     "SELECT ?, ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM corrections "
@@ -478,7 +481,7 @@ class Store:
                     (
                         verdict["report_hash"],
                         verdict["key"],
-                        verdict["corrected"],
+                        verdict["corrected"] or "",  # '' when withdrawn
                         read_raw,
                         cursor.lastrowid,
                         verdict["report_hash"],
@@ -486,6 +489,14 @@ class Store:
                     ),
                 )
         return True
+
+    def _corrected(self, report_hash: str, key: str) -> bool:
+        """True when the figure's last version is a correction that holds (not one withdrawn)."""
+        row = self.db.execute(
+            "SELECT value FROM corrections WHERE report_hash = ? AND key = ? ORDER BY version DESC LIMIT 1",
+            (report_hash, key),
+        ).fetchone()
+        return row is not None and row["value"] != ""
 
     def verdicts(self, report_hash: str) -> dict[str, sqlite3.Row]:
         """The last verdict on each finding of a report's content, by finding id."""
@@ -499,7 +510,8 @@ class Store:
             "WHERE r.id = ? ORDER BY c.version",
             (report_id,),
         )
-        return {row["key"]: row["value"] for row in rows}
+        last = {row["key"]: row["value"] for row in rows}
+        return {key: value for key, value in last.items() if value != ""}  # '' : the correction was withdrawn
 
     def set_states(self, report_id: int, states: Iterable[tuple[int, str, str]]) -> None:
         """Replace the report's findings' states: (seq, finding id, verdict) for each finding with a verdict."""

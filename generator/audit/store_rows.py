@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from generator.audit.store_schema import COMPACT, VIEWS
+from generator.audit.store_schema import COMPACT, REVIEW_SCHEMA, VIEWS
 from generator.format.model import Place
 
 OWN_PLACE = ("page", "line", "char_offset", "bbox")
@@ -137,3 +137,18 @@ def migrate(db: sqlite3.Connection) -> None:
     for table, _ in COPIES:
         db.execute(f"DROP TABLE {table}")
     run_script(db, VIEWS)
+    _allow_withdrawn(db)
+
+
+def _allow_withdrawn(db: sqlite3.Connection) -> None:
+    """The verdicts table made again with version 3's check (a correction may be withdrawn), its rows kept: SQLite
+    changes no check in place."""
+    (made,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'verdicts'").fetchone()
+    if "withdrawn" in made:
+        return
+    verdicts = REVIEW_SCHEMA[REVIEW_SCHEMA.index("CREATE TABLE verdicts") : REVIEW_SCHEMA.index("CREATE INDEX")]
+    db.execute(verdicts.replace("CREATE TABLE verdicts", "CREATE TABLE verdicts_3", 1))
+    db.execute("INSERT INTO verdicts_3 SELECT * FROM verdicts")
+    db.execute("DROP TABLE verdicts")
+    db.execute("ALTER TABLE verdicts_3 RENAME TO verdicts")
+    db.execute("CREATE INDEX verdicts_report ON verdicts (report_hash, finding_id)")

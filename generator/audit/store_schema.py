@@ -5,7 +5,8 @@ reports. Views under the earlier tables' names (figures, texts, left_out, notes)
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3  # 2: the reviewers' verdicts (REVIEW_SCHEMA); 3: figures as compact rows, keys and labels once
+SCHEMA_VERSION = 3  # 2: the reviewers' verdicts (REVIEW_SCHEMA); 3: figures as compact rows, keys and labels once,
+# and a correction withdrawn (verdict 'withdrawn')
 APPLICATION_ID = 0x47524155  # "GRAU": generate-report audit
 
 REPORTS = """
@@ -157,7 +158,7 @@ CREATE TABLE verdicts (
     code TEXT NOT NULL,
     key TEXT NOT NULL,
     message TEXT NOT NULL DEFAULT '',     -- the finding as it was judged
-    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'false_alarm', 'corrected')),
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'false_alarm', 'corrected', 'withdrawn')),
     note TEXT NOT NULL DEFAULT '',        -- the reviewer's reason (核实说明)
     corrected TEXT,                       -- 更正值, a decimal
     read_value TEXT,                      -- the figure as read from the report, kept beside it
@@ -165,7 +166,7 @@ CREATE TABLE verdicts (
     recorded_at TEXT NOT NULL             -- UTC, ISO 8601
 );
 CREATE INDEX verdicts_report ON verdicts (report_hash, finding_id);
-CREATE TABLE corrections (                -- a figure's corrected versions; the figures table keeps what was read
+CREATE TABLE corrections (                -- a figure's corrected versions ('' withdrawn); figures keeps what was read
     report_hash TEXT NOT NULL,
     key TEXT NOT NULL,
     version INTEGER NOT NULL,             -- 1, 2, ...: the last one holds
