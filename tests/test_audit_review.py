@@ -316,6 +316,8 @@ def test_a_workbook_that_is_not_ours_or_an_unknown_id(tmp_path, write_data, samp
 VISIBLE = (
     """() => [...document.querySelectorAll('li.finding')].filter(li => li.offsetParent !== null).map(li => li.id)"""
 )
+SHOWN_REPORTS = """() => [...document.querySelectorAll('.report-list .report-row th, .report-list .report-item')]
+    .filter(e => e.offsetParent !== null).map(e => e.textContent.replace(/[、。]$/, ''))"""
 SHOWN_BODIES = """() => [...document.querySelectorAll('.body-section')].filter(s => s.offsetParent !== null).length"""
 
 
@@ -422,7 +424,7 @@ def test_past_page_bodies_the_page_is_an_index_with_a_page_per_body(reviewed, br
     assert not index.select(".body-section") and not index.select("li.finding")
     worst = [tr.th.get_text() for tr in index.select("#worst-caption ~ tbody tr")]
     assert worst == ["示例县第9局", "示例县第7局"]  # two errors, then one (the other judged 误报)
-    links = {a.get_text(): a["href"] for a in index.select("#bodies ~ * a, #clean ~ p a")}
+    links = {a.get_text(): a["href"] for a in index.select("#bodies ~ * a, #clean ~ p a") if a["href"][0] != "#"}
     assert set(links) >= {"示例县第7局", "示例县第9局", "示例县第8局 2023"}
     for href in links.values():
         page = tmp_path / "split" / unquote(href)
@@ -437,6 +439,17 @@ def test_past_page_bodies_the_page_is_an_index_with_a_page_per_body(reviewed, br
             if path != index_path:
                 tab.click("a[href='#only-confirmed']")
                 assert tab.evaluate(VISIBLE) == [f"f-{sheet[1]['编号']}"]
+            else:  # the index filters its reports by their findings' states, without script too
+                assert tab.evaluate(SHOWN_REPORTS) == ["示例县第7局", "示例县第9局", "示例县第8局 2023"]
+                for state, shown in (
+                    ("false_alarm", ["示例县第7局"]),
+                    ("unreviewed", ["示例县第9局"]),
+                    ("corrected", []),
+                ):
+                    tab.click(f"a[href='#only-{state}']")
+                    assert tab.evaluate(SHOWN_REPORTS) == shown, state
+                tab.click("a[href='#bodies']")
+                assert len(tab.evaluate(SHOWN_REPORTS)) == 3
             tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             tab.add_script_tag(path=str(AXE_JS))
             violations = tab.evaluate(AXE_RUN)

@@ -101,8 +101,17 @@ def _split_context(store: Store, run: int) -> dict[str, object]:
             (report.id,),
         ).fetchone()
         first[report.id] = row["message"] if row else ""
+    states: dict[int, list[str]] = {}
+    for row in store.db.execute(
+        "SELECT DISTINCT f.report_id, coalesce(s.verdict, 'unreviewed') AS state FROM findings f "
+        "LEFT JOIN finding_states s ON s.report_id = f.report_id AND s.seq = f.seq "
+        "WHERE f.report_id IN (SELECT report_id FROM run_reports WHERE run = ?) ORDER BY 1, 2",
+        (run,),
+    ):
+        states.setdefault(row["report_id"], []).append(row["state"])
     return {
         "body_pages": BODY_FOLDER,
+        "report_states": states,  # each report's findings' review states: the index's filter
         "body_count": len(set(anchors.values())),
         "worst": [(anchors[r.id], r, first[r.id]) for r in worst],
         "listed": [(anchors[r.id], r) for r in reports if r.errors or r.warnings],
