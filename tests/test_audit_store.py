@@ -56,8 +56,11 @@ def test_a_version_2_file_moves_to_compact_rows_keeping_every_figure_and_verdict
     places = rows(database, "SELECT report_id, key, place FROM figures ORDER BY report_id, key")
     review = [rows(database, query) for query in REVIEW]
     assert len(figures) == 600 and len(texts) == 32 and [len(r) for r in review[:3]] == [3, 1, 1]
+    size = database.stat().st_size
     with Store(database, "x") as store:
         assert store.begin_run() == 3
+    assert rows(database, "PRAGMA freelist_count") == [(0,)] and database.stat().st_size < size  # pages given back
+    with Store(database, "x") as store:
         shown = [
             (row["report_id"], row["key"], str(store_rows.place_from(row))) for row in store.db.execute(EVERY_FIGURE)
         ]
