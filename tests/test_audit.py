@@ -297,6 +297,7 @@ def test_usage_errors(tmp_path):
     code, out, err = invoke("audit", "missing.pdf", "--format", "json", cwd=tmp_path)
     assert code == 3 and json.loads(out) == {
         "reports": [],
+        "regions": [],
         "cannot_run": "找不到“missing.pdf”：请检查文件夹或文件的名称。",
     }
     code, _, err = invoke("audit", "不存在的文件夹", "-o", "out", cwd=tmp_path)  # a typo: nothing is written

@@ -149,7 +149,7 @@ def audit_command(
                 )
             except GenerateReportError as err:
                 if fmt == "json":  # scripts get JSON on standard output even when the audit cannot run
-                    click.echo(json.dumps({"reports": [], "cannot_run": str(err)}, ensure_ascii=False))
+                    click.echo(json.dumps({"reports": [], "regions": [], "cannot_run": str(err)}, ensure_ascii=False))
                 raise
             except KeyboardInterrupt:
                 kept = db or AuditSettings(outdir=outdir).database_path()
