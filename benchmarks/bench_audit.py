@@ -107,6 +107,19 @@ def counts(database: Path) -> dict[str, int]:
         return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
+def database_size(database: Path, reports: int) -> str:
+    """The database's bytes per report, and each table's share (its indexes with it), from SQLite's dbstat."""
+    with sqlite3.connect(database) as db:
+        db.execute("VACUUM")
+        pages = db.execute(
+            "SELECT coalesce(m.tbl_name, s.name), sum(s.pgsize) FROM dbstat s "
+            "LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    size = database.stat().st_size
+    shares = ", ".join(f"{name} {total / reports:.0f}" for name, total in pages if total / reports >= 1)
+    return f"{size // 1024} KB, {size / reports:.0f} bytes a report (vacuumed; by table: {shares})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="bodies (default 1000)")
@@ -135,6 +148,7 @@ def main() -> None:
         print(f"rows after the second run: {again} ({'unchanged' if rows == again else 'CHANGED'})")
         sizes = {p.name: p.stat().st_size // 1024 for p in outdir.iterdir() if p.is_file()}
         print(f"outputs (KB): {sizes}")
+        print(f"database: {database_size(outdir / '审查.sqlite', total)}")
         pages = sorted((outdir / "审查报告-各单位").glob("*.html"))
         if pages:  # past 200 bodies: an index and a page per body
             largest = max(p.stat().st_size for p in pages) // 1024

@@ -194,7 +194,7 @@ def test_auditing_the_same_folder_again_adds_no_row(region):
 def test_the_schema_carries_its_version(region):
     base, _, _ = region
     database = base / "out" / "审查.sqlite"
-    assert rows(database, "PRAGMA user_version") == [(2,)]
+    assert rows(database, "PRAGMA user_version") == [(3,)]
     newer = base / "newer.sqlite"
     newer.write_bytes(database.read_bytes())
     with sqlite3.connect(newer) as db:
@@ -264,7 +264,7 @@ def test_json_shape_and_exit_codes(tmp_path, write_data, sample_values):
     good = write_data(sample_values, "ok/good.csv")
     code, out, _ = invoke("audit", good, "--format", "json", cwd=tmp_path)
     payload = json.loads(out)
-    assert code == 0 and list(payload) == ["reports"]
+    assert code == 0 and list(payload) == ["reports", "regions"]
     (report,) = payload["reports"]
     assert {"source", "body", "year", "figures_found", "unread", "findings"} <= set(report)
     assert report["unread"] == 0
@@ -297,6 +297,7 @@ def test_usage_errors(tmp_path):
     code, out, err = invoke("audit", "missing.pdf", "--format", "json", cwd=tmp_path)
     assert code == 3 and json.loads(out) == {
         "reports": [],
+        "regions": [],
         "cannot_run": "找不到“missing.pdf”：请检查文件夹或文件的名称。",
     }
     code, _, err = invoke("audit", "不存在的文件夹", "-o", "out", cwd=tmp_path)  # a typo: nothing is written

@@ -22,9 +22,7 @@ from conftest import soffice_convert
 from synthetic import published_page, synthetic_values
 from test_accessibility import AXE_RUN, CONTRAST, describe
 
-from generator.audit import store as store_module
 from generator.audit.review import REVIEW_COLUMNS
-from generator.audit.store import Store
 from generator.checks.findings import without_keys
 from generator.cli.main import cli
 from generator.workbook.csvfile import long_csv
@@ -182,6 +180,63 @@ def test_a_corrected_figure_is_checked_again_beside_the_value_read(tmp_path):
     assert rows(database, "SELECT count(*) FROM verdicts") == [(1,)]
 
 
+def test_a_correction_cleared_in_the_workbook_is_withdrawn_with_its_time(tmp_path):
+    """更正值 cleared in the 更正 sheet (saved again by LibreOffice) and --review: the figure as read holds again, both
+    errors are back unreviewed, and the withdrawal is in the database with its time and reason; later runs remember."""
+    broken = broken_and_clean(tmp_path / "reports")
+    assert audit(tmp_path, "reports", "-o", "out")[0] == 1
+    out, read = tmp_path / "out", int(broken["t3.granted.total"])
+    fill(out / "审查结果.xlsx", r2=("已更正", "单位来电：总计应为各项之和", read - 3))
+    assert audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")[0] == 0
+    book = openpyxl.load_workbook(out / "审查结果.xlsx")
+    sheet = book["更正"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "编号" and sheet.cell(2, header.index("更正值") + 1).value == read - 3
+    sheet.cell(2, header.index("更正值") + 1).value = None
+    sheet.cell(2, header.index("核实说明") + 1).value = "单位再次来电：原数字无误"
+    book.save(out / "审查结果.xlsx")
+    resaved(out / "审查结果.xlsx", tmp_path / "lo")
+
+    code, stdout, err = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    assert code == 1 and "已记入核实结论 1 条。" in stdout, stdout + err
+    database = out / "审查.sqlite"
+    last = rows(database, "SELECT verdict, note, corrected, recorded_at FROM verdicts ORDER BY seq DESC LIMIT 1")[0]
+    assert last[:3] == ("withdrawn", "单位再次来电：原数字无误", None) and last[3].endswith("+00:00")
+    assert rows(database, "SELECT version, value FROM corrections ORDER BY version") == [(1, str(read - 3)), (2, "")]
+    for attempt in ("with --review", "without"):
+        assert counted(out)["示例县第7局"] == ("failed", 2), attempt
+        sheet_rows = findings_sheet(out / "审查结果.xlsx")
+        assert [(row["代码"], row["核实结论"]) for row in sheet_rows] == [("E-row-total", None), ("E-col-total", None)]
+        assert list(openpyxl.load_workbook(out / "审查结果.xlsx")["更正"].iter_rows(min_row=2)) == []
+        assert "经与有关单位核实，更正了" not in notice_text(out)
+        code, stdout, _ = audit(tmp_path, "reports", "-o", "out")
+        assert code == 1 and "错误 2 处" in stdout
+    code, stdout, _ = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    assert code == 1 and "已记入核实结论" not in stdout  # nothing left to withdraw
+    assert rows(database, "SELECT count(*) FROM verdicts") == [(2,)]
+
+
+def test_a_correction_changed_in_one_sheet_and_not_the_other_is_named(tmp_path):
+    """A finding still found after its correction is listed on both sheets: they must say the same."""
+    broken = broken_and_clean(tmp_path / "reports")
+    assert audit(tmp_path, "reports", "-o", "out")[0] == 1
+    out, read = tmp_path / "out", int(broken["t3.granted.total"])
+    fill(out / "审查结果.xlsx", r2=("已更正", "先按单位来电更正", read - 1))
+    assert audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")[0] == 1  # still one too many
+    sheet_rows = findings_sheet(out / "审查结果.xlsx")
+    assert [(row["核实结论"], row["更正值"]) for row in sheet_rows][0] == ("已更正", read - 1)
+    book = openpyxl.load_workbook(out / "审查结果.xlsx")
+    header = [cell.value for cell in book["更正"][1]]
+    book["更正"].cell(2, header.index("更正值") + 1).value = None
+    book.save(out / "审查结果.xlsx")
+    code, _, err = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")
+    column = chr(ord("A") + header.index("更正值"))
+    assert code == 3 and err.startswith(
+        f"错误：out/审查结果.xlsx：工作表“更正”{column}2 格的更正值与工作表“审查结果”M2 "
+    )
+    assert err.count("\n") == 1
+
+
 def test_a_report_that_changes_starts_fresh_and_says_which_verdicts_no_longer_apply(tmp_path):
     broken = broken_and_clean(tmp_path / "reports")
     assert audit(tmp_path, "reports", "-o", "out")[0] == 1
@@ -258,27 +313,11 @@ def test_a_workbook_that_is_not_ours_or_an_unknown_id(tmp_path, write_data, samp
     assert "Traceback" not in err
 
 
-def test_a_version_1_database_gains_the_review_tables(tmp_path):
-    """A database written before verdicts existed: opened, migrated in place, its reports kept."""
-    database = tmp_path / "审查.sqlite"
-    with contextlib.closing(sqlite3.connect(database)) as db:
-        db.executescript(store_module.SCHEMA)
-        db.execute(f"PRAGMA application_id = {store_module.APPLICATION_ID}")
-        db.execute("PRAGMA user_version = 1")
-        db.execute("INSERT INTO state VALUES ('last_run', '4')")
-        db.commit()
-    with Store(database, "x") as store:
-        assert store.begin_run() == 5
-    assert rows(database, "PRAGMA user_version") == [(2,)]
-    tables = {name for (name,) in rows(database, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"verdicts", "corrections", "finding_states", "reports", "findings"} <= tables
-    with Store(database, "x") as store:  # a second open finds version 2 and changes nothing
-        assert store.begin_run() == 6
-
-
 VISIBLE = (
     """() => [...document.querySelectorAll('li.finding')].filter(li => li.offsetParent !== null).map(li => li.id)"""
 )
+SHOWN_REPORTS = """() => [...document.querySelectorAll('.report-list .report-row th, .report-list .report-item')]
+    .filter(e => e.offsetParent !== null).map(e => e.textContent.replace(/[、。]$/, ''))"""
 SHOWN_BODIES = """() => [...document.querySelectorAll('.body-section')].filter(s => s.offsetParent !== null).length"""
 
 
@@ -385,7 +424,7 @@ def test_past_page_bodies_the_page_is_an_index_with_a_page_per_body(reviewed, br
     assert not index.select(".body-section") and not index.select("li.finding")
     worst = [tr.th.get_text() for tr in index.select("#worst-caption ~ tbody tr")]
     assert worst == ["示例县第9局", "示例县第7局"]  # two errors, then one (the other judged 误报)
-    links = {a.get_text(): a["href"] for a in index.select("#bodies ~ * a, #clean ~ p a")}
+    links = {a.get_text(): a["href"] for a in index.select("#bodies ~ * a, #clean ~ p a") if a["href"][0] != "#"}
     assert set(links) >= {"示例县第7局", "示例县第9局", "示例县第8局 2023"}
     for href in links.values():
         page = tmp_path / "split" / unquote(href)
@@ -400,6 +439,17 @@ def test_past_page_bodies_the_page_is_an_index_with_a_page_per_body(reviewed, br
             if path != index_path:
                 tab.click("a[href='#only-confirmed']")
                 assert tab.evaluate(VISIBLE) == [f"f-{sheet[1]['编号']}"]
+            else:  # the index filters its reports by their findings' states, without script too
+                assert tab.evaluate(SHOWN_REPORTS) == ["示例县第7局", "示例县第9局", "示例县第8局 2023"]
+                for state, shown in (
+                    ("false_alarm", ["示例县第7局"]),
+                    ("unreviewed", ["示例县第9局"]),
+                    ("corrected", []),
+                ):
+                    tab.click(f"a[href='#only-{state}']")
+                    assert tab.evaluate(SHOWN_REPORTS) == shown, state
+                tab.click("a[href='#bodies']")
+                assert len(tab.evaluate(SHOWN_REPORTS)) == 3
             tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             tab.add_script_tag(path=str(AXE_JS))
             violations = tab.evaluate(AXE_RUN)

@@ -29,6 +29,7 @@ def audit(
     overwrite: bool = False,
     review: Path | None = None,
     page_bodies: int | None = None,
+    regions: Path | None = None,
 ) -> AuditResult:
     """Audit a region's published reports: files, folders or patterns in `sources` (PDF, Word, web pages, text,
     this tool's .xlsx/.csv) and web addresses in `urls` (fetched politely into a cache).
@@ -41,6 +42,8 @@ def audit(
     since this tool wrote it stops the audit before it starts (OutputError) unless `overwrite`.
     `review`: a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 a reviewer filled in, recorded in the database
     first (InputError naming the cell of one that cannot be taken); the database remembers them on later runs.
+    `regions`: the office's 地区.csv or .xlsx (columns 单位名称, 地区) grouping bodies by region; without it, or for a
+    body it does not list, the region is the one the body's name begins with (InputError naming the row of a bad one).
     Past `page_bodies` bodies (default 200) 审查报告.html is an index, with a page per body in 审查报告-各单位/.
     Returns the run's counts (`AuditResult.totals`) and its place in the database (`AuditResult.run`).
     """
@@ -58,6 +61,7 @@ def audit(
         tool_version=version,
         overwrite=overwrite,
         review=review,
+        regions=regions,
     )
     if page_bodies is not None:
         settings = replace(settings, page_bodies=page_bodies)

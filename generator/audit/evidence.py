@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from generator.audit.review import FindingState, states
 from generator.audit.store import Store, StoredReport, label_of
+from generator.audit.store_rows import place_from
 from generator.format import schema
 from generator.format.cells import SEMANTICS, normalise_text
 
@@ -77,7 +78,7 @@ def _cells(store: Store, report_id: int, keys: list[str], year: str) -> tuple[li
             label_of(key),
             found[key]["raw"],
             SEMANTIC_TEXT.get(found[key]["semantic"], found[key]["semantic"]),
-            found[key]["place"],
+            str(place_from(found[key])),
             found[key]["page"],
             found[key]["table_name"],
             found[key]["row_label"],
@@ -105,7 +106,7 @@ def _left_out(store: Store, report_id: int, keys: set[str], year: str) -> list[E
                     label,
                     row["text"],
                     f"未导入：{row['reason']}",
-                    row["place"],
+                    str(place_from(row)),
                     row["page"],
                     row["table_name"],
                     row["row_label"],
@@ -123,7 +124,7 @@ def _sentence(store: Store, report_id: int, params: dict[str, str]) -> list[Exhi
     for row in store.db.execute("SELECT * FROM texts WHERE report_id = ?", (report_id,)):
         for paragraph in row["text"].splitlines():
             if quote in normalise_text(paragraph):
-                where = row["place"] or params.get("section", "")
+                where = str(place_from(row)) or params.get("section", "")
                 shown = Exhibit("sentence", "本年", label_of(row["key"]), paragraph.strip(), "正文", where, quote=quote)
                 return [replace(shown, where_line=_page_or_line(row))]
     return []
@@ -154,7 +155,9 @@ def unread_cells(store: Store, report_id: int) -> list[Unread]:
         if held:
             waiting = [k for k in waiting if k not in held]
             label = label_of(held[0]).rpartition("·")[0] or label_of(held[0])
-            shown.append(Unread(label, len(held), row["text"], row["reason"], _page_or_line(row) or row["place"]))
+            shown.append(
+                Unread(label, len(held), row["text"], row["reason"], _page_or_line(row) or str(place_from(row)))
+            )
     tables: dict[str, list[str]] = {}
     for key in waiting:
         tables.setdefault(schema.figures()[key].sheet, []).append(key)

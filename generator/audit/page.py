@@ -8,7 +8,7 @@ and each body's section is a page of its own in 审查报告-各单位/, so the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +16,8 @@ from urllib.parse import quote
 from jinja2 import FileSystemLoader
 
 from generator.audit.charts import bar_chart, year_chart
+from generator.audit.rates import rate_table
+from generator.audit.regions import RegionRow
 from generator.audit.review import STATE_NAMES, corrections, review_counts, stale_verdicts
 from generator.audit.run import Outcome
 from generator.audit.stats import KEY_FIGURES, counts_by_report, rule_counts, years
@@ -48,7 +50,9 @@ def totals(store: Store, run: int, outcome: Outcome) -> dict[str, int]:
     return counts
 
 
-def page_context(store: Store, run: int, outcome: Outcome, database: str) -> dict[str, object]:
+def page_context(
+    store: Store, run: int, outcome: Outcome, database: str, regions: Sequence[RegionRow] = ()
+) -> dict[str, object]:
     rules = rule_counts(store, run)
     codes = [rule.code for rule in rules]
     by_report = counts_by_report(store, run)
@@ -77,6 +81,8 @@ def page_context(store: Store, run: int, outcome: Outcome, database: str) -> dic
         "states": [(name, text) for text, name in STATE_NAMES.items()],
         "corrections": [c for _, reports in grouped(store, run) for r in reports for c in corrections(store, r)],
         "stale": list(stale_verdicts(store, run)),
+        "regions": regions,
+        "rates": rate_table(store, run),
         "body_pages": "",  # one page; _split_context names the bodies' folder
     }
 
@@ -95,8 +101,17 @@ def _split_context(store: Store, run: int) -> dict[str, object]:
             (report.id,),
         ).fetchone()
         first[report.id] = row["message"] if row else ""
+    states: dict[int, list[str]] = {}
+    for row in store.db.execute(
+        "SELECT DISTINCT f.report_id, coalesce(s.verdict, 'unreviewed') AS state FROM findings f "
+        "LEFT JOIN finding_states s ON s.report_id = f.report_id AND s.seq = f.seq "
+        "WHERE f.report_id IN (SELECT report_id FROM run_reports WHERE run = ?) ORDER BY 1, 2",
+        (run,),
+    ):
+        states.setdefault(row["report_id"], []).append(row["state"])
     return {
         "body_pages": BODY_FOLDER,
+        "report_states": states,  # each report's findings' review states: the index's filter
         "body_count": len(set(anchors.values())),
         "worst": [(anchors[r.id], r, first[r.id]) for r in worst],
         "listed": [(anchors[r.id], r) for r in reports if r.errors or r.warnings],
@@ -106,12 +121,18 @@ def _split_context(store: Store, run: int) -> dict[str, object]:
 
 
 def render_page(
-    store: Store, run: int, outcome: Outcome, database: Path, name: str, page_bodies: int = PAGE_BODIES
+    store: Store,
+    run: int,
+    outcome: Outcome,
+    database: Path,
+    name: str,
+    page_bodies: int = PAGE_BODIES,
+    regions: Sequence[RegionRow] = (),
 ) -> dict[str, Iterable[bytes]]:
     """The page `name` in pieces, one body's section at a time read from the database (never the whole page in
     memory); past `page_bodies` bodies, the index and a page per body (name -> pieces, written in this order)."""
     env = make_environment(FileSystemLoader(str(builtin_templates_dir() / "default")))
-    context = page_context(store, run, outcome, database.name)
+    context = page_context(store, run, outcome, database.name, regions)
     anchors = [anchor for anchor, _ in grouped(store, run)]
     if len(anchors) <= page_bodies:
         return {name: _pieces(env.get_template(PAGE_TEMPLATE).generate(context))}

@@ -1,6 +1,6 @@
 """审查结果.xlsx: one row per finding (body, year, rule, figure, expected and actual values, the evidence as printed,
-the source, its stable id and the three columns a reviewer fills in), one row per report, the corrected figures and
-the verdicts that no longer apply; written row by row (openpyxl's write-only mode), never all in memory."""
+the source, its stable id and the three columns a reviewer fills in), one row per report, one per region, the corrected
+figures and the verdicts that no longer apply; written row by row (openpyxl's write-only mode), never all in memory."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.audit.evidence import Exhibit, shown_findings
-from generator.audit.review import REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
+from generator.audit.rates import rate_table
+from generator.audit.regions import RegionRow
+from generator.audit.review import CORRECTIONS_SHEET, REVIEW_COLUMNS, STATE_TEXT, corrections, stale_verdicts
 from generator.audit.run import Outcome
 from generator.audit.store import Store
 from generator.audit.views import STATUS_TEXT, grouped
@@ -38,7 +40,7 @@ CORRECTION_COLUMNS: tuple[tuple[str, int], ...] = (
     ("报告原文", 10),
     ("更正值", 10),
 )
-CORRECTION_COLUMNS += (("核实说明", 40), ("记录时间（UTC）", 22))
+CORRECTION_COLUMNS += (("核实说明", 40), ("记录时间（UTC）", 22), ("编号", 14))
 STALE_COLUMNS: tuple[tuple[str, int], ...] = (
     ("发布机关", 24),
     ("年度", 7),
@@ -58,6 +60,28 @@ REPORT_COLUMNS = (
     ("错误", 6),
     ("警告", 6),
     ("说明", 60),
+)
+
+
+REGION_COLUMNS = (
+    ("地区", 20),
+    ("报告份数", 8),
+    ("未通过", 8),
+    ("错误", 6),
+    ("警告", 6),
+    ("未能识别的格", 12),
+    ("属实", 6),
+)
+
+
+RATE_COLUMNS = (
+    ("年度", 7),
+    ("机关类型", 8),
+    ("比例", 50),
+    ("单位数", 8),
+    ("P25", 10),
+    ("P50（中位数）", 12),
+    ("P75", 10),
 )
 
 
@@ -124,7 +148,7 @@ def _verdict_list(sheet: Any, rows: int) -> None:
     sheet.data_validations.append(choice)
 
 
-def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
+def results_workbook(store: Store, run: int, outcome: Outcome, regions: Iterable[RegionRow] = ()) -> bytes:
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
@@ -134,7 +158,7 @@ def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
     for _, reports in grouped(store, run):
         for report in reports:
             fixed += [
-                [c.body, c.year, c.label, c.key, _number(c.read), _number(c.value), c.note, c.recorded_at]
+                [c.body, c.year, c.label, c.key, _number(c.read), _number(c.value), c.note, c.recorded_at, c.finding_id]
                 for c in corrections(store, report)
             ]
             for finding in shown_findings(store, report):
@@ -180,7 +204,15 @@ def results_workbook(store: Store, run: int, outcome: Outcome) -> bytes:
         reports_sheet.append(
             [_cell(reports_sheet, value) for value in (event.source, "", "", None, 0, status, 0, 0, event.message)]
         )
-    fixed_sheet = _sheet(workbook, "更正", CORRECTION_COLUMNS)
+    regions_sheet = _sheet(workbook, "各地区", REGION_COLUMNS)
+    for region in regions:
+        row = [region.region, region.reports, region.failed, region.errors, region.warnings, region.unread]
+        regions_sheet.append([_cell(regions_sheet, value) for value in (*row, region.confirmed)])
+    rates_sheet = _sheet(workbook, "比例", RATE_COLUMNS)
+    for rate in rate_table(store, run):
+        row = [rate.year, rate.kind, rate.label, rate.count, rate.p25, rate.p50, rate.p75]
+        rates_sheet.append([_cell(rates_sheet, value) for value in row])
+    fixed_sheet = _sheet(workbook, CORRECTIONS_SHEET, CORRECTION_COLUMNS)
     for row in fixed:
         fixed_sheet.append([_cell(fixed_sheet, value) for value in row])
     stale_sheet = _sheet(workbook, "不再适用的核实结论", STALE_COLUMNS)

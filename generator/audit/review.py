@@ -15,12 +15,13 @@ from typing import Any
 
 from generator.audit.record import cell_text
 from generator.audit.run import Comparison, compare
-from generator.audit.store import IN_RUN, Store, StoredReport, label_of
+from generator.audit.store import IN_RUN, WITHDRAWN, Store, StoredReport, label_of
 from generator.exceptions import InputError
 from generator.format import schema
 from generator.format.cells import parse_figure
 
 RESULTS_SHEET = "审查结果"
+CORRECTIONS_SHEET = "更正"  # the corrected figures, each with its finding's id: a 更正值 cleared there withdraws it
 UNREVIEWED = "未核实"
 STATE_TEXT = {"confirmed": "属实", "false_alarm": "误报", "corrected": "已更正"}
 VERDICTS = {text: name for name, text in STATE_TEXT.items()}
@@ -50,7 +51,7 @@ class Review:
     and the row's place (for messages)."""
 
     finding_id: str
-    verdict: str  # confirmed, false_alarm, corrected
+    verdict: str  # confirmed, false_alarm, corrected; withdrawn: a correction taken back
     note: str
     corrected: str | None  # a decimal, as text
     where: str  # the id's cell: 工作表“审查结果”M5 格
@@ -98,9 +99,46 @@ def read_review(path: Path) -> list[Review]:
             found_review = _review(path, values, cell)
             if found_review is not None:
                 found.append(found_review)
+        if CORRECTIONS_SHEET in workbook.sheetnames:
+            found += _corrections_sheet(path, workbook[CORRECTIONS_SHEET], {r.finding_id: r for r in found})
         return found
     finally:
         workbook.close()
+
+
+def _corrections_sheet(path: Path, sheet: Any, reviewed: dict[str, Review]) -> list[Review]:
+    """The 更正 sheet's rows: a 更正值 cleared withdraws the correction, one changed corrects the figure again (a row
+    the findings sheet also judges must say the same there)."""
+    from openpyxl.utils import get_column_letter
+
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(value) for value in next(rows, ())]
+    if any(name not in header for name in (ID_COLUMN, NOTE_COLUMN, CORRECTED_COLUMN)):
+        return []  # a workbook of an earlier version: its corrections carry no id
+    columns = {name: header.index(name) for name in (ID_COLUMN, NOTE_COLUMN, CORRECTED_COLUMN)}
+    found = []
+    for number, row in enumerate(rows, 2):
+        values = {name: _text(row[n]) if n < len(row) else "" for name, n in columns.items()}
+        if not values[ID_COLUMN]:
+            continue
+
+        def cell(name: str, row_number: int = number) -> str:
+            return f"工作表“{CORRECTIONS_SHEET}”{get_column_letter(columns[name] + 1)}{row_number} 格"
+
+        if values[CORRECTED_COLUMN]:
+            review = _review(path, {**values, VERDICT_COLUMN: STATE_TEXT["corrected"]}, cell)
+        else:
+            review = Review(values[ID_COLUMN], WITHDRAWN, values[NOTE_COLUMN], None, cell(ID_COLUMN), "")
+        assert review is not None
+        same = reviewed.get(review.finding_id)
+        if same is None:
+            found.append(review)
+        elif same.corrected != review.corrected:
+            raise InputError(
+                f"{path}：{cell(CORRECTED_COLUMN)}的更正值与{same.where.removesuffix('格')}所在行的更正值不一致，"
+                "请只在一处修改。"
+            )
+    return found
 
 
 def _review(path: Path, values: dict[str, str], cell: Callable[[str], str]) -> Review | None:
@@ -216,7 +254,8 @@ def settle(store: Store, run: int) -> None:
             "SELECT seq, code, key, severity FROM findings WHERE report_id = ? ORDER BY seq", (report.id,)
         ).fetchall()
         ids = finding_ids(report.hash, [(f["code"], f["key"]) for f in findings])
-        states = [(f["seq"], i, verdicts[i]["verdict"]) for f, i in zip(findings, ids, strict=True) if i in verdicts]
+        held = {i: row["verdict"] for i, row in verdicts.items() if row["verdict"] in STATE_TEXT}  # not withdrawn
+        states = [(f["seq"], i, held[i]) for f, i in zip(findings, ids, strict=True) if i in held]
         dismissed = {seq for seq, _, verdict in states if verdict == "false_alarm"}
         counted = Counter(f["severity"] for f in findings if f["seq"] not in dismissed)
         store.set_states(report.id, states)
@@ -255,8 +294,8 @@ def states(store: Store, report: StoredReport) -> dict[int, FindingState]:
         verdict = verdicts.get(finding_id)
         shown[finding["seq"]] = (
             FindingState(finding_id, STATE_TEXT[verdict["verdict"]], verdict["note"], verdict["corrected"] or "")
-            if verdict
-            else FindingState(finding_id)
+            if verdict and verdict["verdict"] in STATE_TEXT
+            else FindingState(finding_id)  # none, or a correction withdrawn
         )
     return shown
 
@@ -273,12 +312,13 @@ class Correction:
     value: str
     note: str
     recorded_at: str
+    finding_id: str = ""  # the finding it was corrected on: its row in the 更正 sheet withdraws it when cleared
 
 
 def corrections(store: Store, report: StoredReport) -> list[Correction]:
     """The report's corrected figures, each at its last version."""
     rows = store.db.execute(
-        "SELECT c.key, c.value, c.read_raw, v.note, v.recorded_at FROM corrections c "
+        "SELECT c.key, c.value, c.read_raw, v.note, v.recorded_at, v.finding_id FROM corrections c "
         "JOIN verdicts v ON v.seq = c.verdict_seq WHERE c.report_hash = ? ORDER BY c.key, c.version",
         (report.hash,),
     )
@@ -293,8 +333,10 @@ def corrections(store: Store, report: StoredReport) -> list[Correction]:
             row["value"],
             row["note"],
             row["recorded_at"],
+            row["finding_id"],
         )
         for key, row in last.items()
+        if row["value"] != ""  # withdrawn
     ]
 
 
@@ -321,6 +363,8 @@ def stale_verdicts(store: Store, run: int) -> Iterator[StaleVerdict]:
     ).fetchall()
     last = {row["finding_id"]: row for row in rows}
     for row in last.values():
+        if row["verdict"] not in STATE_TEXT:
+            continue  # a correction withdrawn: nothing to apply
         yield StaleVerdict(
             row["body"], row["year"], row["code"], row["key"], row["message"], STATE_TEXT[row["verdict"]], row["note"]
         )
@@ -337,8 +381,9 @@ def review_counts(store: Store, run: int) -> dict[str, int]:
     )
     counts = dict.fromkeys(STATE_NAMES.values(), 0) | {row["state"]: row["n"] for row in rows}
     counts["corrected_figures"] = store.db.execute(
-        "SELECT count(DISTINCT c.report_hash || ' ' || c.key) FROM corrections c WHERE c.report_hash IN "
-        f"(SELECT hash FROM reports WHERE {IN_RUN})",
+        "SELECT count(*) FROM corrections c WHERE c.report_hash IN "
+        f"(SELECT hash FROM reports WHERE {IN_RUN}) AND c.value != '' AND c.version = (SELECT max(version) "
+        "FROM corrections l WHERE l.report_hash = c.report_hash AND l.key = c.key)",
         (run,),
     ).fetchone()[0]
     counts["reviewed"] = counts["confirmed"] + counts["false_alarm"] + counts["corrected"]

@@ -15,6 +15,8 @@ from typing import Any
 from generator.audit.fetch import Fetcher
 from generator.audit.notice import notice_context, notice_template, render_notice
 from generator.audit.page import BODY_FOLDER, PAGE_BODIES, render_page, totals
+from generator.audit.rates import RATES, report_rates
+from generator.audit.regions import Regions, read_regions, region_rollup
 from generator.audit.results import results_workbook
 from generator.audit.review import read_review, record_review, settle, stale_verdicts
 from generator.audit.run import (
@@ -56,6 +58,7 @@ class AuditSettings:
     overwrite: bool = False  # replace outputs someone changed since this tool wrote them
     review: Path | None = None  # a 审查结果.xlsx whose 核实结论, 核实说明 and 更正值 are recorded first
     page_bodies: int = PAGE_BODIES  # past this many bodies, 审查报告.html is an index with a page per body
+    regions: Path | None = None  # the office's mapping of bodies to regions (单位名称, 地区): else from the names
 
     def database_path(self) -> Path:
         if self.database is not None:
@@ -81,6 +84,7 @@ class AuditResult:
     scratch: bool = False  # the database was damaged: this run's was a scratch one, gone when the program ends
     reviewed: int = 0  # verdicts recorded from --review (new or changed ones)
     stale: int = 0  # verdicts on reports whose content has changed since: they no longer apply
+    regions: list[dict[str, object]] = field(default_factory=list)  # each region's roll-up (RegionRow)
 
     @property
     def readable(self) -> int:
@@ -104,6 +108,7 @@ def run_audit(
     if not paths and not urls:
         raise InputError(f"没有找到任何{REPORT_FILES}。")
     reviews = read_review(settings.review) if settings.review is not None else []  # a bad one stops it too
+    regions = Regions(read_regions(settings.regions) if settings.regions is not None else None)
     with contextlib.ExitStack() as held:
         folder, template = None, None
         if settings.outdir is not None:
@@ -141,14 +146,16 @@ def run_audit(
             )
             result.scratch = database != settings.database_path()
             result.stale = sum(1 for _ in stale_verdicts(store, run))
+            rollup = region_rollup(store, run, regions)
+            result.regions = [region.to_dict() for region in rollup]
             if folder is not None and template is not None:
                 notice = render_notice(template, notice_context(store, run, result.totals, settings.office))
                 outputs: dict[str, Content] = {
-                    RESULTS_NAME: results_workbook(store, run, outcome),
+                    RESULTS_NAME: results_workbook(store, run, outcome, rollup),
                     NOTICE_NAME: notice,
                 }
                 # In pieces, one body at a time; past page_bodies bodies, an index and a page per body.
-                pages = render_page(store, run, outcome, database, PAGE_NAME, settings.page_bodies)
+                pages = render_page(store, run, outcome, database, PAGE_NAME, settings.page_bodies, rollup)
                 if len(pages) > 1:
                     (folder.folder / BODY_FOLDER).mkdir(exist_ok=True)
                 old_pages = _body_pages(folder.folder) - set(pages)
@@ -201,6 +208,7 @@ def report_entries(result: AuditResult) -> Iterator[dict[str, Any]]:
                 "message": report.message,
                 "findings": found,  # a finding a reviewer judged 误报 is no longer one
                 "false_alarms": len(dismissed),
+                "rates": report_rates(store, report.id),  # each share a reviewer compares; null: 不适用
             }
     for event in result.outcome.failures:
         yield _failure_entry(event)
@@ -217,4 +225,5 @@ def _failure_entry(event: Event) -> dict[str, Any]:
         "message": event.message,
         "findings": [],
         "false_alarms": 0,
+        "rates": dict.fromkeys(rate.name for rate in RATES),
     }

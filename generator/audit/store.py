@@ -1,12 +1,14 @@
 """The audit's memory: an SQLite database of reports (source, hash, body, year), every figure with its meaning and
 evidence, the texts, the rows left out, and the findings — so next year's audit sees this year's figures.
 
-A report is its file's content (a SHA-256 hash): auditing the same file again adds no row. The schema's version
-is the database's `user_version`; `application_id` marks the file as this tool's.
+A report is its file's content (a SHA-256 hash): auditing the same file again adds no row. Its figures are compact
+rows, keys, labels and places numbered once (store_schema, store_rows). The schema's version is the database's
+`user_version`; `application_id` marks the file as this tool's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -17,109 +19,24 @@ from pathlib import Path
 from types import TracebackType
 
 from generator.audit.record import ReportRecord
+from generator.audit.store_rows import OWN_PLACE, Numbered, migrate, place_from, run_script
+from generator.audit.store_schema import (
+    APPLICATION_ID,
+    EARLIER_TABLES,
+    REPORT_TABLES,
+    REVIEW_SCHEMA,
+    RUN_REPORTS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+)
 from generator.checks.findings import Finding
 from generator.exceptions import InputError, OutputError
 from generator.format import bodies, schema
-from generator.format.model import NOWHERE, Number, Place, ReadProblem
+from generator.format.model import NOWHERE, Number, ReadProblem
 from generator.importers.base import Evidence, LeftOut
 
-SCHEMA_VERSION = 2  # 2: the reviewers' verdicts and corrections (REVIEW_SCHEMA); a version-1 file gains them
-APPLICATION_ID = 0x47524155  # "GRAU": generate-report audit
-PLACE_COLUMNS = """
-    page INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0, table_name TEXT NOT NULL DEFAULT '',
-    row_label TEXT NOT NULL DEFAULT '', column_label TEXT NOT NULL DEFAULT '', row_number INTEGER NOT NULL DEFAULT 0,
-    column_number INTEGER NOT NULL DEFAULT 0, bbox TEXT NOT NULL DEFAULT '', sheet TEXT NOT NULL DEFAULT '',
-    cell TEXT NOT NULL DEFAULT '', place_text TEXT NOT NULL DEFAULT '', place TEXT NOT NULL DEFAULT ''"""
-PLACE_NAMES: tuple[str, ...] = ("page", "line", "table_name", "row_label", "column_label", "row_number")
-PLACE_NAMES += ("column_number", "bbox", "sheet", "cell", "place_text", "place")
-RUN_REPORTS = """
-CREATE TABLE IF NOT EXISTS run_reports (  -- the reports each audit run saw: two runs at once each list their own
-    run INTEGER NOT NULL,
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    PRIMARY KEY (run, report_id)
-) WITHOUT ROWID;
-"""
-SCHEMA = (
-    f"""
-CREATE TABLE reports (
-    id INTEGER PRIMARY KEY,
-    hash TEXT NOT NULL UNIQUE,            -- SHA-256 of the file as read (a page as fetched)
-    source TEXT NOT NULL,                 -- the file or web address it was last audited from
-    name TEXT NOT NULL,                   -- what messages call it: the file name or the web address
-    file_type TEXT NOT NULL,              -- pdf, docx, html, text, xlsx, csv
-    body TEXT NOT NULL DEFAULT '',        -- 发布机关, from the title or signature
-    body_key TEXT NOT NULL DEFAULT '',    -- the body's name compared across years (full-width folded, no spaces)
-    body_kind TEXT NOT NULL DEFAULT '',   -- 政府, 部门 or '' when its name does not say
-    year INTEGER,                         -- 报告年度
-    figures_found INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'unreadable')),
-    message TEXT NOT NULL DEFAULT '',     -- why an unreadable report could not be read
-    errors INTEGER NOT NULL DEFAULT 0,
-    warnings INTEGER NOT NULL DEFAULT 0,
-    previous_id INTEGER REFERENCES reports(id) ON DELETE SET NULL,  -- last year's report compared with
-    workbook INTEGER NOT NULL DEFAULT 0,  -- read from this tool's own .xlsx/.csv
-    tool_version TEXT NOT NULL,
-    seen INTEGER NOT NULL                 -- the audit run that last saw it
-);
-CREATE INDEX reports_body_year ON reports (body_key, year);
-CREATE INDEX reports_seen ON reports (seen);
-CREATE TABLE figures (                    -- every cell a report printed for a figure (or a group's own row)
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,                    -- the stable key, e.g. t3.new_received.total
-    raw TEXT NOT NULL,                    -- the cell exactly as printed ('' for a blank cell)
-    semantic TEXT NOT NULL,               -- value, zero, blank, not_applicable, absent, text (formula: a workbook's)
-    value NUMERIC,                        -- the number, when the cell holds one
-    is_group INTEGER NOT NULL DEFAULT 0,  -- a group's own row kept as printed (its items not listed)
-    {PLACE_COLUMNS},
-    PRIMARY KEY (report_id, key)
-) WITHOUT ROWID;
-CREATE TABLE texts (                      -- metadata and narrative: meta.body, narrative.problems, ...
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    text TEXT NOT NULL,
-    {PLACE_COLUMNS},
-    PRIMARY KEY (report_id, key)
-) WITHOUT ROWID;
-CREATE TABLE left_out (                   -- printed rows not imported, with their own text and why
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    keys TEXT NOT NULL,                   -- the figure keys of the row, space-separated
-    text TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    {PLACE_COLUMNS},
-    PRIMARY KEY (report_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE notes (                      -- what reading noticed: an importer's note, or a workbook reader's hint
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    text TEXT NOT NULL DEFAULT '',        -- the importer's note
-    key TEXT NOT NULL DEFAULT '',         -- a hint: the key, what it is (variant: sheet_name, ...) and what was read
-    variant TEXT NOT NULL DEFAULT '',
-    raw TEXT NOT NULL DEFAULT '',
-    {PLACE_COLUMNS},
-    PRIMARY KEY (report_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE findings (
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    code TEXT NOT NULL,                   -- E-balance, W-carry, ...
-    severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
-    key TEXT NOT NULL,
-    keys TEXT NOT NULL,                   -- every figure involved, space-separated
-    message TEXT NOT NULL,
-    location TEXT NOT NULL,
-    expected TEXT,
-    actual TEXT,
-    variant TEXT NOT NULL,
-    params TEXT NOT NULL,                 -- JSON object of the message's parameters
-    across_years INTEGER NOT NULL,        -- 1: found by comparing with last year's report (previous_id)
-    PRIMARY KEY (report_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-    + RUN_REPORTS
-)
-TABLES = ("reports", "figures", "texts", "left_out", "notes", "findings", "state")
+WITHDRAWN = "withdrawn"  # a verdict that takes a correction back: the figure as read holds again
 BUSY_SECONDS = 120.0  # how long a write waits for another audit's transaction on the same database
 IN_RUN = "id IN (SELECT report_id FROM run_reports WHERE run = ?)"
 
@@ -134,61 +51,13 @@ SANITY = (
     ("SELECT id FROM reports WHERE status NOT IN ('passed', 'failed', 'unreadable')", "reports.status"),
     ("SELECT report_id FROM findings WHERE severity NOT IN ('error', 'warning')", "findings.severity"),
     ("SELECT report_id FROM findings WHERE NOT json_valid(params)", "findings.params"),
-    ("SELECT report_id FROM figures WHERE bbox != '' AND bbox NOT GLOB '*,*,*,*'", "figures.bbox"),
+    ("SELECT report_id FROM figure_rows WHERE bbox != '' AND bbox NOT GLOB '*,*,*,*'", "figures.bbox"),
 )
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Each statement of `script` inside the open transaction (executescript would commit it first)."""
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.execute(statement)
-            statement = ""
+OWN_NAMES = ", ".join(OWN_PLACE)
 
 
 class DamagedDatabase(InputError):
     """The tool's database with its tables missing: the audit goes on without it, saying so."""
-
-
-# What reviewers decided (审查结果.xlsx read back with --review), kept by the report's content: a report whose
-# content changes starts fresh. Rows are only ever added; a finding's last verdict is the one that holds.
-REVIEW_SCHEMA = """
-CREATE TABLE verdicts (
-    seq INTEGER PRIMARY KEY,
-    finding_id TEXT NOT NULL,             -- stable: the report's hash, the rule's code and the figure's key
-    report_hash TEXT NOT NULL,            -- the content of the report it is about
-    body_key TEXT NOT NULL DEFAULT '',
-    year INTEGER,
-    code TEXT NOT NULL,
-    key TEXT NOT NULL,
-    message TEXT NOT NULL DEFAULT '',     -- the finding as it was judged
-    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'false_alarm', 'corrected')),
-    note TEXT NOT NULL DEFAULT '',        -- the reviewer's reason (核实说明)
-    corrected TEXT,                       -- 更正值, a decimal
-    read_value TEXT,                      -- the figure as read from the report, kept beside it
-    workbook TEXT NOT NULL DEFAULT '',    -- where it was read: the file and the cell
-    recorded_at TEXT NOT NULL             -- UTC, ISO 8601
-);
-CREATE INDEX verdicts_report ON verdicts (report_hash, finding_id);
-CREATE TABLE corrections (                -- a figure's corrected versions; the figures table keeps what was read
-    report_hash TEXT NOT NULL,
-    key TEXT NOT NULL,
-    version INTEGER NOT NULL,             -- 1, 2, ...: the last one holds
-    value TEXT NOT NULL,
-    read_raw TEXT NOT NULL,               -- the cell as printed
-    verdict_seq INTEGER NOT NULL REFERENCES verdicts(seq),
-    PRIMARY KEY (report_hash, key, version)
-) WITHOUT ROWID;
-CREATE TABLE finding_states (             -- each finding's state after review, for the reports that have verdicts
-    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    finding_id TEXT NOT NULL,
-    verdict TEXT NOT NULL,
-    PRIMARY KEY (report_id, seq)
-) WITHOUT ROWID;
-"""
 
 
 @dataclass(frozen=True)
@@ -227,44 +96,6 @@ def body_key(body: str) -> str:
     return bodies.body_key(body)
 
 
-def place_values(place: Place) -> tuple[object, ...]:
-    bbox = ",".join(f"{v:.2f}" for v in place.bbox) if place.bbox else ""
-    return (
-        place.page,
-        place.line,
-        place.table,
-        place.row,
-        place.column,
-        place.row_number,
-        place.column_number,
-        bbox,
-        place.sheet,
-        place.cell,
-        place.text,
-        str(place),
-    )
-
-
-def place_from(row: sqlite3.Row) -> Place:
-    try:
-        bbox = tuple(float(v) for v in row["bbox"].split(",")) if row["bbox"] else None
-    except ValueError:  # a box someone edited: the place without it
-        bbox = None
-    return Place(
-        sheet=row["sheet"],
-        cell=row["cell"],
-        line=row["line"],
-        page=row["page"],
-        table=row["table_name"],
-        row=row["row_label"],
-        column=row["column_label"],
-        text=row["place_text"],
-        row_number=row["row_number"],
-        column_number=row["column_number"],
-        bbox=bbox if bbox and len(bbox) == 4 else None,  # type: ignore[arg-type]
-    )
-
-
 def _number_text(value: object) -> str | None:
     return None if value is None else format(value, "f") if not isinstance(value, int) else str(value)
 
@@ -288,6 +119,7 @@ class Store:
         except (OSError, sqlite3.Error) as err:
             raise OutputError(f"无法打开审查数据库 {path}：{err}") from err
         self.db.row_factory = sqlite3.Row
+        self.numbered = Numbered(self.db)
         if readonly:
             return
         try:
@@ -304,20 +136,26 @@ class Store:
         at the same moment on the same new file waits, then finds it made (not half made, with no id yet)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self._check_or_create()
+            moved = self._check_or_create()
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+        if moved:  # the earlier rows' pages given back: a 2,000-report file goes from 85 MB to 11 MB
+            self.db.execute("PRAGMA busy_timeout = 1000")
+            with contextlib.suppress(sqlite3.OperationalError):  # another audit has it open: it stays as large
+                self.db.execute("VACUUM")
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA synchronous = NORMAL")
 
-    def _check_or_create(self) -> None:
+    def _check_or_create(self) -> bool:
+        """True when an earlier version's file was moved to compact rows."""
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application == 0 and version == 0 and tables == 0:  # a new, empty file
-            _run_script(self.db, SCHEMA + REVIEW_SCHEMA)
+            run_script(self.db, SCHEMA)
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif application != APPLICATION_ID:
@@ -331,12 +169,17 @@ class Store:
             )
         else:
             names = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if missing := [table for table in TABLES if table not in names]:
+            expected = TABLES if version == SCHEMA_VERSION else EARLIER_TABLES
+            if missing := [table for table in expected if table not in names]:
                 raise DamagedDatabase(f"{self.path}：审查数据库已损坏（缺少数据表 {'、'.join(missing)}）")
-            _run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
-            if version == 1:  # a version-1 database gains the review's tables, with its new version number
-                _run_script(self.db, REVIEW_SCHEMA)
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
+            if version == 1:  # a version-1 database gains the review's tables
+                run_script(self.db, REVIEW_SCHEMA)
+            if version < 3:  # figures once per report, as compact rows: in this same transaction
+                migrate(self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            return version < 3
+        return False
 
     def __enter__(self) -> Store:
         return self
@@ -367,6 +210,7 @@ class Store:
         try:
             yield
         except BaseException:  # Ctrl-C half-way through a report: none of it stays
+            self.numbered.forget()
             self.db.execute("ROLLBACK TO whole")
             self.db.execute("RELEASE whole")
             raise
@@ -436,42 +280,42 @@ class Store:
             )
             report_id = int(cursor.lastrowid or 0)
             self._list(run, report_id)
-            figures = schema.figures()
-            marks = ", ".join("?" * (len(PLACE_NAMES)))
+            figures, place = schema.figures(), self.numbered.place
+            key, label = self.numbered.key, self.numbered.label
             self.db.executemany(
-                f"INSERT INTO figures (report_id, key, raw, semantic, value, is_group, {', '.join(PLACE_NAMES)}) "
-                f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
+                f"INSERT INTO figure_rows (report_id, key_id, raw, semantic, value, is_group, place_id, {OWN_NAMES}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         report_id,
-                        c.key,
+                        key(c.key),
                         c.raw,
-                        c.semantic,
+                        label(c.semantic),
                         _number_text(values.get(c.key) if c.key in figures else c.value),
                         int(c.key not in figures),
-                        *place_values(c.place),
+                        *place(c.place),
                     )
                     for c in record.cells
                 ],
             )
             self.db.executemany(
-                f"INSERT INTO texts (report_id, key, text, {', '.join(PLACE_NAMES)}) VALUES (?, ?, ?, {marks})",
-                [(report_id, t.key, t.raw, *place_values(t.place)) for t in record.texts],
+                f"INSERT INTO text_rows (report_id, key_id, text, place_id, {OWN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(report_id, key(t.key), t.raw, *place(t.place)) for t in record.texts],
             )
             self.db.executemany(
-                f"INSERT INTO left_out (report_id, seq, keys, text, reason, {', '.join(PLACE_NAMES)}) "
-                f"VALUES (?, ?, ?, ?, ?, {marks})",
+                f"INSERT INTO left_out_rows (report_id, seq, keys, text, reason, place_id, {OWN_NAMES}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (report_id, n, " ".join(item.keys), item.text, item.reason, *place_values(item.place))
+                    (report_id, n, " ".join(item.keys), item.text, label(item.reason), *place(item.place))
                     for n, item in enumerate(record.left_out, 1)
                 ],
             )
             notes = [(note, "", "", "", NOWHERE) for note in record.notes]
             notes += [("", hint.key, hint.variant, hint.raw, hint.place) for hint in record.hints]
             self.db.executemany(
-                f"INSERT INTO notes (report_id, seq, text, key, variant, raw, {', '.join(PLACE_NAMES)}) "
-                f"VALUES (?, ?, ?, ?, ?, ?, {marks})",
-                [(report_id, n, *note[:4], *place_values(note[4])) for n, note in enumerate(notes, 1)],
+                f"INSERT INTO note_rows (report_id, seq, text, key, variant, raw, place_id, {OWN_NAMES}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(report_id, n, *note[:4], *place(note[4])) for n, note in enumerate(notes, 1)],
             )
             return report_id
 
@@ -523,7 +367,7 @@ class Store:
         JSON), and says so in one line ("" when there were none): they would be read as if true, or stop the
         audit. Their files are read afresh when next audited."""
         found: dict[int, str] = {}
-        for table in (*TABLES[:-1], "run_reports"):  # one pass over each table
+        for table in REPORT_TABLES:  # one pass over each table
             owner = "id" if table == "reports" else "report_id"
             wrong: dict[str, str] = {}
             for column in self.db.execute(f"PRAGMA table_info({table})").fetchall():
@@ -631,13 +475,15 @@ class Store:
         ).fetchone()
         if last is not None and tuple(last) == (verdict["verdict"], verdict["note"], verdict["corrected"]):
             return False
+        if verdict["verdict"] == WITHDRAWN and not self._corrected(str(verdict["report_hash"]), str(verdict["key"])):
+            return False  # nothing to withdraw
         names = list(verdict)
         with self.whole():
             cursor = self.db.execute(
                 f"INSERT INTO verdicts ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                 [verdict[name] for name in names],
             )
-            if verdict["corrected"] is not None:
+            if verdict["corrected"] is not None or verdict["verdict"] == WITHDRAWN:
                 self.db.execute(
                     "INSERT INTO corrections (report_hash, key, version, value, read_raw, verdict_seq) "
                     "SELECT ?, ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM corrections "
@@ -645,7 +491,7 @@ class Store:
                     (
                         verdict["report_hash"],
                         verdict["key"],
-                        verdict["corrected"],
+                        verdict["corrected"] or "",  # '' when withdrawn
                         read_raw,
                         cursor.lastrowid,
                         verdict["report_hash"],
@@ -653,6 +499,14 @@ class Store:
                     ),
                 )
         return True
+
+    def _corrected(self, report_hash: str, key: str) -> bool:
+        """True when the figure's last version is a correction that holds (not one withdrawn)."""
+        row = self.db.execute(
+            "SELECT value FROM corrections WHERE report_hash = ? AND key = ? ORDER BY version DESC LIMIT 1",
+            (report_hash, key),
+        ).fetchone()
+        return row is not None and row["value"] != ""
 
     def verdicts(self, report_hash: str) -> dict[str, sqlite3.Row]:
         """The last verdict on each finding of a report's content, by finding id."""
@@ -666,7 +520,8 @@ class Store:
             "WHERE r.id = ? ORDER BY c.version",
             (report_id,),
         )
-        return {row["key"]: row["value"] for row in rows}
+        last = {row["key"]: row["value"] for row in rows}
+        return {key: value for key, value in last.items() if value != ""}  # '' : the correction was withdrawn
 
     def set_states(self, report_id: int, states: Iterable[tuple[int, str, str]]) -> None:
         """Replace the report's findings' states: (seq, finding id, verdict) for each finding with a verdict."""

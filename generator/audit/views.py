@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.audit.charts import PeerChart, peer_chart
 from generator.audit.evidence import ShownFinding, Unread, shown_findings, unread_cells
+from generator.audit.rates import NOT_APPLICABLE, RATES, percent, rate_quartiles, report_rates
 from generator.audit.review import Correction, corrections
 from generator.audit.stats import KEY_FIGURES, Quartiles, body_years, key_figures, peer_quartiles
 from generator.audit.store import Store, StoredReport
@@ -36,6 +37,18 @@ class PeerLine:
     position: str
 
 
+@dataclass(frozen=True)
+class RateLine:
+    """One rate of a report beside the quartiles of the same kind of bodies that year ("不适用" where none)."""
+
+    label: str
+    value: str
+    p25: str
+    p50: str
+    p75: str
+    count: int
+
+
 @dataclass
 class ReportView:
     report: StoredReport
@@ -45,6 +58,7 @@ class ReportView:
     chart: PeerChart | None = None
     unread: list[Unread] = field(default_factory=list)  # cells this tool could not settle: not counted as problems
     corrections: list[Correction] = field(default_factory=list)  # figures a reviewer corrected
+    rates: list[RateLine] = field(default_factory=list)  # the shares a reviewer compares (rates.RATES)
 
     @property
     def status_text(self) -> str:
@@ -66,11 +80,17 @@ class Peers:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.cache: dict[tuple[int, str], dict[str, Quartiles]] = {}
+        self.rates: dict[tuple[int, str], dict[str, Quartiles]] = {}
 
     def of(self, year: int, kind: str) -> dict[str, Quartiles]:
         if (year, kind) not in self.cache:
             self.cache[(year, kind)] = peer_quartiles(self.store, year, kind)
         return self.cache[(year, kind)]
+
+    def rates_of(self, year: int, kind: str) -> dict[str, Quartiles]:
+        if (year, kind) not in self.rates:
+            self.rates[(year, kind)] = rate_quartiles(self.store, year, kind)
+        return self.rates[(year, kind)]
 
 
 def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool = True) -> ReportView:
@@ -78,6 +98,7 @@ def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool =
     view.corrections = corrections(store, report)
     if report.year is None or not report.body:
         return view
+    view.rates = rate_lines(store, report, peers.rates_of(report.year, report.body_kind))
     quartiles = peers.of(report.year, report.body_kind)
     own = key_figures(store, report.id)
     plotted = []
@@ -100,6 +121,16 @@ def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool =
     if charts and plotted and view.peer_count >= 4:
         view.chart = peer_chart(plotted)
     return view
+
+
+def rate_lines(store: Store, report: StoredReport, found: dict[str, Quartiles]) -> list[RateLine]:
+    own = report_rates(store, report.id)
+    lines = []
+    for rate in RATES:
+        q = found.get(rate.name)
+        shown = (percent(q.p25), percent(q.p50), percent(q.p75)) if q else (NOT_APPLICABLE,) * 3
+        lines.append(RateLine(rate.label, percent(own[rate.name]), *shown, q.count if q else 0))
+    return lines
 
 
 def grouped(store: Store, run: int) -> Iterator[tuple[str, list[StoredReport]]]:

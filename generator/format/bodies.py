@@ -31,3 +31,10 @@ def body_key(name: str) -> str:
 def same_body(first: str, second: str) -> bool:
     """True unless both names are given and name different bodies."""
     return not (first and second) or body_key(first) == body_key(second)
+
+
+def region(name: str) -> str:
+    """The body's own region, the place its name begins with once higher regions are dropped
+    ("淮安市洪泽区人民政府" -> "洪泽区", "孟州市人民政府" -> "孟州市"); "" when the name begins with none."""
+    found = PLACE.match(body_key(name))
+    return found.group() if found else ""

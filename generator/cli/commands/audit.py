@@ -12,6 +12,7 @@ import click
 
 import generator
 from generator.audit.fetch import read_url_list
+from generator.audit.regions import read_regions
 from generator.audit.run import Event
 from generator.audit.session import AuditResult, AuditSettings, report_entries
 from generator.cli.options import (
@@ -19,6 +20,7 @@ from generator.cli.options import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_USAGE,
     Progress,
     jobs_option,
     output_folder_option,
@@ -27,7 +29,7 @@ from generator.cli.options import (
     text_or_json_option,
 )
 from generator.cli.zh import ZhCommand
-from generator.exceptions import GenerateReportError
+from generator.exceptions import GenerateReportError, InputError
 
 EVENT_TEXT = {
     "passed": "通过",
@@ -81,6 +83,14 @@ EVENT_TEXT = {
     help="填好核实结论的 审查结果.xlsx（核实结论、核实说明、更正值三列）：先记入审查数据库，"
     "误报不再计入问题，更正值代替原数字重新核对；以后不加此项也会记住。",
 )
+@click.option(
+    "--regions",
+    "regions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="地区对照表（.csv 或 .xlsx，两列：单位名称、地区）：审查报告和审查结果按地区汇总各单位；"
+    "未列出的单位按名称开头的地名归入地区（如 某某市某某区人民政府 归入 某某区）。",
+)
 @overwrite_option
 def audit_command(
     sources: tuple[str, ...],
@@ -95,6 +105,7 @@ def audit_command(
     retries: int,
     overwrite: bool,
     review: Path | None,
+    regions: Path | None,
 ) -> None:
     """审查 SOURCES 中已发布的年度报告（文件、文件夹或通配符：PDF、Word、网页、文字，以及本工具的 .xlsx/.csv），
     以及 --urls 列出的网址。
@@ -108,6 +119,12 @@ def audit_command(
         raise click.UsageError("请给出要审查的报告（文件或文件夹），或用 --urls 指定网址列表。")
     if outdir is None and fmt != "json":
         raise click.UsageError("请用 -o 指定输出文件夹（审查报告、审查结果和审查通报写在这里）。")
+    if regions is not None:
+        try:
+            read_regions(regions)  # a bad mapping is the user's to fix: one line, exit 2, before anything is read
+        except InputError as err:
+            click.echo(f"错误：{err}", err=True)
+            sys.exit(EXIT_USAGE)
 
     def action() -> int:
         addresses = read_url_list(urls) if urls is not None else []
@@ -128,10 +145,11 @@ def audit_command(
                     _progress(),
                     overwrite,
                     review,
+                    regions=regions,
                 )
             except GenerateReportError as err:
                 if fmt == "json":  # scripts get JSON on standard output even when the audit cannot run
-                    click.echo(json.dumps({"reports": [], "cannot_run": str(err)}, ensure_ascii=False))
+                    click.echo(json.dumps({"reports": [], "regions": [], "cannot_run": str(err)}, ensure_ascii=False))
                 raise
             except KeyboardInterrupt:
                 kept = db or AuditSettings(outdir=outdir).database_path()
@@ -150,13 +168,13 @@ def audit_command(
 
 
 def _print_json(result: AuditResult) -> None:
-    """{"reports": [...]}, streamed one report at a time."""
+    """{"reports": [...], "regions": [...]}, the reports streamed one at a time."""
     _print_warnings(result)
     out = sys.stdout
     out.write('{"reports": [')
     for n, entry in enumerate(report_entries(result)):
         out.write(("," if n else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
-    out.write("\n]}\n")
+    out.write(f'\n], "regions": {json.dumps(result.regions, ensure_ascii=False)}}}\n')
     out.flush()
 
 
