@@ -25,14 +25,15 @@ TIMEOUT_SECONDS = 180
 
 # The Word template names the fonts of GB/T 9704. Where they are not installed (Linux servers), LibreOffice
 # would pick any CJK face it finds, often a Japanese one, and show 楷体 headings in the body's face. Each family
-# here is mapped to the nearest free face: Noto Serif CJK (fonts-noto-cjk) for 仿宋 and 宋体, Noto Sans CJK for
-# 黑体, AR PL UKai (fonts-arphic-ukai) or another Kai face for 楷体. A real font of that name, when installed,
+# here is mapped to the nearest free face: FandolFang (a real 仿宋, tools/install-test-deps.sh) for 仿宋, else
+# Noto Serif CJK (fonts-noto-cjk) for 仿宋 and 宋体, Noto Sans CJK for 黑体, AR PL UKai (fonts-arphic-ukai) or
+# another Kai face for 楷体. A real font of that name, when installed,
 # still comes first ("accept").
-SERIF, SANS, KAI = "Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"
+SERIF, SANS, KAI, FANG = "Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "FandolFang"
 KAI_FACES = ("楷体", "KaiTi", "STKaiti", KAI, "LXGW WenKai", "AR PL KaitiM GB")
 FONT_FALLBACKS: dict[str, tuple[str, ...]] = {
-    "仿宋_GB2312": ("仿宋", "FangSong", SERIF),
-    "仿宋": ("FangSong", SERIF),
+    "仿宋_GB2312": ("仿宋", "FangSong", FANG, SERIF),
+    "仿宋": ("FangSong", FANG, SERIF),
     "方正小标宋简体": ("FZXiaoBiaoSong-B05S", "宋体", SERIF),
     "宋体": ("SimSun", SERIF),
     "黑体": ("SimHei", SANS),
