@@ -26,7 +26,6 @@ from generator.render.typography.pdf import (
     PdfConversionError,
     docx_to_pdf,
     fontconfig_aliases,
-    for_libreoffice,
     has_chinese_font,
 )
 
@@ -198,7 +197,6 @@ def test_an_older_sets_character_grid_is_published_as_a_line_grid_with_character
     assert re.search(
         r'<w:rFonts [^>]*/>(<w:b [^>]*/>)?<w:spacing w:val="0"/><w:sz ', title
     )  # off the grid: not condensed
-    assert for_libreoffice(b"not a docx") == b"not a docx"
 
 
 def test_the_titles_stand_in_is_bold_only_where_the_real_face_is_missing():

@@ -108,6 +108,7 @@ LABEL_WORDS = (
 LABEL_BREAKS = {words.replace("|", ""): tuple(words.split("|")) for words in LABEL_WORDS}
 SIGNATURE_INDENT_CHARS = 2  # 右空二字; the date starts two characters right of the signature's first one
 DIGIT_GAP = re.compile(r"(?<=\d)([-\s])(?=\d)")
+NUMBER_GAPS = {"-": "-\u2060"}  # what a gap inside a number becomes; a space, a no-break space
 # The space LibreOffice adds between Chinese and a digit or Latin letter (autospace), in em: 1.24 mm at 16 pt,
 # measured in its PDF with FandolFang and with Noto Serif CJK alike.
 AUTOSPACE_EM = 0.22
@@ -273,27 +274,12 @@ def _set_left(paragraph: Any, chars: float, block: TextBlock) -> None:
 
 
 def _keep_numbers_whole(paragraph: Any) -> None:
-    """A hyphen or space between digits (0391-1234567) becomes non-breaking, so no line ends inside a number."""
-    from lxml import etree
-
-    for t in list(paragraph.iter(qn("w:t"))):
-        pieces = DIGIT_GAP.split(t.text or "")
-        if len(pieces) == 1:
-            continue
-        t.text = pieces[0]
-        anchor = t
-        for gap, text in zip(pieces[1::2], pieces[2::2], strict=True):
-            if gap == "-":
-                mark = etree.Element(qn("w:noBreakHyphen"))
-            else:
-                mark = etree.Element(qn("w:t"))
-                mark.text = "\u00a0"
-            anchor.addnext(mark)
-            follow = etree.Element(qn("w:t"))
-            follow.set(qn("xml:space"), "preserve")
-            follow.text = text
-            mark.addnext(follow)
-            anchor = follow
+    """A hyphen or space between digits (0391-1234567) made non-breaking, so no line ends inside a number: a
+    hyphen followed by a word joiner (U+2060), a no-break space. Word's w:noBreakHyphen would not do: LibreOffice
+    breaks after it (and after a plain hyphen before a digit too), so its PDF split a number across two lines."""
+    for t in paragraph.iter(qn("w:t")):
+        if t.text and DIGIT_GAP.search(t.text):
+            t.text = DIGIT_GAP.sub(lambda m: NUMBER_GAPS.get(m.group(1), "\u00a0"), t.text)
 
 
 PARAGRAPH = re.compile(rb"<w:p\b[^>]*>(?:(?!<w:p\b).)*?</w:p>", re.DOTALL)  # <w:p>, never <w:pPr>

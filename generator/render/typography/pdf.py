@@ -131,32 +131,6 @@ def fontconfig_aliases(system_config: str | None = None, installed: frozenset[st
     return "\n".join(lines) + "\n"
 
 
-# --- The copy LibreOffice converts ------------------------------------------------------------
-
-
-def for_libreoffice(docx: bytes) -> bytes:
-    """The Word file as LibreOffice lays it out like Word (its grid already is: render.typography.word_grid).
-
-    Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but not after
-    a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    except zipfile.BadZipFile:
-        return docx  # not a Word file: LibreOffice says so in its own words
-    parts = dict(members)
-    document = parts.get("word/document.xml", b"")
-    if b"<w:noBreakHyphen/>" not in document:
-        return docx
-    parts["word/document.xml"] = document.replace(b"<w:noBreakHyphen/>", b'<w:t xml:space="preserve">-</w:t>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, _ in members:
-            archive.writestr(name, parts[name])
-    return out.getvalue()
-
-
 EAST_ASIAN_LANGUAGE = re.compile(rb'<w:rPrDefault>.*?<w:lang\b[^>]*w:eastAsia="([A-Za-z]{2}-[A-Za-z]{2})"', re.DOTALL)
 PDF_LANGUAGE = re.compile(rb"/Lang\(([A-Za-z]{2}-[A-Za-z]{2})\)")
 
@@ -195,7 +169,7 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | No
     with tempfile.TemporaryDirectory(prefix="generate-report-pdf-") as temp:
         folder = Path(temp)
         source = folder / "report.docx"
-        source.write_bytes(for_libreoffice(docx))
+        source.write_bytes(docx)  # the very file a body publishes
         env = dict(os.environ)
         if sys.platform != "win32":  # LibreOffice finds fonts through fontconfig only on Linux and the BSDs
             fonts = folder / "fonts.conf"
