@@ -450,9 +450,12 @@ STICKY = """(table) => {
     region.scrollLeft = region.scrollWidth;
     const box = region.getBoundingClientRect();
     const inside = cell => { const r = cell.getBoundingClientRect(); return r.left >= box.left - 1 && r.right <= box.right + 1; };
+    // A figure is hidden when it is outside the region or slid under the sticky labels.
+    const labels = Math.max(...[...table.querySelectorAll('tbody th')].map(c => c.getBoundingClientRect().right));
+    const shown = cell => inside(cell) && cell.getBoundingClientRect().left >= labels - 1;
     return {scrolled: region.scrollLeft,
             labels: [...table.querySelectorAll('tbody th')].map(inside),
-            hidden: [...table.querySelectorAll('td[data-key]')].filter(cell => !inside(cell)).length};
+            hidden: [...table.querySelectorAll('td[data-key]')].filter(cell => !shown(cell)).length};
 }"""
 
 
@@ -476,6 +479,41 @@ def test_on_a_phone_the_labels_stay_in_view_while_the_figures_scroll(browser, pa
     assert result["scrolled"] > 100 and result["hidden"] > 0  # the figures did scroll out of view
     assert result["labels"] and all(result["labels"])  # every row label is still in view
     assert hint == "block"
+
+
+PHONE_T3 = """(table) => {
+    const region = table.closest('.table-region');
+    region.scrollLeft = SCROLL;
+    const box = region.getBoundingClientRect();
+    const edges = selector => [...table.querySelectorAll(selector)].map(cell => {
+        const r = cell.getBoundingClientRect(); return [r.left - box.left, r.right - box.left]; });
+    const labels = Math.max(...edges('tbody th').map(e => e[1]));
+    const inView = cell => { const r = cell.getBoundingClientRect();
+        return r.left >= box.left + labels - 1 && r.right <= box.right + 1; };
+    const figures = [...table.querySelectorAll('tbody tr:first-child td[data-key]')].filter(inView);
+    const headed = figures.filter(figure => { const f = figure.getBoundingClientRect();
+        return [...table.querySelectorAll('thead th[scope="col"]')].some(head => { const h = head.getBoundingClientRect();
+            return h.left <= f.left + 1 && h.right >= f.right - 1 && inView(head); }); });
+    return {width: box.width, labels, c0: edges('tbody th.c0[scope="rowgroup"]'), c1: edges('tbody th.c1'),
+            c2: edges('tbody th.c2'), figures: figures.length, headed: headed.length};
+}"""
+
+
+@pytest.mark.parametrize("scroll", [0, 120, 10_000])
+def test_on_a_phone_table_three_leaves_room_for_three_figure_columns(browser, pages, scroll):
+    """390 px: the sticky labels take little more than half the width (they took 275 of 366 px, leaving one figure
+    column); three figure columns are in view beside them at either end (two whole ones and parts of two more
+    between), each under its column heading; and however far the figures scroll, the label columns line up
+    across rows (c1 starts where c0 ends, c2 where c1 ends)."""
+    with open_page(browser, pages["report"], PHONE) as page:
+        found = page.locator("#table-t3").evaluate(PHONE_T3.replace("SCROLL", str(scroll)))
+    assert found["labels"] <= 0.56 * found["width"], found
+    assert found["figures"] >= (2 if scroll == 120 else 3) and found["headed"] == found["figures"], found
+    c0_right = {round(right) for _, right in found["c0"]}
+    c1_lefts, c2_lefts = {round(left) for left, _ in found["c1"]}, {round(left) for left, _ in found["c2"]}
+    c1_rights = {round(right) for _, right in found["c1"] if right < found["labels"] - 2}  # not spanning c2
+    assert len(c0_right) == 1 and c1_lefts == c0_right, found
+    assert len(c1_rights) == 1 and c2_lefts == c1_rights, found
 
 
 def test_on_a_wide_screen_there_is_no_scroll_hint(browser, pages):
