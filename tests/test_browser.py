@@ -264,6 +264,29 @@ def test_print_cuts_no_table_row_in_half(printings):
             assert rows_cut_at_page_end(page) < 1, f"+{padding}, page {number}: a table row runs over the break"
 
 
+def t3_row_groups() -> list[list[str]]:
+    """Table 三's innermost row groups ((三)不予公开 and its eight rows, …) as the texts of their rows' labels."""
+    grid = schema.grids()["t3"]
+    groups = [c for c in grid.cells if c.scope == "rowgroup" and c.col > 0]
+    return [
+        [plain(c.text) for c in grid.cells if c.scope == "row" and g.row <= c.row < g.row + g.rowspan] for g in groups
+    ]
+
+
+def test_print_keeps_table_three_row_groups_together(printings):
+    """A page break falls between table 三's row groups, never inside one: (三)不予公开's eight rows print on one
+    page, under the repeated header. Measured at five paddings that move the table down the page."""
+    groups = t3_row_groups()
+    assert [len(g) for g in groups] == [8, 3, 5, 3]
+    split = []
+    for padding, printed in printings.items():
+        for group in groups:
+            pages = {i for i, text in enumerate(printed.texts) for label in group if label in text}
+            if len(pages) != 1:
+                split.append((padding, group[0], sorted(pages)))
+    assert split == []
+
+
 def test_print_keeps_each_table_two_block_with_its_caption_and_headers(printings):
     for padding, printed in printings.items():
         texts = printed.texts
@@ -274,12 +297,25 @@ def test_print_keeps_each_table_two_block_with_its_caption_and_headers(printings
                 assert plain(row_label) in texts[holding[0]], (padding, block.caption, row_label)
 
 
-def test_print_fills_a_page_before_table_three_goes_on_to_the_next(printings):
-    """A page that table 三 leaves for the next one is used to its foot, not left half blank."""
+# The printed height (pt) of each of table 三's innermost row groups: its label spans exactly its rows.
+GROUP_HEIGHTS = """t => [...t.querySelectorAll('tbody th.c1[rowspan]')].map(c => c.getBoundingClientRect().height * 0.75)"""
+
+
+def test_print_fills_a_page_before_table_three_goes_on_to_the_next(browser, pages, printings):
+    """A page that table 三 leaves for the next one is used to its foot, not left half blank: less than an inch,
+    or, where the next page opens with a row group kept whole, less than that group's height (it did not fit)."""
+    with open_page(browser, pages["report"], {"width": 643, "height": 1123}) as page:  # the A4 text block, 170 mm
+        page.emulate_media(media="print")
+        heights = page.locator("#table-t3").evaluate(GROUP_HEIGHTS)
+    firsts = {group[0]: height for group, height in zip(t3_row_groups(), heights, strict=True)}
     for padding, printed in printings.items():
         for i in pages_of_table_three(printed.texts)[:-1]:
             lowest = min(box[1] for box in border_boxes(printed.pages[i]) if box[3] - box[1] < 1.5)
-            assert lowest - BOTTOM_MARGIN < 72, f"+{padding}, page {i + 1}: {lowest - BOTTOM_MARGIN:.0f} pt left blank"
+            following = printed.texts[i + 1]
+            opening = min(leaf_row_labels("t3"), key=lambda label: following.find(label) % (len(following) + 1))
+            allowed = max(72, firsts.get(opening, 0))
+            blank = lowest - BOTTOM_MARGIN
+            assert blank < allowed, f"+{padding}, page {i + 1}: {blank:.0f} pt left blank before {opening}"
 
 
 def test_print_keeps_its_type_sizes_within_the_margins(printings):
