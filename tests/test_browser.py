@@ -298,7 +298,9 @@ def test_print_keeps_each_table_two_block_with_its_caption_and_headers(printings
 
 
 # The printed height (pt) of each of table 三's innermost row groups: its label spans exactly its rows.
-GROUP_HEIGHTS = """t => [...t.querySelectorAll('tbody th.c1[rowspan]')].map(c => c.getBoundingClientRect().height * 0.75)"""
+GROUP_HEIGHTS = (
+    """t => [...t.querySelectorAll('tbody th.c1[rowspan]')].map(c => c.getBoundingClientRect().height * 0.75)"""
+)
 
 
 def test_print_fills_a_page_before_table_three_goes_on_to_the_next(browser, pages, printings):
