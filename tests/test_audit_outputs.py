@@ -221,6 +221,29 @@ def test_the_notice_lists_the_bodies_and_their_problems(region):
     assert table[0] == ["单位", "年度", "错误", "需核实"] and len(table) - 1 == len(failing)
 
 
+def test_the_notice_table_keeps_its_column_widths_in_libreoffice(region):
+    """The bodies' table states its widths alike in the grid, each cell and the table, with a fixed layout: in
+    LibreOffice's PDF the 单位 column is its 86 mm and every body's name stands on one line (it had four equal
+    39 mm columns, and 某某自治州某某县人民政府办公室 broke after 人)."""
+    from pdfmeasure import TEXT_LEFT_MM, read_lines
+
+    from generator.render.typography.pdf import docx_to_pdf
+
+    audited, _ = region
+    word = (audited / "审查通报.docx").read_bytes()
+    table = docx.Document(io.BytesIO(word)).tables[0]
+    grid = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in table._tbl.tblGrid.iterchildren()]
+    assert grid == [4876, 1361, 1304, 1304]  # 86, 24, 23 and 23 mm: the 156 mm text block
+    assert all([cell.width.twips for cell in row.cells] == grid for row in table.rows)
+    assert table._tbl.tblPr.find(docx.oxml.ns.qn("w:tblLayout")).get(docx.oxml.ns.qn("w:type")) == "fixed"
+    names = [row.cells[0].text for row in table.rows[1:]]
+    lines = read_lines(docx_to_pdf(word))
+    head = {line.text: line for line in lines if line.text in ("单位", "年度")}
+    centre = {text: (line.x0 + line.x1) / 2 - TEXT_LEFT_MM for text, line in head.items()}
+    assert centre == {"单位": pytest.approx(86 / 2, abs=1.5), "年度": pytest.approx(86 + 24 / 2, abs=1.5)}
+    assert names and all(any(line.text == name for line in lines) for name in names), names
+
+
 def test_the_committed_notice_template_is_up_to_date():
     assert (ROOT / "templates" / "notice" / "notice.docx").read_bytes() == notice_bytes(), (
         "templates/notice/notice.docx 已过期：请运行 python tools/build_notice_template.py"

@@ -264,6 +264,29 @@ def test_print_cuts_no_table_row_in_half(printings):
             assert rows_cut_at_page_end(page) < 1, f"+{padding}, page {number}: a table row runs over the break"
 
 
+def t3_row_groups() -> list[list[str]]:
+    """Table 三's innermost row groups ((三)不予公开 and its eight rows, …) as the texts of their rows' labels."""
+    grid = schema.grids()["t3"]
+    groups = [c for c in grid.cells if c.scope == "rowgroup" and c.col > 0]
+    return [
+        [plain(c.text) for c in grid.cells if c.scope == "row" and g.row <= c.row < g.row + g.rowspan] for g in groups
+    ]
+
+
+def test_print_keeps_table_three_row_groups_together(printings):
+    """A page break falls between table 三's row groups, never inside one: (三)不予公开's eight rows print on one
+    page, under the repeated header. Measured at five paddings that move the table down the page."""
+    groups = t3_row_groups()
+    assert [len(g) for g in groups] == [8, 3, 5, 3]
+    split = []
+    for padding, printed in printings.items():
+        for group in groups:
+            pages = {i for i, text in enumerate(printed.texts) for label in group if label in text}
+            if len(pages) != 1:
+                split.append((padding, group[0], sorted(pages)))
+    assert split == []
+
+
 def test_print_keeps_each_table_two_block_with_its_caption_and_headers(printings):
     for padding, printed in printings.items():
         texts = printed.texts
@@ -274,12 +297,27 @@ def test_print_keeps_each_table_two_block_with_its_caption_and_headers(printings
                 assert plain(row_label) in texts[holding[0]], (padding, block.caption, row_label)
 
 
-def test_print_fills_a_page_before_table_three_goes_on_to_the_next(printings):
-    """A page that table 三 leaves for the next one is used to its foot, not left half blank."""
+# The printed height (pt) of each of table 三's innermost row groups: its label spans exactly its rows.
+GROUP_HEIGHTS = (
+    """t => [...t.querySelectorAll('tbody th.c1[rowspan]')].map(c => c.getBoundingClientRect().height * 0.75)"""
+)
+
+
+def test_print_fills_a_page_before_table_three_goes_on_to_the_next(browser, pages, printings):
+    """A page that table 三 leaves for the next one is used to its foot, not left half blank: less than an inch,
+    or, where the next page opens with a row group kept whole, less than that group's height (it did not fit)."""
+    with open_page(browser, pages["report"], {"width": 643, "height": 1123}) as page:  # the A4 text block, 170 mm
+        page.emulate_media(media="print")
+        heights = page.locator("#table-t3").evaluate(GROUP_HEIGHTS)
+    firsts = {group[0]: height for group, height in zip(t3_row_groups(), heights, strict=True)}
     for padding, printed in printings.items():
         for i in pages_of_table_three(printed.texts)[:-1]:
             lowest = min(box[1] for box in border_boxes(printed.pages[i]) if box[3] - box[1] < 1.5)
-            assert lowest - BOTTOM_MARGIN < 72, f"+{padding}, page {i + 1}: {lowest - BOTTOM_MARGIN:.0f} pt left blank"
+            following = printed.texts[i + 1]
+            opening = min(leaf_row_labels("t3"), key=lambda label: following.find(label) % (len(following) + 1))
+            allowed = max(72, firsts.get(opening, 0))
+            blank = lowest - BOTTOM_MARGIN
+            assert blank < allowed, f"+{padding}, page {i + 1}: {blank:.0f} pt left blank before {opening}"
 
 
 def test_print_keeps_its_type_sizes_within_the_margins(printings):
@@ -450,9 +488,12 @@ STICKY = """(table) => {
     region.scrollLeft = region.scrollWidth;
     const box = region.getBoundingClientRect();
     const inside = cell => { const r = cell.getBoundingClientRect(); return r.left >= box.left - 1 && r.right <= box.right + 1; };
+    // A figure is hidden when it is outside the region or slid under the sticky labels.
+    const labels = Math.max(...[...table.querySelectorAll('tbody th')].map(c => c.getBoundingClientRect().right));
+    const shown = cell => inside(cell) && cell.getBoundingClientRect().left >= labels - 1;
     return {scrolled: region.scrollLeft,
             labels: [...table.querySelectorAll('tbody th')].map(inside),
-            hidden: [...table.querySelectorAll('td[data-key]')].filter(cell => !inside(cell)).length};
+            hidden: [...table.querySelectorAll('td[data-key]')].filter(cell => !shown(cell)).length};
 }"""
 
 
@@ -476,6 +517,41 @@ def test_on_a_phone_the_labels_stay_in_view_while_the_figures_scroll(browser, pa
     assert result["scrolled"] > 100 and result["hidden"] > 0  # the figures did scroll out of view
     assert result["labels"] and all(result["labels"])  # every row label is still in view
     assert hint == "block"
+
+
+PHONE_T3 = """(table) => {
+    const region = table.closest('.table-region');
+    region.scrollLeft = SCROLL;
+    const box = region.getBoundingClientRect();
+    const edges = selector => [...table.querySelectorAll(selector)].map(cell => {
+        const r = cell.getBoundingClientRect(); return [r.left - box.left, r.right - box.left]; });
+    const labels = Math.max(...edges('tbody th').map(e => e[1]));
+    const inView = cell => { const r = cell.getBoundingClientRect();
+        return r.left >= box.left + labels - 1 && r.right <= box.right + 1; };
+    const figures = [...table.querySelectorAll('tbody tr:first-child td[data-key]')].filter(inView);
+    const headed = figures.filter(figure => { const f = figure.getBoundingClientRect();
+        return [...table.querySelectorAll('thead th[scope="col"]')].some(head => { const h = head.getBoundingClientRect();
+            return h.left <= f.left + 1 && h.right >= f.right - 1 && inView(head); }); });
+    return {width: box.width, labels, c0: edges('tbody th.c0[scope="rowgroup"]'), c1: edges('tbody th.c1'),
+            c2: edges('tbody th.c2'), figures: figures.length, headed: headed.length};
+}"""
+
+
+@pytest.mark.parametrize("scroll", [0, 120, 10_000])
+def test_on_a_phone_table_three_leaves_room_for_three_figure_columns(browser, pages, scroll):
+    """390 px: the sticky labels take little more than half the width (they took 275 of 366 px, leaving one figure
+    column); three figure columns are in view beside them at either end (two whole ones and parts of two more
+    between), each under its column heading; and however far the figures scroll, the label columns line up
+    across rows (c1 starts where c0 ends, c2 where c1 ends)."""
+    with open_page(browser, pages["report"], PHONE) as page:
+        found = page.locator("#table-t3").evaluate(PHONE_T3.replace("SCROLL", str(scroll)))
+    assert found["labels"] <= 0.56 * found["width"], found
+    assert found["figures"] >= (2 if scroll == 120 else 3) and found["headed"] == found["figures"], found
+    c0_right = {round(right) for _, right in found["c0"]}
+    c1_lefts, c2_lefts = {round(left) for left, _ in found["c1"]}, {round(left) for left, _ in found["c2"]}
+    c1_rights = {round(right) for _, right in found["c1"] if right < found["labels"] - 2}  # not spanning c2
+    assert len(c0_right) == 1 and c1_lefts == c0_right, found
+    assert len(c1_rights) == 1 and c2_lefts == c1_rights, found
 
 
 def test_on_a_wide_screen_there_is_no_scroll_hint(browser, pages):

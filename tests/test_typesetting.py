@@ -19,7 +19,9 @@ from pypdf import PdfReader
 from generator import load, render, validate
 from generator.format import schema
 from generator.readers.csv_long import read_values
-from generator.render.typography.layout import text_width, title_lines, typeset_body
+from generator.render.typography.faces import narrow_advances, resolved_face
+from generator.render.typography.layout import Setting, set_width, text_width, title_lines, typeset_body
+from generator.render.typography.pdf import FANG, SERIF
 from generator.workbook.csvfile import long_csv
 
 DEPARTMENT_CSV = ROOT / "data_samples" / "shili-jiaotong-2023.csv"
@@ -42,8 +44,9 @@ def reports(tmp_path_factory):
         {
             "meta.body": "某县商务局",
             "meta.issue_date": "2024-12-25",
-            # The first number falls across the end of the contact's first line.
-            "meta.contact": f"某县商务局办公室（县政府大楼三楼）电话{PHONES[0]}，传真{PHONES[1]}，地址某县人民路1号",
+            # The first line would end after the first number's hyphen (0391-): a break LibreOffice takes after a
+            # plain hyphen or Word's w:noBreakHyphen.
+            "meta.contact": f"某县商务局办公室（县政府大楼）电话{PHONES[0]}，传真{PHONES[1]}，地址某县人民路1号",
         }
     )
     short = folder / "short.csv"
@@ -154,8 +157,26 @@ def test_signature_and_date_as_gbt9704_sets_them(reports):
 def test_a_date_longer_than_the_signature_moves_the_signature(reports):
     signature, date = _signature_block(reports["short"][2], "某县商务局", "2024年12月25日")
     assert date.x0 - signature.x0 == pytest.approx(2 * CHAR_MM, abs=0.4)
-    assert TEXT_RIGHT_MM - date.x1 == pytest.approx(2 * CHAR_MM, abs=1.0)  # the date's digits are estimated
+    # The date's digits measured in the face the PDF uses (render.typography.faces): two characters, to 0.4 mm.
+    assert TEXT_RIGHT_MM - date.x1 == pytest.approx(2 * CHAR_MM, abs=0.4)
     assert date.top - signature.top == pytest.approx(LINE_MM, abs=0.3)
+
+
+def test_the_date_is_measured_in_the_face_that_sets_it():
+    """FandolFang's digits are half a character as 仿宋_GB2312's; Noto Serif CJK's are wider, so a date set in it
+    starts further left. Where fontconfig has neither the face nor a stand-in, the face is taken as named."""
+    fang = ("仿宋", "FangSong", FANG, SERIF)
+    assert resolved_face("仿宋_GB2312", frozenset({FANG, SERIF})) == FANG
+    assert resolved_face("仿宋_GB2312", frozenset({SERIF, *fang[:1]})) == "仿宋"
+    assert resolved_face("仿宋_GB2312", frozenset({SERIF})) == SERIF
+    assert resolved_face("仿宋_GB2312", frozenset()) == "仿宋_GB2312"
+    compressed = {"size": 320.0, "pitch": 315.0}  # 16 pt less 0.25 pt: 28 characters in 156 mm
+    official, fandol, noto = (
+        set_width("2024年12月25日", Setting(narrow_advances(face), **compressed))
+        for face in ("仿宋_GB2312", FANG, SERIF)
+    )
+    assert official == fandol == pytest.approx(3 + 8 * 155 / 315 + 5 * 0.22 * 320 / 315)
+    assert noto - fandol > 0.3  # over 1.6 mm: more than the placement's tolerance
 
 
 def test_contact_line_is_left_aligned_and_never_splits_a_number(reports):
@@ -169,11 +190,13 @@ def test_contact_line_is_left_aligned_and_never_splits_a_number(reports):
     contact_lines = [normalize(line.text) for line in lines[first : first + 2]]
     for phone in PHONES:
         assert any(normalize(phone) in line for line in contact_lines), (phone, contact_lines)
-    # In Word a hyphen or space inside a number does not break: w:noBreakHyphen and a no-break space.
+    assert normalize(contact_lines[0]).endswith("电话")  # the number moved whole, not 0391- left behind
+    # The Word file the PDF is made from, as published: a hyphen inside a number followed by a word joiner
+    # (U+2060), a space made a no-break space; no w:noBreakHyphen, which LibreOffice breaks after.
     word = docx.Document(io.BytesIO(reports["short"][1]))
     paragraph = next(p for p in word.paragraphs if p.text.startswith("联系方式："))
-    assert paragraph._p.xml.count("<w:noBreakHyphen/>") == 1
-    assert "0371\u00a06543219" in paragraph.text and "电话0391-12345678" in paragraph.text
+    assert "<w:noBreakHyphen/>" not in paragraph._p.xml
+    assert "0371\u00a06543219" in paragraph.text and "电话0391-\u206012345678" in paragraph.text
 
 
 def test_fonts_keep_the_hierarchy(reports):
@@ -186,9 +209,9 @@ def test_fonts_keep_the_hierarchy(reports):
 
     assert all("Bold" in f for f in fonts("孟州市人民政府"))  # 小标宋's stand-in: heavy
     assert all("Sans" in f for f in fonts("一、总体情况"))  # 黑体
-    assert any("Kai" in f for f in run_in.fonts) and any("Serif" in f for f in run_in.fonts)  # 楷体, then 仿宋
+    assert any("Kai" in f for f in run_in.fonts) and any("FandolFang" in f for f in run_in.fonts)  # 楷体, then 仿宋
     body = next(line for line in lines if line.size == 16 and line.text.startswith("本报告根据"))
-    assert all("Serif" in f and "Regular" in f for f in body.fonts)  # 仿宋's stand-in
+    assert all(f.startswith("FandolFang") for f in body.fonts)  # a real 仿宋 where 仿宋_GB2312 is missing
 
 
 @pytest.mark.parametrize("name", ["mengzhou", "department"])

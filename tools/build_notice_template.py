@@ -31,6 +31,7 @@ from build_docx_template import (
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from generator.render.filling.zipout import Packed, zip_bytes
@@ -65,10 +66,19 @@ WIDTHS_MM = (86, 24, 23, 23)
 
 
 def _bodies_table(doc: DocumentObject) -> None:
-    """One row per body with problems: a header row, then a row repeated by {%tr for %}."""
+    """One row per body with problems: a header row, then a row repeated by {%tr for %}. The widths are stated
+    alike in the grid (w:gridCol, which LibreOffice and WPS lay out by), each cell (w:tcW, Word's) and the
+    table (w:tblW), with a fixed layout: otherwise LibreOffice kept python-docx's four equal grid columns and
+    set a body's name in 39 mm instead of 86 mm."""
     table = doc.add_table(rows=4, cols=len(TABLE_HEAD))
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False  # w:tblLayout fixed
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(int(Mm(width).twips) for width in WIDTHS_MM)))
+    for column, width in zip(table.columns, WIDTHS_MM, strict=True):
+        column.width = Mm(width)
     texts = (TABLE_HEAD, ("{%tr for body in bodies %}", "", "", ""), TABLE_ROW, ("{%tr endfor %}", "", "", ""))
     for row, cells in zip(table.rows, texts, strict=True):
         for cell, text, width in zip(row.cells, cells, WIDTHS_MM, strict=True):

@@ -14,6 +14,18 @@ apt-get install -y -q libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto
   poppler-utils tesseract-ocr tesseract-ocr-chi-sim
 command -v npm >/dev/null || apt-get install -y -q nodejs npm
 
+# FandolFang (GPL with the font exception; TeX Live's Fandol fonts, as Debian packages them): a real 仿宋 face
+# for the PDF's body where 仿宋_GB2312 is not installed. Only the font file is taken from the package, not TeX.
+if ! fc-list | grep -q FandolFang; then
+  fandol="$(mktemp -d)"
+  (cd "$fandol" && apt-get download -q texlive-lang-chinese 2>/dev/null && dpkg-deb -x texlive-lang-chinese_*.deb x)
+  install -D -m 644 "$fandol"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf \
+    /usr/local/share/fonts/fandol/FandolFang-Regular.otf
+  install -m 644 "$fandol"/x/usr/share/doc/texlive-doc/fonts/fandol/{README,COPYING.gz} /usr/local/share/fonts/fandol/
+  rm -rf "$fandol"
+  fc-cache -f >/dev/null
+fi
+
 # axe-core, the accessibility rules the tests inject into Chromium, pinned by tests/browser/package-lock.json.
 npm ci --prefix tests/browser --no-audit --no-fund
 

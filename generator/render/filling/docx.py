@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -33,6 +34,7 @@ from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.render.filling.word_tags import jinja_source
 from generator.render.filling.zipout import Packed, zip_bytes
+from generator.render.typography.faces import narrow_advances, resolved_face
 from generator.render.typography.layout import typeset_body
 from generator.render.typography.word_grid import portable_grid
 
@@ -64,17 +66,19 @@ def _with_breaks(xml: str) -> str:
 
 CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 BODY_SIZE = re.compile(r"<w:rPrDefault>.*?<w:sz w:val=\"(\d+)\"", re.DOTALL)
+BODY_FACE = re.compile(r"<w:rPrDefault>(?:(?!</w:rPrDefault>).)*?<w:rFonts\b[^>]*?w:ascii=\"([^\"]+)\"", re.DOTALL)
 BODY_SPACING = re.compile(r"<w:rPrDefault>(?:(?!</w:rPrDefault>).)*?<w:spacing w:val=\"(-?\d+)\"", re.DOTALL)
 
 
 def _finish(members: list[tuple[str, bytes]], context: dict[str, Any]) -> list[tuple[str, bytes]]:
     """The body typeset (render.typography.layout) and the core properties dated as the report (context `properties.date`)."""
-    size, spacing = _body_size(dict(members).get("word/styles.xml", b""))
+    styles = dict(members).get("word/styles.xml", b"")
+    size, spacing = _body_size(styles)
     date = getattr(context.get("properties"), "date", "")
     finished = []
     for name, data in members:
         if name == "word/document.xml":
-            data = typeset_body(data, size, spacing)
+            data = typeset_body(data, size, spacing, _body_advances(styles))
         elif name == "docProps/core.xml" and date:
             data = CORE_DATES.sub(lambda m: f"{m.group(1)}{date}{m.group(2)}", data.decode("utf-8")).encode("utf-8")
         finished.append((name, data))
@@ -88,6 +92,14 @@ def _body_size(styles: bytes) -> tuple[int, int]:
     text = styles.decode("utf-8", "replace")
     size, spacing = BODY_SIZE.search(text), BODY_SPACING.search(text)
     return int(size.group(1)) if size else 32, int(spacing.group(1)) if spacing else 0
+
+
+@lru_cache(maxsize=16)
+def _body_advances(styles: bytes) -> Mapping[str, float]:
+    """The digits' and signs' widths in the face this computer sets the body's Latin text in (the styles'
+    default, 仿宋_GB2312 or its stand-in): where the signature and date go depends on them."""
+    face = BODY_FACE.search(styles.decode("utf-8", "replace"))
+    return narrow_advances(resolved_face(face.group(1)) if face else "")
 
 
 def _portable(members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

@@ -163,6 +163,22 @@ def _groups(key: str, grid: Grid, rows: list[list[str]]) -> list[tuple[str, list
     return groups
 
 
+HELD = ' class="held"'  # style.css: printed on the same page as the next row
+
+
+def _held_rows(grid: Grid) -> frozenset[int]:
+    """The rows kept with the next one in print: all but the last of each innermost row group (table 三's
+    （三）不予公开 and its eight rows); a group holding other groups (三、本年度办理结果, 22 rows) may break
+    between them, or it would leave half a page blank."""
+    groups = [c for c in grid.cells if c.scope == "rowgroup"]
+    innermost = [
+        g
+        for g in groups
+        if not any(o is not g and o.col > g.col and g.row <= o.row < g.row + g.rowspan for o in groups)
+    ]
+    return frozenset(row for g in innermost for row in range(g.row, g.row + g.rowspan - 1))
+
+
 MARK = "\x00"  # stands for a cell's text in a cached table skeleton (never in escaped text)
 
 
@@ -203,10 +219,12 @@ def _official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
         f'<caption id="table-{key}-caption" class="visually-hidden">{escape(grid.caption)}</caption>',
         _columns(key, grid),
     ]
+    held, first = _held_rows(grid), 0
     for part, rows in _groups(key, grid, _official_rows(key, grid, texts)):
         parts.append(f"<{part}>")
-        parts += [f"<tr>{''.join(row)}</tr>" for row in rows]
+        parts += [f"<tr{HELD if first + i in held else ''}>{''.join(row)}</tr>" for i, row in enumerate(rows)]
         parts.append(f"</{part}>")
+        first += len(rows)
     parts += ["</table>", "</div>", "</div>"]
     return "\n".join(parts)
 

@@ -25,14 +25,15 @@ TIMEOUT_SECONDS = 180
 
 # The Word template names the fonts of GB/T 9704. Where they are not installed (Linux servers), LibreOffice
 # would pick any CJK face it finds, often a Japanese one, and show 楷体 headings in the body's face. Each family
-# here is mapped to the nearest free face: Noto Serif CJK (fonts-noto-cjk) for 仿宋 and 宋体, Noto Sans CJK for
-# 黑体, AR PL UKai (fonts-arphic-ukai) or another Kai face for 楷体. A real font of that name, when installed,
+# here is mapped to the nearest free face: FandolFang (a real 仿宋, tools/install-test-deps.sh) for 仿宋, else
+# Noto Serif CJK (fonts-noto-cjk) for 仿宋 and 宋体, Noto Sans CJK for 黑体, AR PL UKai (fonts-arphic-ukai) or
+# another Kai face for 楷体. A real font of that name, when installed,
 # still comes first ("accept").
-SERIF, SANS, KAI = "Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"
+SERIF, SANS, KAI, FANG = "Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "FandolFang"
 KAI_FACES = ("楷体", "KaiTi", "STKaiti", KAI, "LXGW WenKai", "AR PL KaitiM GB")
 FONT_FALLBACKS: dict[str, tuple[str, ...]] = {
-    "仿宋_GB2312": ("仿宋", "FangSong", SERIF),
-    "仿宋": ("FangSong", SERIF),
+    "仿宋_GB2312": ("仿宋", "FangSong", FANG, SERIF),
+    "仿宋": ("FangSong", FANG, SERIF),
     "方正小标宋简体": ("FZXiaoBiaoSong-B05S", "宋体", SERIF),
     "宋体": ("SimSun", SERIF),
     "黑体": ("SimHei", SANS),
@@ -130,32 +131,6 @@ def fontconfig_aliases(system_config: str | None = None, installed: frozenset[st
     return "\n".join(lines) + "\n"
 
 
-# --- The copy LibreOffice converts ------------------------------------------------------------
-
-
-def for_libreoffice(docx: bytes) -> bytes:
-    """The Word file as LibreOffice lays it out like Word (its grid already is: render.typography.word_grid).
-
-    Word needs w:noBreakHyphen to keep 0391-1234567 on one line; LibreOffice may break after it, but not after
-    a plain hyphen before a digit (Unicode line breaking, LB25), so the copy has plain ones.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    except zipfile.BadZipFile:
-        return docx  # not a Word file: LibreOffice says so in its own words
-    parts = dict(members)
-    document = parts.get("word/document.xml", b"")
-    if b"<w:noBreakHyphen/>" not in document:
-        return docx
-    parts["word/document.xml"] = document.replace(b"<w:noBreakHyphen/>", b'<w:t xml:space="preserve">-</w:t>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, _ in members:
-            archive.writestr(name, parts[name])
-    return out.getvalue()
-
-
 EAST_ASIAN_LANGUAGE = re.compile(rb'<w:rPrDefault>.*?<w:lang\b[^>]*w:eastAsia="([A-Za-z]{2}-[A-Za-z]{2})"', re.DOTALL)
 PDF_LANGUAGE = re.compile(rb"/Lang\(([A-Za-z]{2}-[A-Za-z]{2})\)")
 
@@ -194,7 +169,7 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, soffice: str | No
     with tempfile.TemporaryDirectory(prefix="generate-report-pdf-") as temp:
         folder = Path(temp)
         source = folder / "report.docx"
-        source.write_bytes(for_libreoffice(docx))
+        source.write_bytes(docx)  # the very file a body publishes
         env = dict(os.environ)
         if sys.platform != "win32":  # LibreOffice finds fonts through fontconfig only on Linux and the BSDs
             fonts = folder / "fonts.conf"
