@@ -222,3 +222,15 @@ def test_a_section_a_published_report_lacks_is_said_as_such_not_as_a_template_hi
     missing = next(f for f in report.warnings if f.key == "narrative.problems")
     assert missing.variant == "not_published" and "模板" not in missing.message
     assert "报告中没有找到「五、存在的主要问题及改进情况」这一部分" in missing.message
+
+
+def test_a_row_worded_otherwise_whose_figures_run_on_to_the_next_line_is_read_or_left_out(tmp_path):
+    """A row whose label matches none, printed with part of its figures and the rest on the next line (as an OCR'd
+    or wrapped table gives it): the numbers join that row, which its neighbours then place; never a crash."""
+    seed = (ROOT / "tests" / "fixtures" / "mengzhou-2023-pasted.txt").read_text(encoding="utf-8")
+    row = "\t\t7. 属于行政执法案卷\t0\t0\t0\t0\t0\t0\t0"
+    assert row in seed
+    varied = seed.replace(row, "\t\t7. 属于行政执法的案件材料\t0\t0\t0\n0\t0\t0\t0")
+    result = imported(tmp_path, varied)
+    assert result.values["t3.denied.enforcement_file.total"] == "0"
+    assert result.evidence["t3.denied.enforcement_file.total"].place.row.endswith("属于行政执法的案件材料")

@@ -117,8 +117,13 @@ def _continues(row: RowCells, text: str, index: RowIndex) -> bool:
 
 
 def row_columns(index: RowIndex, prefix: str) -> tuple[str, ...]:
+    """A row's or a group's columns; for a row whose label matched none yet (prefix ""), the columns every row of
+    the table shares, none when they differ (its numbers then wait for its place)."""
     if prefix in index.rows:
         return index.rows[prefix].columns
+    if not prefix:
+        shapes = {row.columns for row in index.rows.values()}
+        return shapes.pop() if len(shapes) == 1 else ()
     return next(row.columns for key, row in index.rows.items() if key.startswith(prefix + "."))
 
 
