@@ -119,8 +119,10 @@ def _run_lengths(mask: np.ndarray, axis: int) -> np.ndarray:
 def rules(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The horizontal and the vertical rules' pixels: long runs of ink that is thin across the run (a character's
     strokes cross a horizontal run of text, so text makes no long thin run)."""
-    horizontal = _opened(_thicken(ink & (_run_lengths(ink, 0) <= THIN), 1), MIN_RULE, 1)
     vertical = _opened(_thicken(ink & (_run_lengths(ink, 1) <= THIN), 0), MIN_COLUMN_RULE, 0)
+    # A column's rule crosses a row's rule: thick across it there, it would cut a light rule into pieces too
+    # short to be found (with a character's stroke touching the rule in the same cell).
+    horizontal = _opened(_thicken(ink & ((_run_lengths(ink, 0) <= THIN) | vertical), 1), MIN_RULE, 1)
     return horizontal, vertical
 
 
@@ -302,6 +304,13 @@ def ink_box(ink: np.ndarray, box: Pixels, margin: int = 3) -> Pixels | None:
         left + margin + columns[-1][1],
         top + margin + rows[0][0] + int(used[-1]) + 1,
     )
+
+
+def glyphs(ink: np.ndarray, box: Pixels) -> int:
+    """How many printed characters stand apart in a text's box: runs of columns with ink (a figure's digits
+    never touch; the engine reads "11" as "1" more often than it splits a digit in two)."""
+    left, top, right, bottom = box
+    return len(_groups(ink[top:bottom, left:right].sum(axis=0), 0, 4))
 
 
 def as_array(image: Any) -> np.ndarray:

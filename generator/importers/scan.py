@@ -25,6 +25,7 @@ POINT = 72 / DPI  # points per pixel
 ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixels a line
 FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
+STRAY = ".,-‘’'\"`:：;<>〈〉"  # a speck or a rule's end read beside a figure ("‘11", "0>", "0:")
 RAW_LINE, BLACK_AND_WHITE = 13, 6  # the engine's modes for a label's second and third reading
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
 
@@ -119,6 +120,17 @@ def _is_figure(label: str, digits: str) -> bool:
     return bool(digits) and _chinese(label) <= 1
 
 
+def _best_first(guesses: list[str], glyphs: int) -> list[str]:
+    """The readings, the one most give first; but a whole number's reading with as many digits as the cell has
+    characters apart on the page comes before those with fewer or more ("11" read "1", "1", "11")."""
+
+    def fits(guess: str) -> bool:
+        return guess.isdigit() and len(guess) == glyphs
+
+    votes = [guesses.count(g) if g else 0 for g in guesses]
+    return [guesses[n] for n in sorted(range(len(guesses)), key=lambda n: (not fits(guesses[n]), -votes[n]))]
+
+
 def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[tuple[int, Box], tuple[str, ...]]]:
     """A page's blocks (text lines and tables) and each figure cell's readings, by the cell's box."""
     straight, array, ink = _clean(page)
@@ -131,16 +143,17 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
     first = read_each(pieces, chinese=False, whitelist=ocr.DIGITS, psm=7)
     texts = {cell: "" for cell, _ in cells}
     figures = []
-    for (cell, _), label, digits in zip(inked, labels, first, strict=True):
+    for (cell, box), label, digits in zip(inked, labels, first, strict=True):
         compact, digits = label.replace(" ", ""), digits.replace(" ", "")
         if _is_figure(compact, digits):
-            figures.append((cell, digits, compact))
+            figures.append((cell, digits, compact, box))
         texts[cell] = compact
     readings: dict[tuple[int, Box], tuple[str, ...]] = {}
     again = [pieces[inked.index((cell, box))] for cell, box in inked if any(f[0] == cell for f in figures)]
     second = read_each(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
-    for (cell, one, label), two in zip(figures, second, strict=True):
-        guesses = [g.strip(".,-") for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+    for (cell, one, label, box), two in zip(figures, second, strict=True):
+        guesses = [g.strip(STRAY) for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+        guesses = _best_first(guesses, grid.glyphs(strict, box))
         readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
         texts[cell] = next((g for g in guesses if g and FIGURE.match(g)), one)
     blocks: list[TextLine | TableRows] = []
