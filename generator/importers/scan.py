@@ -26,7 +26,7 @@ ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixe
 FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
 STRAY = ".,-‘’'\"`:：;<>〈〉"  # a speck or a rule's end read beside a figure ("‘11", "0>", "0:")
-RAW_LINE, BLACK_AND_WHITE = 13, 6  # the engine's modes for a label's second and third reading
+RAW_LINE, BLACK_AND_WHITE, WORD = 13, 6, 8  # the engine's modes: a label's second and third reading, a word
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
 
 
@@ -114,10 +114,11 @@ def _labels(pieces: Sequence[Piece]) -> list[str]:
 
 
 def _is_figure(label: str, digits: str) -> bool:
-    """A figure's cell: digits, or a short reading with at most one Chinese character where digits were read."""
+    """A figure's cell: digits, a short reading with at most one Chinese character where digits were read, or a
+    short reading with none ("i" for a blurred "11")."""
     if label and FIGURE.match(label.translate(LOOKALIKES)):
         return True
-    return bool(digits) and _chinese(label) <= 1
+    return (bool(digits) and _chinese(label) <= 1) or (bool(label) and not _chinese(label) and len(label) <= 3)
 
 
 def _best_first(guesses: list[str], glyphs: int) -> list[str]:
@@ -143,16 +144,35 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
     first = read_each(pieces, chinese=False, whitelist=ocr.DIGITS, psm=7)
     texts = {cell: "" for cell, _ in cells}
     figures = []
-    for (cell, box), label, digits in zip(inked, labels, first, strict=True):
-        compact, digits = label.replace(" ", ""), digits.replace(" ", "")
-        if _is_figure(compact, digits):
+    after: set[grid.Cell] = set()  # cells right of a figure's in their row: figures too (labels come first)
+    read = {
+        cell: (label.replace(" ", ""), digits.replace(" ", ""))
+        for (cell, _), label, digits in zip(inked, labels, first, strict=True)
+    }
+    for table in tables:
+        for row in table.rows:
+            known = [n for n, cell in enumerate(row) if cell in read and _is_figure(*read[cell])]
+            after |= set(row[known[0] + 1 :]) if known else set()
+    for cell, box in inked:
+        compact, digits = read[cell]
+        if _is_figure(compact, digits) or (cell in after and len(compact) <= 3 and _chinese(compact) <= 1):
             figures.append((cell, digits, compact, box))
         texts[cell] = compact
     readings: dict[tuple[int, Box], tuple[str, ...]] = {}
     again = [pieces[inked.index((cell, box))] for cell, box in inked if any(f[0] == cell for f in figures)]
     second = read_each(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
-    for (cell, one, label, box), two in zip(figures, second, strict=True):
-        guesses = [g.strip(STRAY) for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+    found = [
+        [g.strip(STRAY) for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+        for (_, one, label, _), two in zip(figures, second, strict=True)
+    ]
+    doubtful = [n for n, guesses in enumerate(found) if len({g for g in guesses if g}) != 1 or guesses.count("") > 1]
+    # Readings that differ, or only one: two more, as one raw line and as one word in black and white (the
+    # engine's line finder drops a lone "1" that these modes keep).
+    for binary, psm, zoom in ((False, RAW_LINE, ZOOM + 1), (True, WORD, ZOOM)):
+        images = [_binary(again[n]) if binary else again[n] for n in doubtful]
+        for n, text in zip(doubtful, read_each(images, False, ocr.DIGITS, zoom, psm), strict=True):
+            found[n].append(text.replace(" ", "").strip(STRAY))
+    for (cell, one, _, box), guesses in zip(figures, found, strict=True):
         guesses = _best_first(guesses, grid.glyphs(strict, box))
         readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
         texts[cell] = next((g for g in guesses if g and FIGURE.match(g)), one)
