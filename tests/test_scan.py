@@ -4,7 +4,11 @@ grid found from the rules, and a clear hint when the OCR engine is missing."""
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,21 +17,29 @@ from PIL import Image, ImageDraw
 from scankit import make_scan
 
 from generator import import_report, load, render, validate
+from generator.audit.store import label_of
 from generator.exceptions import GenerateReportError
 from generator.format import relations, schema
 from generator.importers import grid, ocr, proof
+from generator.importers.scan import SHOT
 
 TIME_LIMIT = 60  # seconds for the six-page scan on this machine
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory):
-    """The sample's PDF, its scan, and both imported (with the seconds the scan took)."""
-    folder = tmp_path_factory.mktemp("scan")
-    pdf = folder / "mengzhou-2023.pdf"
+def sample_pdf(tmp_path_factory):
+    """The sample rendered to PDF by the tool."""
+    pdf = tmp_path_factory.mktemp("scan") / "mengzhou-2023.pdf"
     data = load(SAMPLE_XLSX)
     pdf.write_bytes(render(data, validate(data), ["pdf"])["pdf"])
-    scan = make_scan(pdf, folder / "scan.pdf")
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def scanned(sample_pdf):
+    """The sample's PDF and its scan, both imported (with the seconds the scan took)."""
+    pdf = sample_pdf
+    scan = make_scan(pdf, pdf.parent / "scan.pdf")
     started = time.monotonic()
     result = import_report(scan)
     return import_report(pdf), result, time.monotonic() - started
@@ -54,6 +66,33 @@ def test_a_six_page_scan_reads_with_no_figure_wrong_within_a_minute(scanned):
         assert result.values.get(key) == truth.values.get(key)
     narrative = {key for key in truth.values if key.startswith("narrative.")}
     assert narrative <= {key for key in result.values if key.startswith("narrative.")}  # every section found
+
+
+def test_each_figure_says_how_the_scan_was_proof_read(scanned):
+    _, result, _ = scanned
+    counted = result.evidence["t3.granted.total"]
+    assert counted.semantic != "unread" and counted.to_dict()["check"] == "arithmetic"
+    agreed = [found for key, found in result.evidence.items() if key.startswith("t2.") and found.semantic != "unread"]
+    assert agreed and {found.to_dict()["check"] for found in agreed} == {"agreement"}  # table 二: no arithmetic
+    printed = import_report(Path(__file__).parent / "fixtures" / "mengzhou-2023-pasted.txt")
+    assert "check" not in printed.evidence["t3.granted.total"].to_dict()  # text read as printed: no check
+
+
+def test_the_audit_shows_an_unread_cell_of_a_scan_as_its_picture(sample_pdf, run, tmp_path):
+    """A cell the printer missed is unread (never 0), and the audit page shows its picture beside its place."""
+    erased = import_report(sample_pdf).evidence["t3.granted.natural_person"].place
+    assert erased.page and erased.bbox
+    (tmp_path / "reports").mkdir()
+    make_scan(sample_pdf, tmp_path / "reports" / "scan.pdf", erased=[(erased.page, erased.bbox)])
+    result = run("audit", "reports", "-o", "out")
+    assert result.exit_code in (0, 1), result.output
+    html = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "out").rglob("*.html"))
+    assert "扫描件中这些格的文字识别结果未能经勾稽关系" in html and label_of("t3.granted.natural_person") in html
+    pictures = re.findall(r'<img class="cell-image" src="data:image/png;base64,([^"]+)"', html)
+    assert pictures
+    picture = Image.open(io.BytesIO(base64.b64decode(pictures[0])))
+    assert picture.width <= SHOT[0] and picture.height <= SHOT[1] and picture.width > 10
+    assert np.asarray(picture.convert("L")).min() < 128  # the cell's rules at least: a picture, not a blank
 
 
 def _table(draw: ImageDraw.ImageDraw, xs: list[int], ys: list[int], merged_top_left: bool) -> None:

@@ -256,8 +256,7 @@ def _by_neighbours(rows: list[RowCells], index: RowIndex, notes: list[str]) -> l
         gap = [p for p in order[low:high] if p not in found]
         label = strip_numbering(norm(row.printed))
         if len(gap) == 1 and (
-            difflib.SequenceMatcher(None, label, strip_numbering(norm(index.rows[gap[0]].label))).ratio()
-            >= LIKENESS
+            difflib.SequenceMatcher(None, label, strip_numbering(norm(index.rows[gap[0]].label))).ratio() >= LIKENESS
             or (row.scanned and len(row.cells) == len(index.rows[gap[0]].columns))
         ):
             row.prefix, row.label = gap[0], index.rows[gap[0]].label

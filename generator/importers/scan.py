@@ -8,6 +8,7 @@ cell keeps the engine's readings (Line.readings); proof.py accepts one only wher
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
 STRAY = ".,-‘’'\"`:：;<>〈〉"  # a speck or a rule's end read beside a figure ("‘11", "0>", "0:")
 RAW_LINE, BLACK_AND_WHITE, WORD = 13, 6, 8  # the engine's modes: a label's second and third reading, a word
+SHOT = (360, 60)  # pixels at most of a cell's picture on an audit page: a few kilobytes each
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
 
 
@@ -230,6 +232,34 @@ def page_images(path: Path) -> list[Any]:
         return [document[n].render(scale=DPI / 72, grayscale=True).to_pil().convert("L") for n in range(len(document))]
     finally:
         document.close()
+
+
+@functools.lru_cache(maxsize=2)  # an audit page shows a few cells of one page after another
+def _straight_page(path: str, stamp: float, number: int) -> Any:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    try:
+        page = document[number - 1].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
+    return _clean(page)[0]
+
+
+def cell_image(path: Path, number: int, box: Box) -> bytes:
+    """A PNG of a cell of the scan's page `number` as it was read (straightened), a little around its box
+    (`box` in points, as in the cell's evidence), at most SHOT pixels."""
+    import io
+
+    from PIL import Image
+
+    page = _straight_page(str(path), path.stat().st_mtime, number)
+    left, top, right, bottom = (round(v / POINT) for v in box)
+    shot = page.crop((max(left - 4, 0), max(top - 4, 0), min(right + 4, page.width), min(bottom + 4, page.height)))
+    shot.thumbnail(SHOT, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    shot.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def read_scan(path: Path) -> list[Line]:
