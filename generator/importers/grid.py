@@ -16,6 +16,7 @@ MIN_COLUMN_RULE = 20  # a column's rule across one row of a table (14 points, 29
 THIN = 7  # pixels: a rule's thickness on a blurred scan
 GAP = 6  # pixels of a rule lost to a white speck or a light scan, bridged
 SPECK = 12  # ink pixels: less than any character or digit at 150 dpi
+DOT = 5  # ink pixels: a speck has fewer, a figure's decimal point (inside the text, never trimmed) more
 CHARACTER_GAP = 12  # pixels between two characters of one word (a space between words is wider still)
 SPANNED = 0.9  # the share of a row's height a column rule covers (a speck may break it)
 RESUMED = 0.6  # the share that will do for a column's rule (found in two other rows) broken in this one
@@ -296,12 +297,16 @@ def ink_box(ink: np.ndarray, box: Pixels, margin: int = 3) -> Pixels | None:
     columns = _groups(inner.sum(axis=0), CHARACTER_GAP, SPECK)
     if not columns:
         return None
-    text = inner[:, columns[0][0] : columns[-1][1]]
+    start, end = columns[0][0], columns[-1][1]
+    strokes = _groups(inner[:, start:end].sum(axis=0), 0, DOT)  # a speck beside the text is no stroke of it
+    if strokes:
+        start, end = start + strokes[0][0], start + strokes[-1][1]
+    text = inner[:, start:end]
     used = np.flatnonzero(text.sum(axis=1) > 0)
     return (
-        left + margin + columns[0][0],
+        left + margin + start,
         top + margin + rows[0][0] + int(used[0]),
-        left + margin + columns[-1][1],
+        left + margin + end,
         top + margin + rows[0][0] + int(used[-1]) + 1,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.exceptions import InputError
+from generator.format.cells import ZERO_PLACEHOLDERS
 from generator.importers import grid, ocr
 from generator.importers.base import Box, Line
 from generator.importers.pdf import TableRows, TextLine, pdf_lines
@@ -26,6 +28,7 @@ POINT = 72 / DPI  # points per pixel
 ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixels a line
 FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
+UNREAD_LABEL = "？"  # a row's label the engine read as a figure: the row is then placed by its neighbours
 STRAY = ".,-‘’'\"`:：;<>〈〉"  # a speck or a rule's end read beside a figure ("‘11", "0>", "0:")
 RAW_LINE, BLACK_AND_WHITE, WORD = 13, 6, 8  # the engine's modes: a label's second and third reading, a word
 SHOT = (360, 60)  # pixels at most of a cell's picture on an audit page: a few kilobytes each
@@ -123,6 +126,37 @@ def _is_figure(label: str, digits: str) -> bool:
     return (bool(digits) and _chinese(label) <= 1) or (bool(label) and not _chinese(label) and len(label) <= 3)
 
 
+def _figure_cells(
+    tables: Sequence[grid.Grid], read: dict[grid.Cell, tuple[str, str]]
+) -> tuple[set[grid.Cell], set[grid.Cell]]:
+    """The cells that hold figures, and the labels misread as figures ("-" for （一）予以公开): a cell that looks
+    like a figure in a column of labels (of the rows with figures, fewer than half have one there). Right of a
+    figure's cell, a short reading is a figure's too ("i" for a blurred "11"; labels come first)."""
+    held: set[grid.Cell] = set()
+    misread: set[grid.Cell] = set()
+    for table in tables:
+        looks = {cell for row in table.rows for cell in row if cell in read and _is_figure(*read[cell])}
+        rows = sum(1 for row in table.rows if any(cell in looks for cell in row))
+        counts = Counter(cell.column for cell in looks)
+        misread |= {cell for cell in looks if 2 * counts[cell.column] < rows}
+        for row in table.rows:
+            known = [n for n, cell in enumerate(row) if cell in looks and cell not in misread]
+            for cell in row[known[0] :] if known else ():
+                label = read.get(cell, ("", ""))[0]
+                if (cell in looks and cell not in misread) or (
+                    cell in read and len(label) <= 3 and _chinese(label) <= 1
+                ):
+                    held.add(cell)
+    return held, misread
+
+
+def _as_figure(label: str) -> str:
+    """The Chinese reading of a figure's cell as a reading of the figure: its look-alikes made digits; "" for one
+    with no digit that is no stand-in for 0 ("上" for a blurred "1" reads nothing, it says no other figure)."""
+    text = label.translate(LOOKALIKES)
+    return text if any(ch.isdigit() for ch in text) or text in ZERO_PLACEHOLDERS else ""
+
+
 def _best_first(guesses: list[str], glyphs: int) -> list[str]:
     """The readings, the one most give first; but a whole number's reading with as many digits as the cell has
     characters apart on the page comes before those with fewer or more ("11" read "1", "1", "11")."""
@@ -145,26 +179,22 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
     labels = _labels(pieces)
     first = read_each(pieces, chinese=False, whitelist=ocr.DIGITS, psm=7)
     texts = {cell: "" for cell, _ in cells}
-    figures = []
-    after: set[grid.Cell] = set()  # cells right of a figure's in their row: figures too (labels come first)
     read = {
         cell: (label.replace(" ", ""), digits.replace(" ", ""))
         for (cell, _), label, digits in zip(inked, labels, first, strict=True)
     }
-    for table in tables:
-        for row in table.rows:
-            known = [n for n, cell in enumerate(row) if cell in read and _is_figure(*read[cell])]
-            after |= set(row[known[0] + 1 :]) if known else set()
+    held, misread = _figure_cells(tables, read)
+    figures = []
     for cell, box in inked:
         compact, digits = read[cell]
-        if _is_figure(compact, digits) or (cell in after and len(compact) <= 3 and _chinese(compact) <= 1):
+        if cell in held:
             figures.append((cell, digits, compact, box))
-        texts[cell] = compact
+        texts[cell] = UNREAD_LABEL if cell in misread else compact
     readings: dict[tuple[int, Box], tuple[str, ...]] = {}
     again = [pieces[inked.index((cell, box))] for cell, box in inked if any(f[0] == cell for f in figures)]
     second = read_each(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
     found = [
-        [g.strip(STRAY) for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+        [g.strip(STRAY) for g in (one, two.replace(" ", ""), _as_figure(label))]
         for (_, one, label, _), two in zip(figures, second, strict=True)
     ]
     doubtful = [n for n, guesses in enumerate(found) if len({g for g in guesses if g}) != 1 or guesses.count("") > 1]
