@@ -20,8 +20,7 @@ from generator import import_report, load, render, validate
 from generator.audit.store import label_of
 from generator.exceptions import GenerateReportError
 from generator.format import relations, schema
-from generator.importers import grid, ocr, proof
-from generator.importers.scan import SHOT
+from generator.importers import grid, ocr, proof, scan
 
 TIME_LIMIT = 60  # seconds for the six-page scan on this machine
 
@@ -39,9 +38,9 @@ def sample_pdf(tmp_path_factory):
 def scanned(sample_pdf):
     """The sample's PDF and its scan, both imported (with the seconds the scan took)."""
     pdf = sample_pdf
-    scan = make_scan(pdf, pdf.parent / "scan.pdf")
+    scanned_pdf = make_scan(pdf, pdf.parent / "scan.pdf")
     started = time.monotonic()
-    result = import_report(scan)
+    result = import_report(scanned_pdf)
     return import_report(pdf), result, time.monotonic() - started
 
 
@@ -91,7 +90,7 @@ def test_the_audit_shows_an_unread_cell_of_a_scan_as_its_picture(sample_pdf, run
     pictures = re.findall(r'<img class="cell-image" src="data:image/png;base64,([^"]+)"', html)
     assert pictures
     picture = Image.open(io.BytesIO(base64.b64decode(pictures[0])))
-    assert picture.width <= SHOT[0] and picture.height <= SHOT[1] and picture.width > 10
+    assert picture.width <= scan.SHOT[0] and picture.height <= scan.SHOT[1] and picture.width > 10
     assert np.asarray(picture.convert("L")).min() < 128  # the cell's rules at least: a picture, not a blank
 
 
@@ -142,3 +141,27 @@ def test_without_the_engine_a_scan_says_how_to_install_it(monkeypatch, run, tmp_
     result = run("import", "scan.pdf", "-o", "out.xlsx")
     assert result.exit_code == 3
     assert "tesseract" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_label_misread_as_a_figure_is_told_by_its_column():
+    """ "-" read for （一）予以公开 stands in the column of labels: it is no figure (its row is then placed by its
+    neighbours); "i" read for a blurred 11 right of a figure is one."""
+    texts = [("一、本年新收", "1", "0"), ("（二）部分公开", "3", "i"), ("-", "0", "0"), ("（四）无法提供", "2", "2")]
+    rows = [tuple(grid.Cell(r, c, (c * 100, r * 30, c * 100 + 100, r * 30 + 30)) for c in range(3)) for r in range(4)]
+    table = grid.Grid((0, 0, 300, 120), tuple(rows))
+    read = {
+        cell: (text, text if text.isdigit() else "")
+        for row, line in zip(rows, texts, strict=True)
+        for cell, text in zip(row, line, strict=True)
+    }
+    held, misread = scan._figure_cells([table], read)
+    assert misread == {rows[2][0]}
+    assert held == {cell for row in rows for cell in row[1:]}
+
+
+def test_table_two_is_taken_only_when_readings_agree():
+    key = "t2.art20_5.licensing.decisions"
+    assert proof._agree(key, ("364", "364", ""))
+    assert proof._agree(key, ("", "0", "00"))  # one pass read nothing; "00" is 0
+    assert not proof._agree(key, ("311", "311", "31"))  # two readings differ: unread
+    assert not proof._agree(key, ("1", "", ""))  # one reading alone
