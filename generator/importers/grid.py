@@ -311,11 +311,13 @@ def ink_box(ink: np.ndarray, box: Pixels, margin: int = 3) -> Pixels | None:
     )
 
 
-def glyphs(ink: np.ndarray, box: Pixels) -> int:
-    """How many printed characters stand apart in a text's box: runs of columns with ink (a figure's digits
-    never touch; the engine reads "11" as "1" more often than it splits a digit in two)."""
+def glyphs(ink: np.ndarray, box: Pixels) -> list[Pixels]:
+    """The boxes of the printed characters that stand apart in a text's box: runs of columns with ink (a
+    figure's digits never touch; the engine reads "11" as "1" more often than it splits a digit in two)."""
     left, top, right, bottom = box
-    return len(_groups(ink[top:bottom, left:right].sum(axis=0), 0, 4))
+    return [
+        (left + start, top, left + end, bottom) for start, end in _groups(ink[top:bottom, left:right].sum(axis=0), 0, 4)
+    ]
 
 
 def as_array(image: Any) -> np.ndarray:

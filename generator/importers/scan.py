@@ -150,6 +150,22 @@ def _figure_cells(
     return held, misread
 
 
+def _glyph_by_glyph(straight: Any, strict: Any, boxes: Sequence[grid.Pixels]) -> list[tuple[int, str]]:
+    """Another reading of each text of two characters or more: each character apart, as one word (the engine
+    drops one of two 1s side by side, never a lone one), kept when each gives exactly one character."""
+    pieces, owners = [], []
+    for n, box in enumerate(boxes):
+        found = grid.glyphs(strict, box)
+        for glyph in found if len(found) >= 2 else ():
+            around = (glyph[0] - 10, glyph[1] - 10, glyph[2] + 10, glyph[3] + 10)
+            pieces.append(Piece(glyph, _cut(straight, glyph, around, margin=8)))
+            owners.append(n)
+    parts: dict[int, list[str]] = {}
+    for n, text in zip(owners, read_each(pieces, False, ocr.DIGITS, ZOOM, WORD), strict=True):
+        parts.setdefault(n, []).append(text.strip())
+    return [(n, "".join(texts)) for n, texts in parts.items() if all(len(text) == 1 for text in texts)]
+
+
 def _as_figure(label: str) -> str:
     """The Chinese reading of a figure's cell as a reading of the figure: its look-alikes made digits; "" for one
     with no digit that is no stand-in for 0 ("上" for a blurred "1" reads nothing, it says no other figure)."""
@@ -204,8 +220,10 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
         images = [_binary(again[n]) if binary else again[n] for n in doubtful]
         for n, text in zip(doubtful, read_each(images, False, ocr.DIGITS, zoom, psm), strict=True):
             found[n].append(text.replace(" ", "").strip(STRAY))
+    for n, text in _glyph_by_glyph(straight, strict, [figures[n][3] for n in doubtful]):
+        found[doubtful[n]].append(text)
     for (cell, one, _, box), guesses in zip(figures, found, strict=True):
-        guesses = _best_first(guesses, grid.glyphs(strict, box))
+        guesses = _best_first(guesses, len(grid.glyphs(strict, box)))
         readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
         texts[cell] = next((g for g in guesses if g and FIGURE.match(g)), one)
     blocks: list[TextLine | TableRows] = []
