@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.exceptions import InputError
 from generator.format.cells import ZERO_PLACEHOLDERS
-from generator.importers import grid, ocr
+from generator.importers import grid, likeness, ocr
 from generator.importers.base import Box, Line
 from generator.importers.pdf import TableRows, TextLine, pdf_lines
 
@@ -222,6 +222,10 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
             found[n].append(text.replace(" ", "").strip(STRAY))
     for n, text in _glyph_by_glyph(straight, strict, [figures[n][3] for n in doubtful]):
         found[doubtful[n]].append(text)
+    alike = [(figures[n][3], guesses[0]) for n, guesses in enumerate(found) if n not in set(doubtful)]
+    looks = likeness.Looks(array, strict, alike)
+    for n in doubtful:  # one more reading, by the likeness of each character to the page's own digits
+        found[n].append(looks.read(figures[n][3]))
     for (cell, one, _, box), guesses in zip(figures, found, strict=True):
         guesses = _best_first(guesses, len(grid.glyphs(strict, box)))
         readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
