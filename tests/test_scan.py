@@ -58,7 +58,7 @@ def test_a_six_page_scan_reads_with_no_figure_wrong_within_a_minute(scanned):
         else:
             wrong.append((key, truth.values.get(key), result.values.get(key)))
     assert wrong == []
-    assert len(right) >= 0.95 * len(schema.figures()), unread
+    assert len(right) >= 0.99 * len(schema.figures()), unread
     assert seconds < TIME_LIMIT
     assert any(note.startswith("扫描件：") for note in result.notes)
     for key in ("meta.body", "meta.year"):
