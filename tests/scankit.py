@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 DPI = 150
 
@@ -37,9 +38,16 @@ def degrade(page: Image.Image, angle: float, seed: int, speckles: int = 600) -> 
     return blurred
 
 
-def make_scan(pdf: Path, out: Path, seed: int = 7) -> Path:
-    """An image-only PDF of `pdf`: each page printed at 150 dpi, turned 0.5–1° either way, blurred, speckled."""
+def make_scan(
+    pdf: Path, out: Path, seed: int = 7, erased: Sequence[tuple[int, tuple[float, float, float, float]]] = ()
+) -> Path:
+    """An image-only PDF of `pdf`: each page printed at 150 dpi, turned 0.5–1° either way, blurred, speckled;
+    the cells `erased` (page, box in points) left white first, as if the printer had missed them."""
     rng = random.Random(seed)
-    pages = [degrade(p, rng.choice((-1, 1)) * rng.uniform(0.5, 1.0), seed + n) for n, p in enumerate(scan_pages(pdf))]
+    printed = scan_pages(pdf)
+    for page, box in erased:
+        left, top, right, bottom = (round(v * DPI / 72) for v in box)
+        ImageDraw.Draw(printed[page - 1]).rectangle((left + 4, top + 4, right - 4, bottom - 4), fill=255)
+    pages = [degrade(p, rng.choice((-1, 1)) * rng.uniform(0.5, 1.0), seed + n) for n, p in enumerate(printed)]
     pages[0].save(out, "PDF", resolution=DPI, save_all=True, append_images=pages[1:])
     return out

@@ -3,16 +3,22 @@ column), the row's own text when a row was left out, or the sentence that states
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from generator.audit.record import file_hash
 from generator.audit.review import FindingState, states
 from generator.audit.store import Store, StoredReport, label_of
 from generator.audit.store_rows import place_from
 from generator.format import schema
 from generator.format.cells import SEMANTICS, normalise_text
+from generator.importers.base import CHECKS
+from generator.importers.proof import NOTE
+from generator.importers.scan import cell_image
 
 SEMANTIC_TEXT = {**SEMANTICS, "formula": "公式（没有保存计算结果）"}
 
@@ -33,6 +39,7 @@ class Exhibit:
     column: str = ""
     quote: str = ""  # for a sentence: the words that state the figure
     where_line: str = ""  # the page (a PDF), the line (text) or the sheet and cell (a workbook)
+    image: str = ""  # a scan's cell as a data: URI of its picture, while the scan is still where it was read
 
 
 @dataclass(frozen=True)
@@ -67,27 +74,76 @@ def _page_or_line(row: sqlite3.Row) -> str:
     return f"{row['sheet']}!{row['cell']}" if row["sheet"] else ""
 
 
-def _cells(store: Store, report_id: int, keys: list[str], year: str) -> tuple[list[Exhibit], set[str]]:
+SCAN_NOTE = NOTE.partition("：")[0] + "："  # the note a scan's import leaves: "扫描件："
+SHOWN = 40  # cells' pictures at most for one report's unread cells: the page stays small
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A report read from a scan: its figures were proof-read (how: CHECKS), and its file, while it is still
+    there unchanged, to show a cell's picture from."""
+
+    path: Path | None
+
+    def image(self, row: sqlite3.Row) -> str:
+        """The cell's picture as a data: URI, or "" (no file, no box)."""
+        if self.path is None or not row["page"] or not row["bbox"]:
+            return ""
+        try:
+            box = tuple(float(v) for v in row["bbox"].split(","))
+            png = cell_image(self.path, int(row["page"]), box)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 — a picture is a courtesy: the cell's page and box are shown anyway
+            return ""
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+    def meaning(self, row: sqlite3.Row, meaning: str) -> str:
+        """What a read cell means, and how it was checked: table 二 has no arithmetic to proof-read it."""
+        if row["semantic"] in ("unread", "absent", "missing"):
+            return meaning
+        return f"{meaning}（{CHECKS['agreement' if row['key'].startswith('t2.') else 'arithmetic']}）"
+
+
+def scan_of(store: Store, report: StoredReport) -> Scan | None:
+    """The scan a report was read from (its import left the scan's note), else None."""
+    query = "SELECT 1 FROM notes WHERE report_id = ? AND text LIKE ? LIMIT 1"
+    if report.file_type != "pdf" or store.db.execute(query, (report.id, SCAN_NOTE + "%")).fetchone() is None:
+        return None
+    path = Path(report.source)
+    try:
+        same = path.is_file() and file_hash(path.read_bytes()) == report.hash
+    except OSError:
+        same = False
+    return Scan(path if same else None)
+
+
+def _cells(
+    store: Store, report_id: int, keys: list[str], year: str, scan: Scan | None = None
+) -> tuple[list[Exhibit], set[str]]:
     marks = ", ".join("?" * len(keys))
     rows = store.db.execute(f"SELECT * FROM figures WHERE report_id = ? AND key IN ({marks})", (report_id, *keys))
     found = {row["key"]: row for row in rows}
-    exhibits = [
-        Exhibit(
-            "cell",
-            year,
-            label_of(key),
-            found[key]["raw"],
-            SEMANTIC_TEXT.get(found[key]["semantic"], found[key]["semantic"]),
-            str(place_from(found[key])),
-            found[key]["page"],
-            found[key]["table_name"],
-            found[key]["row_label"],
-            found[key]["column_label"],
-            where_line=_page_or_line(found[key]),
+    exhibits = []
+    for key in keys:
+        if key not in found:
+            continue
+        row = found[key]
+        meaning = SEMANTIC_TEXT.get(row["semantic"], row["semantic"])
+        exhibits.append(
+            Exhibit(
+                "cell",
+                year,
+                label_of(key),
+                row["raw"],
+                scan.meaning(row, meaning) if scan else meaning,
+                str(place_from(row)),
+                row["page"],
+                row["table_name"],
+                row["row_label"],
+                row["column_label"],
+                where_line=_page_or_line(row),
+                image=scan.image(row) if scan else "",
+            )
         )
-        for key in keys
-        if key in found
-    ]
     return exhibits, set(found)
 
 
@@ -139,14 +195,20 @@ class Unread:
     text: str  # the row's own text as printed, when it was found
     reason: str
     where: str
+    images: tuple[tuple[str, str, str], ...] = ()  # a scan's cells: (label, where, data: URI of the picture)
 
 
-def unread_cells(store: Store, report_id: int) -> list[Unread]:
-    """The report's unread cells by the row left out that holds them (with its text and why), else by table."""
-    keys = [
-        row["key"]
-        for row in store.db.execute("SELECT key FROM figures WHERE report_id = ? AND semantic = 'unread'", (report_id,))
-    ]
+SCAN_UNREAD = (
+    "扫描件中这些格的文字识别结果未能经勾稽关系（表二：几次识别一致）确认，未采用，请对照原件（附各格图像）填写。"
+)
+
+
+def unread_cells(store: Store, report_id: int, scan: Scan | None = None) -> list[Unread]:
+    """The report's unread cells by the row left out that holds them (with its text and why), else by table; on
+    a scan, each cell with its picture (the first SHOWN)."""
+    rows = store.db.execute("SELECT * FROM figures WHERE report_id = ? AND semantic = 'unread'", (report_id,))
+    found = {row["key"]: row for row in rows}
+    keys = list(found)
     order = {key: n for n, key in enumerate(schema.figures())}
     waiting = sorted(keys, key=lambda k: order.get(k, len(order)))
     shown = []
@@ -161,9 +223,18 @@ def unread_cells(store: Store, report_id: int) -> list[Unread]:
     tables: dict[str, list[str]] = {}
     for key in waiting:
         tables.setdefault(schema.figures()[key].sheet, []).append(key)
+    budget = SHOWN
     for table, held in tables.items():
         reason = "没有找到这张表，或表中有数字未能归入任何一行，无法确定这些格。"
-        shown.append(Unread(table, len(held), "", reason, ""))
+        if scan is None or not any(found[key]["bbox"] for key in held):
+            shown.append(Unread(table, len(held), "", reason, ""))
+            continue
+        images = []
+        for key in held:
+            image = scan.image(found[key]) if budget > 0 else ""
+            budget -= bool(image)
+            images.append((label_of(key), found[key]["place"] or _page_or_line(found[key]), image))
+        shown.append(Unread(table, len(held), "", SCAN_UNREAD, "", tuple(images)))
     return shown
 
 
@@ -171,10 +242,11 @@ def shown_findings(store: Store, report: StoredReport) -> Iterator[ShownFinding]
     """The report's findings in order, each with its evidence (last year's cells too, when compared with it) and
     where its review stands."""
     reviewed = states(store, report)
+    scan = scan_of(store, report)
     for row in store.db.execute("SELECT * FROM findings WHERE report_id = ? ORDER BY seq", (report.id,)).fetchall():
         keys = [k for k in row["keys"].split() if k in schema.figures()]
         params = json.loads(row["params"])
-        exhibits, found = _cells(store, report.id, keys, "本年")
+        exhibits, found = _cells(store, report.id, keys, "本年", scan)
         exhibits += _left_out(store, report.id, set(keys) - found, "本年")
         if row["across_years"] and report.previous_id is not None:
             exhibits += _cells(store, report.previous_id, keys, "上年")[0]

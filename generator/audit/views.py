@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator.audit.charts import PeerChart, peer_chart
-from generator.audit.evidence import ShownFinding, Unread, shown_findings, unread_cells
+from generator.audit.evidence import ShownFinding, Unread, scan_of, shown_findings, unread_cells
 from generator.audit.rates import NOT_APPLICABLE, RATES, percent, rate_quartiles, report_rates
 from generator.audit.review import Correction, corrections
 from generator.audit.stats import KEY_FIGURES, Quartiles, body_years, key_figures, peer_quartiles
@@ -94,7 +94,8 @@ class Peers:
 
 
 def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool = True) -> ReportView:
-    view = ReportView(report, list(shown_findings(store, report)), unread=unread_cells(store, report.id))
+    unread = unread_cells(store, report.id, scan_of(store, report))
+    view = ReportView(report, list(shown_findings(store, report)), unread=unread)
     view.corrections = corrections(store, report)
     if report.year is None or not report.body:
         return view

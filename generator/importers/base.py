@@ -52,6 +52,7 @@ class Evidence:
     raw: str
     semantic: str
     place: Place
+    check: str = ""  # a scan's figure: how it was proof-read (CHECKS), "" for a figure printed as text
 
     @property
     def value(self) -> int | Decimal | None:
@@ -63,8 +64,16 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         # A fee to the 分 stays exact: a JSON number when a float holds it exactly, else its text.
         value = to_json_number(self.value)
-        return {"value": value, "raw": self.raw, "semantic": self.semantic, "source": self.place.to_dict()}
+        found = {"value": value, "raw": self.raw, "semantic": self.semantic, "source": self.place.to_dict()}
+        return found | ({"check": self.check} if self.check else {})
 
+
+# How a figure read from a scan was proof-read: by the arithmetic of its table, or (table 二, in no relation) only
+# by the engine's readings agreeing.
+CHECKS = {
+    "arithmetic": "扫描件：文字识别读出，经表内勾稽关系核对",
+    "agreement": "扫描件：文字识别读出，本表没有勾稽关系，仅经几次识别结果一致核对",
+}
 
 # Cells of a published report that hold no value: why each is not imported.
 UNPLACED_REASONS = {

@@ -16,6 +16,7 @@ MIN_COLUMN_RULE = 20  # a column's rule across one row of a table (14 points, 29
 THIN = 7  # pixels: a rule's thickness on a blurred scan
 GAP = 6  # pixels of a rule lost to a white speck or a light scan, bridged
 SPECK = 12  # ink pixels: less than any character or digit at 150 dpi
+DOT = 5  # ink pixels: a speck has fewer, a figure's decimal point (inside the text, never trimmed) more
 CHARACTER_GAP = 12  # pixels between two characters of one word (a space between words is wider still)
 SPANNED = 0.9  # the share of a row's height a column rule covers (a speck may break it)
 RESUMED = 0.6  # the share that will do for a column's rule (found in two other rows) broken in this one
@@ -119,8 +120,10 @@ def _run_lengths(mask: np.ndarray, axis: int) -> np.ndarray:
 def rules(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The horizontal and the vertical rules' pixels: long runs of ink that is thin across the run (a character's
     strokes cross a horizontal run of text, so text makes no long thin run)."""
-    horizontal = _opened(_thicken(ink & (_run_lengths(ink, 0) <= THIN), 1), MIN_RULE, 1)
     vertical = _opened(_thicken(ink & (_run_lengths(ink, 1) <= THIN), 0), MIN_COLUMN_RULE, 0)
+    # A column's rule crosses a row's rule: thick across it there, it would cut a light rule into pieces too
+    # short to be found (with a character's stroke touching the rule in the same cell).
+    horizontal = _opened(_thicken(ink & ((_run_lengths(ink, 0) <= THIN) | vertical), 1), MIN_RULE, 1)
     return horizontal, vertical
 
 
@@ -294,14 +297,27 @@ def ink_box(ink: np.ndarray, box: Pixels, margin: int = 3) -> Pixels | None:
     columns = _groups(inner.sum(axis=0), CHARACTER_GAP, SPECK)
     if not columns:
         return None
-    text = inner[:, columns[0][0] : columns[-1][1]]
+    start, end = columns[0][0], columns[-1][1]
+    strokes = _groups(inner[:, start:end].sum(axis=0), 0, DOT)  # a speck beside the text is no stroke of it
+    if strokes:
+        start, end = start + strokes[0][0], start + strokes[-1][1]
+    text = inner[:, start:end]
     used = np.flatnonzero(text.sum(axis=1) > 0)
     return (
-        left + margin + columns[0][0],
+        left + margin + start,
         top + margin + rows[0][0] + int(used[0]),
-        left + margin + columns[-1][1],
+        left + margin + end,
         top + margin + rows[0][0] + int(used[-1]) + 1,
     )
+
+
+def glyphs(ink: np.ndarray, box: Pixels) -> list[Pixels]:
+    """The boxes of the printed characters that stand apart in a text's box: runs of columns with ink (a
+    figure's digits never touch; the engine reads "11" as "1" more often than it splits a digit in two)."""
+    left, top, right, bottom = box
+    return [
+        (left + start, top, left + end, bottom) for start, end in _groups(ink[top:bottom, left:right].sum(axis=0), 0, 4)
+    ]
 
 
 def as_array(image: Any) -> np.ndarray:

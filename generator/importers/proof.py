@@ -1,7 +1,8 @@
 """The arithmetic proof-reads a scan's figures: a figure the OCR engine read is kept only where the one-year
 relations it takes part in vouch for it (one holds, and any that fails has another cell to blame), after each
 failing relation took the one other reading of one of its cells that makes it hold, when exactly one does; a
-figure in no relation (table 二) is kept only when both digit passes read it alike. Any other cell is unread, at
+figure in no relation (table 二) is kept only when at least two readings give it and none gives another, and its
+evidence says so (check "agreement"). Any other cell is unread, at
 its place on the page."""
 
 from __future__ import annotations
@@ -27,16 +28,26 @@ def _readings(lines: Sequence[Line]) -> dict[tuple[int, tuple[float, ...]], tupl
 
 
 def _candidates(key: str, options: Sequence[str]) -> list[tuple[str, Value]]:
-    """The distinct figures among a cell's readings, the one most readings give first (then the first pass's),
-    each with the text most readings give for it ("0" rather than a pass's "00")."""
+    """The distinct figures among a cell's readings, the first reading's first (the reader puts its best
+    first), then the one most readings give, each with the text most readings give for it ("0" rather than a
+    pass's "00")."""
     kind = schema.figures()[key].kind
     texts: dict[Value, list[str]] = {}
     for raw in options:
         value = parse_figure(raw, kind).value
         if value is not None:
             texts.setdefault(value, []).append(raw)
-    ranked = sorted(texts.items(), key=lambda item: -len(item[1]))  # stable: ties keep the passes' order
+    first = parse_figure(options[0], kind).value if options else None
+    ranked = sorted(texts.items(), key=lambda item: (item[0] != first, -len(item[1])))  # stable: passes' order
     return [(max(raws, key=raws.count), value) for value, raws in ranked]
+
+
+def _agree(key: str, options: Sequence[str]) -> bool:
+    """Whether the readings that give a figure give the same one, and at least two do (one pass that read
+    nothing in a faint cell is no disagreement; two that read differently are)."""
+    kind = schema.figures()[key].kind
+    values = [parse_figure(raw, kind).value for raw in options if raw]
+    return len(values) == len([raw for raw in options if raw]) >= 2 and len(set(values)) == 1
 
 
 def _settled(involved: dict[str, list[relations.Relation]], values: dict[str, Value]) -> set[str]:
@@ -70,12 +81,14 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
         options = readings.get((found.place.page, tuple(bbox))) if bbox else None
         if key in schema.figures() and options:
             read[key] = _candidates(key, options)
-            agreed[key] = len(options) >= 2 and options[0] == options[1] != ""  # the two digit passes
+            agreed[key] = _agree(key, options)
     current = {key: options[0][1] for key, options in read.items() if options}
     involved = {key: [r for r in relations.single_year() if key in r.keys] for key in read}
 
     def kept(key: str, values: dict[str, Value]) -> bool:
-        return bool(involved[key]) and all(relations.holds(r, values) for r in involved[key])
+        """Whether no relation of the cell that held fails with its new value (one still failing may wait for
+        another misread cell of its own: a column with two rows misread)."""
+        return all(relations.holds(r, values) is True or relations.holds(r, current) is not True for r in involved[key])
 
     chosen = {key: options[0][0] for key, options in read.items() if options}
     for _ in range(len(read)):  # each round settles at least one cell, or stops
@@ -87,7 +100,9 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
                 for key in relation.keys
                 if key in read
                 for raw, value in read[key]
-                if current.get(key) != value and kept(key, {**current, key: value})
+                if current.get(key) != value
+                and relations.holds(relation, {**current, key: value}) is True
+                and kept(key, {**current, key: value})
             ]
             if len(fixes) == 1:
                 key, raw, value = fixes[0]
@@ -107,7 +122,8 @@ def proofread(result: ImportResult, lines: Sequence[Line]) -> ImportResult:
         if key in current and (key in settled if involved[key] else agreed[key]):
             kind = schema.figures()[key].kind
             values[key] = chosen[key]
-            evidence[key] = replace(found, raw=chosen[key], semantic=semantic(chosen[key], kind))
+            check = "arithmetic" if involved[key] else "agreement"
+            evidence[key] = replace(found, raw=chosen[key], semantic=semantic(chosen[key], kind), check=check)
         else:
             values.pop(key, None)
             evidence[key] = Evidence(key, "", "unread", found.place)

@@ -82,6 +82,7 @@ class RowCells:
     group: bool = False  # a group's own row (（六）其他处理 printed as one row, without its three sub-rows)
     run_together: bool = False  # the page may have run the row's cells together ("640020470")
     tail: str = ""  # digits that may belong to the last cell or to the prose after it (Line.tail)
+    scanned: bool = False  # a scan's ruled row: its cells keep their places, the arithmetic proof-reads them
 
     def __post_init__(self) -> None:
         self.places = self.places or [NOWHERE] * len(self.cells)
@@ -136,6 +137,7 @@ def new_row(
     row = RowCells(prefix, after, positional, line.where, (start - 1, len(after)), label)
     row.places, row.printed, row.text = [line.cell_place(i) for i in at], printed, line.text.strip()
     row.place, row.run_together, row.tail = line.place, line.run_together, line.tail
+    row.scanned = bool(line.readings)
     return row
 
 
@@ -241,7 +243,10 @@ LIKENESS = 0.6  # how alike an unknown label must be to the one row its neighbou
 def _by_neighbours(rows: list[RowCells], index: RowIndex, notes: list[str]) -> list[RowCells]:
     """Rows whose label matched none: each is the row that its recognised neighbours leave between them, when
     they leave exactly one not found elsewhere and the label is worded like it ("7.属于行政执法案件" between 6 and
-    8); any other is left out with a note, its figures given to no row."""
+    8), or, on a scan, whatever the engine made of the label when the row has a cell for each of the row's
+    columns in its ruled grid (its figures are then kept only where the arithmetic vouches for them: a row put
+    in the wrong place breaks its columns' sums); any other is left out with a note, its figures given to no
+    row."""
     order = list(index.rows)
     found = {row.prefix for row in rows if row.prefix in index.rows}
     kept = []
@@ -255,10 +260,9 @@ def _by_neighbours(rows: list[RowCells], index: RowIndex, notes: list[str]) -> l
         high = order.index(after) if after else len(order)
         gap = [p for p in order[low:high] if p not in found]
         label = strip_numbering(norm(row.printed))
-        if (
-            len(gap) == 1
-            and difflib.SequenceMatcher(None, label, strip_numbering(norm(index.rows[gap[0]].label))).ratio()
-            >= LIKENESS
+        if len(gap) == 1 and (
+            difflib.SequenceMatcher(None, label, strip_numbering(norm(index.rows[gap[0]].label))).ratio() >= LIKENESS
+            or (row.scanned and len(row.cells) == len(index.rows[gap[0]].columns))
         ):
             row.prefix, row.label = gap[0], index.rows[gap[0]].label
             found.add(gap[0])

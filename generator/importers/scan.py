@@ -8,7 +8,9 @@ cell keeps the engine's readings (Line.readings); proof.py accepts one only wher
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -16,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.exceptions import InputError
-from generator.importers import grid, ocr
+from generator.format.cells import ZERO_PLACEHOLDERS
+from generator.importers import grid, likeness, ocr
 from generator.importers.base import Box, Line
 from generator.importers.pdf import TableRows, TextLine, pdf_lines
 
@@ -25,7 +28,10 @@ POINT = 72 / DPI  # points per pixel
 ZOOM = 2  # cells are enlarged for the engine, which reads best at about 30 pixels a line
 FIGURE = re.compile(r"^[\d.,/\-—–－]*$")
 LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading makes of a lone 1 or 0
-RAW_LINE, BLACK_AND_WHITE = 13, 6  # the engine's modes for a label's second and third reading
+UNREAD_LABEL = "？"  # a row's label the engine read as a figure: the row is then placed by its neighbours
+STRAY = ".,-‘’'\"`:：;<>〈〉"  # a speck or a rule's end read beside a figure ("‘11", "0>", "0:")
+RAW_LINE, BLACK_AND_WHITE, WORD = 13, 6, 8  # the engine's modes: a label's second and third reading, a word
+SHOT = (360, 60)  # pixels at most of a cell's picture on an audit page: a few kilobytes each
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
 
 
@@ -113,10 +119,69 @@ def _labels(pieces: Sequence[Piece]) -> list[str]:
 
 
 def _is_figure(label: str, digits: str) -> bool:
-    """A figure's cell: digits, or a short reading with at most one Chinese character where digits were read."""
+    """A figure's cell: digits, a short reading with at most one Chinese character where digits were read, or a
+    short reading with none ("i" for a blurred "11")."""
     if label and FIGURE.match(label.translate(LOOKALIKES)):
         return True
-    return bool(digits) and _chinese(label) <= 1
+    return (bool(digits) and _chinese(label) <= 1) or (bool(label) and not _chinese(label) and len(label) <= 3)
+
+
+def _figure_cells(
+    tables: Sequence[grid.Grid], read: dict[grid.Cell, tuple[str, str]]
+) -> tuple[set[grid.Cell], set[grid.Cell]]:
+    """The cells that hold figures, and the labels misread as figures ("-" for （一）予以公开): a cell that looks
+    like a figure in a column of labels (of the rows with figures, fewer than half have one there). Right of a
+    figure's cell, a short reading is a figure's too ("i" for a blurred "11"; labels come first)."""
+    held: set[grid.Cell] = set()
+    misread: set[grid.Cell] = set()
+    for table in tables:
+        looks = {cell for row in table.rows for cell in row if cell in read and _is_figure(*read[cell])}
+        rows = sum(1 for row in table.rows if any(cell in looks for cell in row))
+        counts = Counter(cell.column for cell in looks)
+        misread |= {cell for cell in looks if 2 * counts[cell.column] < rows}
+        for row in table.rows:
+            known = [n for n, cell in enumerate(row) if cell in looks and cell not in misread]
+            for cell in row[known[0] :] if known else ():
+                label = read.get(cell, ("", ""))[0]
+                if (cell in looks and cell not in misread) or (
+                    cell in read and len(label) <= 3 and _chinese(label) <= 1
+                ):
+                    held.add(cell)
+    return held, misread
+
+
+def _glyph_by_glyph(straight: Any, strict: Any, boxes: Sequence[grid.Pixels]) -> list[tuple[int, str]]:
+    """Another reading of each text of two characters or more: each character apart, as one word (the engine
+    drops one of two 1s side by side, never a lone one), kept when each gives exactly one character."""
+    pieces, owners = [], []
+    for n, box in enumerate(boxes):
+        found = grid.glyphs(strict, box)
+        for glyph in found if len(found) >= 2 else ():
+            around = (glyph[0] - 10, glyph[1] - 10, glyph[2] + 10, glyph[3] + 10)
+            pieces.append(Piece(glyph, _cut(straight, glyph, around, margin=8)))
+            owners.append(n)
+    parts: dict[int, list[str]] = {}
+    for n, text in zip(owners, read_each(pieces, False, ocr.DIGITS, ZOOM, WORD), strict=True):
+        parts.setdefault(n, []).append(text.strip())
+    return [(n, "".join(texts)) for n, texts in parts.items() if all(len(text) == 1 for text in texts)]
+
+
+def _as_figure(label: str) -> str:
+    """The Chinese reading of a figure's cell as a reading of the figure: its look-alikes made digits; "" for one
+    with no digit that is no stand-in for 0 ("上" for a blurred "1" reads nothing, it says no other figure)."""
+    text = label.translate(LOOKALIKES)
+    return text if any(ch.isdigit() for ch in text) or text in ZERO_PLACEHOLDERS else ""
+
+
+def _best_first(guesses: list[str], glyphs: int) -> list[str]:
+    """The readings, the one most give first; but a whole number's reading with as many digits as the cell has
+    characters apart on the page comes before those with fewer or more ("11" read "1", "1", "11")."""
+
+    def fits(guess: str) -> bool:
+        return guess.isdigit() and len(guess) == glyphs
+
+    votes = [guesses.count(g) if g else 0 for g in guesses]
+    return [guesses[n] for n in sorted(range(len(guesses)), key=lambda n: (not fits(guesses[n]), -votes[n]))]
 
 
 def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[tuple[int, Box], tuple[str, ...]]]:
@@ -130,17 +195,39 @@ def read_page(page: Any, number: int) -> tuple[list[TextLine | TableRows], dict[
     labels = _labels(pieces)
     first = read_each(pieces, chinese=False, whitelist=ocr.DIGITS, psm=7)
     texts = {cell: "" for cell, _ in cells}
+    read = {
+        cell: (label.replace(" ", ""), digits.replace(" ", ""))
+        for (cell, _), label, digits in zip(inked, labels, first, strict=True)
+    }
+    held, misread = _figure_cells(tables, read)
     figures = []
-    for (cell, _), label, digits in zip(inked, labels, first, strict=True):
-        compact, digits = label.replace(" ", ""), digits.replace(" ", "")
-        if _is_figure(compact, digits):
-            figures.append((cell, digits, compact))
-        texts[cell] = compact
+    for cell, box in inked:
+        compact, digits = read[cell]
+        if cell in held:
+            figures.append((cell, digits, compact, box))
+        texts[cell] = UNREAD_LABEL if cell in misread else compact
     readings: dict[tuple[int, Box], tuple[str, ...]] = {}
     again = [pieces[inked.index((cell, box))] for cell, box in inked if any(f[0] == cell for f in figures)]
     second = read_each(again, chinese=False, whitelist=ocr.DIGITS, zoom=ZOOM + 1)
-    for (cell, one, label), two in zip(figures, second, strict=True):
-        guesses = [g.strip(".,-") for g in (one, two.replace(" ", ""), label.translate(LOOKALIKES))]
+    found = [
+        [g.strip(STRAY) for g in (one, two.replace(" ", ""), _as_figure(label))]
+        for (_, one, label, _), two in zip(figures, second, strict=True)
+    ]
+    doubtful = [n for n, guesses in enumerate(found) if len({g for g in guesses if g}) != 1 or guesses.count("") > 1]
+    # Readings that differ, or only one: two more, as one raw line and as one word in black and white (the
+    # engine's line finder drops a lone "1" that these modes keep).
+    for binary, psm, zoom in ((False, RAW_LINE, ZOOM + 1), (True, WORD, ZOOM)):
+        images = [_binary(again[n]) if binary else again[n] for n in doubtful]
+        for n, text in zip(doubtful, read_each(images, False, ocr.DIGITS, zoom, psm), strict=True):
+            found[n].append(text.replace(" ", "").strip(STRAY))
+    for n, text in _glyph_by_glyph(straight, strict, [figures[n][3] for n in doubtful]):
+        found[doubtful[n]].append(text)
+    alike = [(figures[n][3], guesses[0]) for n, guesses in enumerate(found) if n not in set(doubtful)]
+    looks = likeness.Looks(array, strict, alike)
+    for n in doubtful:  # one more reading, by the likeness of each character to the page's own digits
+        found[n].append(looks.read(figures[n][3]))
+    for (cell, one, _, box), guesses in zip(figures, found, strict=True):
+        guesses = _best_first(guesses, len(grid.glyphs(strict, box)))
         readings[number, _points(cell.box)] = tuple(guesses)  # every reading, even empty: proof.py compares them
         texts[cell] = next((g for g in guesses if g and FIGURE.match(g)), one)
     blocks: list[TextLine | TableRows] = []
@@ -197,6 +284,34 @@ def page_images(path: Path) -> list[Any]:
         return [document[n].render(scale=DPI / 72, grayscale=True).to_pil().convert("L") for n in range(len(document))]
     finally:
         document.close()
+
+
+@functools.lru_cache(maxsize=2)  # an audit page shows a few cells of one page after another
+def _straight_page(path: str, stamp: float, number: int) -> Any:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    try:
+        page = document[number - 1].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
+    return _clean(page)[0]
+
+
+def cell_image(path: Path, number: int, box: Box) -> bytes:
+    """A PNG of a cell of the scan's page `number` as it was read (straightened), a little around its box
+    (`box` in points, as in the cell's evidence), at most SHOT pixels."""
+    import io
+
+    from PIL import Image
+
+    page = _straight_page(str(path), path.stat().st_mtime, number)
+    left, top, right, bottom = (round(v / POINT) for v in box)
+    shot = page.crop((max(left - 4, 0), max(top - 4, 0), min(right + 4, page.width), min(bottom + 4, page.height)))
+    shot.thumbnail(SHOT, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    shot.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def read_scan(path: Path) -> list[Line]:
