@@ -233,7 +233,7 @@ def unread_cells(store: Store, report_id: int, scan: Scan | None = None) -> list
         for key in held:
             image = scan.image(found[key]) if budget > 0 else ""
             budget -= bool(image)
-            images.append((label_of(key), found[key]["place"] or _page_or_line(found[key]), image))
+            images.append((label_of(key), str(place_from(found[key])) or _page_or_line(found[key]), image))
         shown.append(Unread(table, len(held), "", SCAN_UNREAD, "", tuple(images)))
     return shown
 
