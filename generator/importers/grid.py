@@ -15,6 +15,7 @@ MIN_COLUMN_RULE = 20  # a column's rule across one row of a table (14 points, 29
 # stroke of the table's characters (10.5 points, 22 pixels)
 THIN = 7  # pixels: a rule's thickness on a blurred scan
 GAP = 6  # pixels of a rule lost to a white speck or a light scan, bridged
+TOUCHING = 24  # pixels: the most of a rule one character touching it (at 150 dpi) can make thick
 SPECK = 12  # ink pixels: less than any character or digit at 150 dpi
 DOT = 5  # ink pixels: a speck has fewer, a figure's decimal point (inside the text, never trimmed) more
 CHARACTER_GAP = 12  # pixels between two characters of one word (a space between words is wider still)
@@ -94,12 +95,12 @@ def _thicken(mask: np.ndarray, axis: int) -> np.ndarray:
     return grown
 
 
-def _bridged(mask: np.ndarray, axis: int) -> np.ndarray:
-    """The mask with gaps of up to GAP pixels along `axis` filled (ink on both sides within reach)."""
+def _bridged(mask: np.ndarray, axis: int, gap: int = GAP) -> np.ndarray:
+    """The mask with gaps of up to `gap` pixels along `axis` filled (ink on both sides within reach)."""
     moved = np.moveaxis(mask, axis, -1)
     before = moved.copy()
     after = moved.copy()
-    for shift in range(1, GAP + 1):
+    for shift in range(1, gap + 1):
         before[..., shift:] |= moved[..., :-shift]
         after[..., :-shift] |= moved[..., shift:]
     return np.moveaxis(moved | (before & after), -1, axis)
@@ -123,7 +124,12 @@ def rules(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     vertical = _opened(_thicken(ink & (_run_lengths(ink, 1) <= THIN), 0), MIN_COLUMN_RULE, 0)
     # A column's rule crosses a row's rule: thick across it there, it would cut a light rule into pieces too
     # short to be found (with a character's stroke touching the rule in the same cell).
-    horizontal = _opened(_thicken(ink & ((_run_lengths(ink, 0) <= THIN) | vertical), 1), MIN_RULE, 1)
+    thin = ink & (_run_lengths(ink, 0) <= THIN)
+    # A character touching the rule from above or below makes it thick there: where ink runs on along the line
+    # between two thin stretches of it, the rule goes on under the character (a gap between two characters has
+    # no ink, so text is never joined into a rule).
+    under = ink & _bridged(thin, 1, TOUCHING)
+    horizontal = _opened(_thicken(thin | under | (ink & vertical), 1), MIN_RULE, 1)
     return horizontal, vertical
 
 
