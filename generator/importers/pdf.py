@@ -21,6 +21,7 @@ from generator.format.model import Place
 from generator.importers.base import Box, Line
 from generator.importers.marks import is_furniture
 from generator.importers.pdf_bounds import Budget, check_file, check_pages
+from generator.importers.pdf_draw import drawn_objects
 
 MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around text, not a table
 # A gap the page draws between Chinese and a number (Word and LibreOffice space Asian from Latin text) is no
@@ -183,6 +184,7 @@ def read_pdf(path: Path) -> list[Line]:
     """The lines of a text-based PDF; InputError for a file that is no PDF, is encrypted, damaged or past the bounds
     of pdf_bounds, or a scan with no text to read."""
     import pdfplumber
+    import pypdfium2 as pdfium
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -193,14 +195,19 @@ def read_pdf(path: Path) -> list[Line]:
         if isinstance(err.args[0] if err.args else None, PDFPasswordIncorrect | PDFEncryptionError):
             raise InputError(f"{path.name}：PDF 文件已加密（设有打开密码），无法读取；请提供未加密的文件。") from err
         raise InputError(f"{path.name}：不是有效的 PDF 文件，无法打开。") from err
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:  # pdfminer found its structure, pdfium cannot load it
+        pdf.close()
+        raise InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。") from err
     budget = Budget(path.name)
-    with pdf:
+    with pdf, document:
         try:
             check_pages(pdf, path.name)
             blocks: list[TextLine | TableRows] = []
             text = pictures = False
             for page in pdf.pages:
-                budget.draw_page(pdf, page)
+                page._objects = drawn_objects(page, document.raw, budget)  # where pdfplumber's Page.objects looks
                 text = text or bool(page.chars)
                 pictures = pictures or bool(page.images)
                 blocks.extend(_page_blocks(page))
