@@ -10,6 +10,7 @@ of font size or a gap start a new one. A PDF without any text (a scan) cannot be
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -69,19 +70,50 @@ def _inside(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, floa
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
+class _Middles:
+    """The page's characters by the middle of their boxes, to find those of a box as pdfplumber does (a character
+    belongs where its middle is: left and top edges in, right and bottom edges out), in the page's order."""
+
+    def __init__(self, chars: Sequence[dict[str, Any]]) -> None:
+        self.chars = chars
+        self.middles = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2) for c in chars]
+        self.order = sorted(range(len(chars)), key=lambda n: self.middles[n][0])
+        self.heights = [self.middles[n][0] for n in self.order]
+
+    def within(self, box: tuple[float, float, float, float], among: Sequence[int] | None = None) -> list[int]:
+        """The characters whose middle is in `box` (among those given), in the page's order."""
+        x0, top, x1, bottom = box
+        if among is None:
+            among = sorted(self.order[bisect_left(self.heights, top) : bisect_left(self.heights, bottom)])
+        middles = self.middles
+        return [n for n in among if top <= middles[n][0] < bottom and x0 <= middles[n][1] < x1]
+
+
+def _table_rows(table: Any, middles: _Middles) -> tuple[tuple[tuple[str, Box | None], ...], ...]:
+    """A table's rows as pdfplumber's Table.extract reads them (each cell's characters as text), without looking
+    through the page's characters for every row; a merged cell (None) is left out."""
+    from pdfplumber.utils import extract_text
+
+    rows = []
+    for row in table.rows:
+        in_row = middles.within(row.bbox)
+        cells = []
+        for box in row.cells:
+            if box is not None:
+                chars = [middles.chars[n] for n in middles.within(box, in_row)]
+                cells.append((_cell_text(extract_text(chars) if chars else ""), box))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
 def _page_blocks(page: Any) -> Iterator[TextLine | TableRows]:
     """A page's text lines and tables, top to bottom."""
     tables = [t for t in page.find_tables() if len(t.rows) >= MIN_TABLE_ROWS and max(len(r.cells) for r in t.rows) >= 2]
+    middles = _Middles(page.chars)
+    blocks: list[TextLine | TableRows] = [
+        TableRows(table.bbox[1], page.page_number, _table_rows(table, middles)) for table in tables
+    ]
     boxes = [t.bbox for t in tables]
-    blocks: list[TextLine | TableRows] = []
-    for table in tables:
-        rows = []
-        for row, texts in zip(table.rows, table.extract(), strict=True):
-            cells = tuple(
-                (_cell_text(text), box) for text, box in zip(texts, row.cells, strict=True) if box is not None
-            )
-            rows.append(cells)
-        blocks.append(TableRows(table.bbox[1], page.page_number, tuple(rows)))
     text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     for line in text_page.extract_text_lines(strip=True):
         if line["text"].strip():

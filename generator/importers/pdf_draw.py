@@ -153,28 +153,39 @@ def _chars(
     x, y = ctypes.c_double(), ctypes.c_double()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     name = ctypes.create_string_buffer(256)
-    fonts: dict[int | None, float] = {}  # a text object's address -> its font's descent, in thousandths
+    generated, text_object, loose_box, char_box = (
+        raw.FPDFText_IsGenerated,
+        raw.FPDFText_GetTextObject,
+        raw.FPDFText_GetLooseCharBox,
+        raw.FPDFText_GetCharBox,
+    )
+    origin, address, pointer = raw.FPDFText_GetCharOrigin, ctypes.cast, ctypes.c_void_p
+    runs: dict[int | None, tuple[Matrix, float, float]] = {}  # a text object's address -> its matrix, size, descent
     drawn: list[tuple[str, int | None, float, float, list[float], Matrix]] = []
     for i in range(count):
         unit = units[i]
-        if 0xDC00 <= unit < 0xE000 or raw.FPDFText_IsGenerated(textpage, i):
+        if 0xDC00 <= unit < 0xE000 or generated(textpage, i):
             continue  # the second half of a character past U+FFFF, or a space pdfium inferred
         high = 0xD800 <= unit < 0xDC00 and i + 1 < count  # the first half of a character past U+FFFF
         text = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i + 1] - 0xDC00)) if high else chr(unit)
-        obj = raw.FPDFText_GetTextObject(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        descent = fonts.get(key)
-        if descent is None:
-            descent = fonts[key] = _descent(raw, obj, name, descents)
-        raw.FPDFText_GetLooseCharBox(textpage, i, box)
-        raw.FPDFText_GetMatrix(textpage, i, matrix)
-        raw.FPDFText_GetCharOrigin(textpage, i, x, y)
-        m = (matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0)
+        obj = text_object(textpage, i)
+        key = address(obj, pointer).value
+        run = runs.get(key)
+        if run is None:  # the same for every character of a text object
+            raw.FPDFText_GetMatrix(textpage, i, matrix)
+            size = raw.FPDFText_GetFontSize(textpage, i) * matrix.d
+            run = runs[key] = (
+                (matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0),
+                size,
+                _descent(raw, obj, name, descents),
+            )
+        m, size, descent = run
+        loose_box(textpage, i, box)
+        origin(textpage, i, x, y)
         if m[1] == 0 and m[2] == 0 and m[0] > 0:  # pdfminer's box: its advance wide, the size high from the descent
-            size = raw.FPDFText_GetFontSize(textpage, i) * m[3]
             low = y.value + descent * size / 1000
             corners = [x.value, low, box.right, low + size]
-            raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
+            char_box(textpage, i, left, right, bottom, top)
             if right.value >= box.right - 0.001:  # pdfium's box spans the glyph's ink past its advance
                 corners[2] = -corners[2]  # marked: the advance ends at the next character's origin, if before
         else:
