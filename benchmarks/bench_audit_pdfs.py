@@ -42,6 +42,7 @@ from generator.render.typography.pdf import (  # noqa: E402
     with_document_language,
 )
 
+BATCH = 100  # documents a LibreOffice run converts (a run of many hundreds may stop before the end)
 RUN = """
 import json, resource, sys, time
 from pathlib import Path
@@ -68,11 +69,17 @@ def make_pdfs(folder: Path, n: int) -> dict[str, dict[str, str]]:
     soffice = find_soffice()
     if soffice is None:
         raise SystemExit("LibreOffice (soffice) is required: bash tools/install-test-deps.sh")
+    for start in range(0, len(missing), BATCH):
+        convert(soffice, folder, {name: values[name] for name in missing[start : start + BATCH]})
+    return values
+
+
+def convert(soffice: str, folder: Path, values: dict[str, dict[str, str]]) -> None:
+    """The bodies' reports rendered to Word and converted by one LibreOffice run into `folder`."""
     with tempfile.TemporaryDirectory(prefix="bench-pdfs-") as temp:
         work = Path(temp)
         words: dict[str, bytes] = {}
-        for name in missing:
-            body = values[name]
+        for name, body in values.items():
             data = assemble(body["meta.body"], {key: RawValue(value) for key, value in body.items()})
             words[name] = render(data, validate(data), ["docx"])["docx"]
             (work / name).with_suffix(".docx").write_bytes(for_libreoffice(words[name]))
@@ -81,10 +88,10 @@ def make_pdfs(folder: Path, n: int) -> dict[str, dict[str, str]]:
         command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}"]
         command += ["--convert-to", EXPORT_FILTER, "--outdir", str(work), *sorted(str(p) for p in work.glob("*.docx"))]
         subprocess.run(command, check=True, capture_output=True, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
-        for name in missing:
-            pdf = (work / name).read_bytes()
-            (folder / name).write_bytes(with_document_language(pdf, words[name]))
-    return values
+        for name, word in words.items():
+            if not (work / name).is_file():
+                raise SystemExit(f"LibreOffice did not convert {name}")
+            (folder / name).write_bytes(with_document_language((work / name).read_bytes(), word))
 
 
 def audit(folder: Path, outdir: Path, jobs: int) -> dict:

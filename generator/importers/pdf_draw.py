@@ -363,7 +363,6 @@ def _shape(ops: list[tuple[str, list[Point]]], style: dict[str, Any]) -> tuple[s
         square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
         if pts[0] == pts[4] and square:
             kind = "rect"
-            (left, low), (right, high) = pts[0], pts[2]
-            left, right, low, high = min(left, right), max(left, right), min(low, high), max(low, high)
+            (left, low), (right, high) = pts[0], pts[2]  # pdfminer's corners, in its order
             pts = [(left, low), (right, low), (right, high), (left, high)]
     return kind, {"object_type": kind, "pts": pts, "path": path, **style}
