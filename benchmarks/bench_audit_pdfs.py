@@ -8,7 +8,8 @@ Not a test: CI times nothing. Each body is a synthetic one (tests/synthetic.py) 
 converted to PDF by LibreOffice as `--format pdf` converts it (the same preparation, fonts and export filter), all
 in one LibreOffice run; so every PDF is a different body's report of four pages with its three ruled tables. The
 audit runs as `generator.audit(...)` in a fresh interpreter (as the command would); printed are its wall time,
-milliseconds a PDF, the peak memory of its main process and of its largest worker, and how many of the figures
+milliseconds a PDF, the CPU time of its processes (on a machine shared with other work, CPU time / cores is the
+wall time the audit would take on cores of its own), the peak memory of its main process and of its largest worker, and how many of the figures
 read differ from the figures each PDF was rendered from (a figure read wrong is a failure, not a slower run).
 """
 
@@ -55,6 +56,8 @@ print(json.dumps({
     "totals": result.totals,
     "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "main_cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
+    "worker_cpu": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]),
 }))
 """
 
@@ -133,6 +136,11 @@ def main() -> None:
         run = audit(folder, outdir, args.jobs)
         totals, seconds = run["totals"], run["seconds"]
         print(f"audit: {seconds:.1f} s for {args.n} PDFs, {1000 * seconds / args.n:.0f} ms a PDF, -j {args.jobs}")
+        cpu = run["main_cpu"] + run["worker_cpu"]
+        print(
+            f"       CPU time {cpu:.1f} s (main process {run['main_cpu']:.1f} s, workers {run['worker_cpu']:.1f} s): "
+            f"at least {cpu / args.jobs:.1f} s on {args.jobs} cores of its own"
+        )
         print(f"       peak memory: main {run['main_mb']:.0f} MB, largest worker {run['worker_mb']:.0f} MB")
         print(f"       {totals['passed']} passed, {totals['failed']} failed, {totals['errors']} errors")
         read, wrong = wrong_figures(outdir / "审查.sqlite", values)

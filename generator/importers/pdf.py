@@ -1,5 +1,6 @@
-"""Lines of a text-based PDF (pdfplumber): ruled tables read cell by cell from their geometry, the text around
-them joined back into paragraphs, a table that runs over a page one table.
+"""Lines of a text-based PDF (pages drawn by pdfium, pdf_draw.py; tables and text lines found by pdfplumber): ruled
+tables read cell by cell from their geometry, the text around them joined back into paragraphs, a table that runs
+over a page one table.
 
 A table row becomes its cells joined by tabs, as on a web page, with each cell's box kept for the evidence:
 a cell merged into its neighbour is no cell (a rowspan label prints once), an empty cell is a blank at its
@@ -238,8 +239,11 @@ def read_pdf(path: Path) -> list[Line]:
             check_pages(pdf, path.name)
             blocks: list[TextLine | TableRows] = []
             text = pictures = False
+            fonts: dict[int, tuple[bytes, float] | None] = {}
             for page in pdf.pages:
-                page._objects = drawn_objects(page, document.raw, budget)  # where pdfplumber's Page.objects looks
+                page._objects = drawn_objects(
+                    page, document.raw, budget, fonts
+                )  # where pdfplumber's Page.objects looks
                 text = text or bool(page.chars)
                 pictures = pictures or bool(page.images)
                 blocks.extend(_page_blocks(page))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.exceptions import InputError
 from generator.importers.pdf_bounds import (
@@ -27,6 +27,7 @@ from generator.importers.pdf_bounds import (
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
 SUBPATH = re.compile(r"m[^m]+")
+CID_FONTS = frozenset({b"CIDFontType0", b"CIDFontType2"})  # pdfminer's metrics of the standard 14 are not theirs
 SUBSET_TAG = re.compile(rb"^[A-Z]{6}\+")  # "BAAAAA+NotoSerifCJKjp-Bold" names a subset of NotoSerifCJKjp-Bold
 
 
@@ -95,9 +96,11 @@ class _Place:
         }
 
 
-def drawn_objects(page: Any, document: Any, budget: Budget) -> dict[str, list[dict[str, Any]]]:
+def drawn_objects(
+    page: Any, document: Any, budget: Budget, fonts: dict[int, tuple[bytes, float] | None] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """The page's chars, lines, rects, curves and images as pdfplumber's `Page.objects` holds them; a page past a
-    bound of pdf_bounds is refused with its message."""
+    bound of pdf_bounds is refused with its message. `fonts` keeps what the document's fonts are, page to page."""
     import pypdfium2.raw as raw
 
     number = page.page_number
@@ -112,7 +115,9 @@ def drawn_objects(page: Any, document: Any, budget: Budget) -> dict[str, list[di
         place = _Place(page)
         textpage = raw.FPDFText_LoadPage(handle)
         try:
-            chars = _chars(raw, textpage, place, budget, font_descents(page.page_obj.resources))
+            chars = _chars(
+                raw, textpage, place, budget, font_descents(page.page_obj.resources, {} if fonts is None else fonts)
+            )
         finally:
             raw.FPDFText_ClosePage(textpage)
         objects: dict[str, list[dict[str, Any]]] = {"char": chars} if chars else {}
@@ -160,65 +165,86 @@ def _chars(
         raw.FPDFText_GetCharBox,
     )
     origin, address, pointer = raw.FPDFText_GetCharOrigin, ctypes.cast, ctypes.c_void_p
-    runs: dict[int | None, tuple[Matrix, float, float]] = {}  # a text object's address -> its matrix, size, descent
-    drawn: list[tuple[str, int | None, float, float, list[float], Matrix]] = []
+    runs: dict[int | None, tuple[bool, float, float, bool]] = {}  # a text object's address -> what is the same
+    drawn: list[_Drawn] = []
     for i in range(count):
         unit = units[i]
-        if 0xDC00 <= unit < 0xE000 or generated(textpage, i):
-            continue  # the second half of a character past U+FFFF, or a space pdfium inferred
+        if 0xDC00 <= unit < 0xE000 or (unit <= 0x20 and generated(textpage, i)):
+            continue  # the second half of a character past U+FFFF, or a space or line end pdfium inferred
         high = 0xD800 <= unit < 0xDC00 and i + 1 < count  # the first half of a character past U+FFFF
         text = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i + 1] - 0xDC00)) if high else chr(unit)
         obj = text_object(textpage, i)
         key = address(obj, pointer).value
         run = runs.get(key)
-        if run is None:  # the same for every character of a text object
+        if run is None:  # the same for every character of a text object: its matrix, font and size
             raw.FPDFText_GetMatrix(textpage, i, matrix)
-            size = raw.FPDFText_GetFontSize(textpage, i) * matrix.d
+            a, b, c, d, _, _ = _times((matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0), place.ctm)
             run = runs[key] = (
-                (matrix.a, matrix.b, matrix.c, matrix.d, 0.0, 0.0),
-                size,
+                matrix.b == 0 and matrix.c == 0 and matrix.a > 0,
+                raw.FPDFText_GetFontSize(textpage, i) * matrix.d,
                 _descent(raw, obj, name, descents),
+                a * d > 0 and b * c <= 0,
             )
-        m, size, descent = run
+        across, size, descent, upright = run
         loose_box(textpage, i, box)
         origin(textpage, i, x, y)
-        if m[1] == 0 and m[2] == 0 and m[0] > 0:  # pdfminer's box: its advance wide, the size high from the descent
+        if across:  # pdfminer's box: its advance wide, the size high from the descent
             low = y.value + descent * size / 1000
-            corners = [x.value, low, box.right, low + size]
             char_box(textpage, i, left, right, bottom, top)
-            if right.value >= box.right - 0.001:  # pdfium's box spans the glyph's ink past its advance
-                corners[2] = -corners[2]  # marked: the advance ends at the next character's origin, if before
+            overhang = right.value >= box.right - 0.001  # pdfium's box spans the glyph's ink past its advance
+            drawn.append(_Drawn(text, key, x.value, y.value, x.value, low, box.right, low + size, overhang, upright))
         else:
-            corners = [box.left, box.bottom, box.right, box.top]
-        drawn.append((text, key, x.value, y.value, corners, m))
+            drawn.append(_Drawn(text, key, x.value, y.value, box.left, box.bottom, box.right, box.top, False, upright))
     return [_char(place, drawn, n) for n in range(len(drawn))]
 
 
-def _char(
-    place: _Place, drawn: list[tuple[str, int | None, float, float, list[float], Matrix]], n: int
-) -> dict[str, Any]:
+class _Drawn(NamedTuple):
+    """A character as pdfium drew it, its box in the page's user space."""
+
+    text: str
+    run: int | None  # its text object
+    origin: float
+    baseline: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    overhang: bool  # its ink passes its advance, which then ends at the next character's origin, if before
+    upright: bool
+
+
+def _char(place: _Place, drawn: list[_Drawn], n: int) -> dict[str, Any]:
     """A character's keys as pdfplumber gives them."""
-    text, key, origin, baseline, corners, m = drawn[n]
-    x0, y0, x1, y1 = corners
-    if x1 < 0:  # a glyph wider than its advance: up to the next character of its run on its line, at most the ink
-        x1 = -x1
-        if n + 1 < len(drawn):
-            _, next_key, next_origin, next_baseline, _, _ = drawn[n + 1]
-            if next_key == key and next_baseline == baseline and origin < next_origin < x1:
-                x1 = next_origin
-    ctm = place.ctm
-    char = place.box(*_apply(ctm, x0, y0), *_apply(ctm, x1, y1))
-    a, b, c, d, _, _ = _times(m, ctm)
-    upright = a * d > 0 and b * c <= 0
-    char.update(
-        text=text,
-        object_type="char",
-        upright=upright,
-        size=char["height"],  # pdfminer's for a font written across (a vertical font's would be its width)
-        fontname="",
-        adv=char["width"],
-    )
-    return char
+    char = drawn[n]
+    x1 = char.x1
+    if char.overhang and n + 1 < len(drawn):
+        after = drawn[n + 1]
+        if after.run == char.run and after.baseline == char.baseline and char.origin < after.origin < x1:
+            x1 = after.origin
+    a, b, c, d, e, f = place.ctm
+    left, right = a * char.x0 + c * char.y0 + e, a * x1 + c * char.y1 + e
+    low, high = b * char.x0 + d * char.y0 + f, b * x1 + d * char.y1 + f
+    left, right = (left, right) if left <= right else (right, left)
+    low, high = (low, high) if low <= high else (high, low)
+    top = place.top + place.height - high
+    return {
+        "text": char.text,
+        "x0": place.left + left,
+        "x1": place.left + right,
+        "y0": low,
+        "y1": high,
+        "width": right - left,
+        "height": high - low,
+        "top": top,
+        "bottom": top + high - low,
+        "doctop": place.doctop + top,
+        "page_number": place.number,
+        "object_type": "char",
+        "upright": char.upright,
+        "size": high - low,  # pdfminer's for a font written across (a vertical font's would be its width)
+        "fontname": "",
+        "adv": right - left,
+    }
 
 
 def _descent(raw: Any, obj: Any, name: Any, descents: dict[bytes, float]) -> float:
@@ -232,11 +258,13 @@ def _descent(raw: Any, obj: Any, name: Any, descents: dict[bytes, float]) -> flo
     return float(value.value) if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000), value) else 0.0
 
 
-def font_descents(resources: Any, seen: set[int] | None = None) -> dict[bytes, float]:
+def font_descents(
+    resources: Any, known: dict[int, tuple[bytes, float] | None], seen: set[int] | None = None
+) -> dict[bytes, float]:
     """Each font's /Descent as pdfminer reads it (from its descriptor, or the standard 14 fonts' metrics; never
-    above 0), by its base font name, in the page's resources and its forms'."""
-    from pdfminer.fontmetrics import FONT_METRICS
-    from pdfminer.pdftypes import resolve1
+    above 0), by its base font name, in the page's resources and its forms'; `known` keeps each font object's
+    for the document's other pages."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
 
     seen = set() if seen is None else seen
     found: dict[bytes, float] = {}
@@ -244,32 +272,51 @@ def font_descents(resources: Any, seen: set[int] | None = None) -> dict[bytes, f
     if not isinstance(resources, dict) or id(resources) in seen:
         return found
     seen.add(id(resources))
-    for spec in (resolve1(resolve1(resources.get("Font")) or {}) or {}).values():
-        spec = resolve1(spec)
-        if not isinstance(spec, dict):
-            continue
-        base = _name(spec.get("BaseFont"))
-        descendants = resolve1(spec.get("DescendantFonts"))
-        if isinstance(descendants, list) and descendants:
-            spec = resolve1(descendants[0])
-            if not isinstance(spec, dict):
-                continue
-        descriptor = resolve1(spec.get("FontDescriptor"))
-        if _name(spec.get("Subtype")) == b"Type1" and base.decode("latin-1") in FONT_METRICS:
-            descent = FONT_METRICS[base.decode("latin-1")][0].get("Descent", 0)
-        elif isinstance(descriptor, dict):
-            descent = resolve1(descriptor.get("Descent", 0))
+    for ref in (resolve1(resolve1(resources.get("Font")) or {}) or {}).values():
+        number = ref.objid if isinstance(ref, PDFObjRef) else None
+        if number is None or number not in known:
+            descent = _font_descent(resolve1(ref))
+            if number is not None:
+                known[number] = descent
         else:
-            continue
-        if isinstance(descent, int | float) and base:  # pdfium names a font without its subset's tag
-            found.setdefault(SUBSET_TAG.sub(b"", base), -abs(float(descent)))
+            descent = known[number]
+        if descent is not None:
+            found.setdefault(*descent)
     for xobject in (resolve1(resolve1(resources.get("XObject")) or {}) or {}).values():
         xobject = resolve1(xobject)
         attrs = getattr(xobject, "attrs", None)
         if isinstance(attrs, dict) and _name(attrs.get("Subtype")) == b"Form" and len(seen) < 100:
-            for key, value in font_descents(attrs.get("Resources"), seen).items():
+            for key, value in font_descents(attrs.get("Resources"), known, seen).items():
                 found.setdefault(key, value)
     return found
+
+
+def _font_descent(spec: Any) -> tuple[bytes, float] | None:
+    """A font's name as pdfium gives it (without its subset's tag) and its descent as pdfminer takes it."""
+    from pdfminer.fontmetrics import FONT_METRICS
+    from pdfminer.pdftypes import resolve1
+
+    if not isinstance(spec, dict):
+        return None
+    base = _name(spec.get("BaseFont"))
+    descendants = resolve1(spec.get("DescendantFonts"))
+    if isinstance(descendants, list) and descendants:
+        spec = resolve1(descendants[0])
+        if not isinstance(spec, dict):
+            return None
+    subtype = _name(spec.get("Subtype"))
+    descriptor = resolve1(spec.get("FontDescriptor"))
+    if subtype == b"Type3" or not base:
+        return None  # pdfminer measures a Type 3 font by its glyphs' box: pdfium's descent stands
+    if subtype not in CID_FONTS and base.decode("latin-1") in FONT_METRICS:
+        descent = FONT_METRICS[base.decode("latin-1")][0].get("Descent", 0)
+    elif isinstance(descriptor, dict):
+        descent = resolve1(descriptor.get("Descent", 0))
+    else:
+        return None
+    if not isinstance(descent, int | float):
+        return None
+    return SUBSET_TAG.sub(b"", base), -abs(float(descent))
 
 
 def _name(value: Any) -> bytes:
