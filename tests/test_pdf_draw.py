@@ -1,6 +1,7 @@
 """pdfium draws a PDF's pages (generator/importers/pdf_draw.py) into the objects pdfplumber reads, in pdfminer's
 geometry: every character, line, rectangle and curve where pdfminer's own interpreter puts it, on pages rotated,
-offset, scaled and drawn through forms. The PDFs are written here by hand."""
+offset, scaled and drawn through forms. The PDFs are written here by hand. A table cell's text read without
+pdfplumber's machinery is the text pdfplumber reads."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pdfplumber.utils import extract_text
 from test_pdf_bounds import TEXT, pdf_file
 
+from generator.importers.pdf import _one_run
 from generator.importers.pdf_bounds import Budget
 from generator.importers.pdf_draw import drawn_objects
 
@@ -75,3 +80,41 @@ def test_pdfium_draws_where_pdfminer_does(tmp_path: Path, name: str):
                     if kind != "char":
                         assert b["pts"] == pytest.approx(a["pts"], abs=0.01), (name, kind)
             assert old.chars and old.lines and old.rects and old.curves, name  # the comparison compared something
+
+
+CHAR = st.fixed_dictionaries(
+    {
+        "text": st.sampled_from(["1", "2", "0", "件", "计", " ", "ﬁ", "/", "."]),
+        "x0": st.integers(0, 60).map(float),
+        "width": st.sampled_from([0.0, 5.0, 6.0, 12.0]),
+        "top": st.sampled_from([100.0, 100.0, 100.0, 101.5, 104.0]),
+        "upright": st.sampled_from([True, True, True, False]),
+    }
+).map(lambda c: {**c, "x1": c["x0"] + c["width"], "bottom": c["top"] + 12, "doctop": c["top"], "size": 12.0})
+
+
+@given(st.lists(CHAR, min_size=1, max_size=6))
+@settings(max_examples=400, deadline=None)
+def test_a_cell_read_in_one_run_reads_as_pdfplumber_reads_it(chars):
+    """The shortcut for a cell of one run of characters (pdf._one_run) gives pdfplumber's text, or stands aside."""
+    one = _one_run(chars)
+    assert one is None or one == extract_text(chars), (one, extract_text(chars))
+
+
+def test_the_shortcut_reads_a_figure_and_stands_aside_for_a_space():
+    digits = [
+        {
+            "text": t,
+            "x0": 10.0 + 6 * n,
+            "x1": 16.0 + 6 * n,
+            "top": 100.0,
+            "bottom": 112.0,
+            "doctop": 100.0,
+            "upright": True,
+            "size": 12.0,
+        }
+        for n, t in enumerate("2023")
+    ]
+    assert _one_run(list(reversed(digits))) == "2023" == extract_text(digits)
+    spaced = [*digits[:2], {**digits[2], "x0": 40.0, "x1": 46.0}]  # a gap past pdfplumber's tolerance: two words
+    assert _one_run(spaced) is None and extract_text(spaced) == "20 2"

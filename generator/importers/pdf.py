@@ -10,6 +10,7 @@ of font size or a gap start a new one. A PDF without any text (a scan) cannot be
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -90,6 +91,21 @@ class _Middles:
         return [n for n in among if top <= middles[n][0] < bottom and x0 <= middles[n][1] < x1]
 
 
+def _one_run(chars: Sequence[dict[str, Any]]) -> str | None:
+    """A cell's text when it is one run of upright characters on one line, each within pdfplumber's tolerance of
+    the one before and none a space: what pdfplumber's extract_text gives (a single word), without its machinery;
+    None for any other cell."""
+    from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, LIGATURES
+
+    top = chars[0]["top"]
+    if any(not c["upright"] or c["top"] != top or c["text"].isspace() or c["text"] in LIGATURES for c in chars):
+        return None
+    ordered = sorted(chars, key=lambda c: c["x0"])
+    if any(after["x0"] > before["x1"] + DEFAULT_X_TOLERANCE for before, after in itertools.pairwise(ordered)):
+        return None
+    return "".join(c["text"] for c in ordered)
+
+
 def _table_rows(table: Any, middles: _Middles) -> tuple[tuple[tuple[str, Box | None], ...], ...]:
     """A table's rows as pdfplumber's Table.extract reads them (each cell's characters as text), without looking
     through the page's characters for every row; a merged cell (None) is left out."""
@@ -102,7 +118,8 @@ def _table_rows(table: Any, middles: _Middles) -> tuple[tuple[tuple[str, Box | N
         for box in row.cells:
             if box is not None:
                 chars = [middles.chars[n] for n in middles.within(box, in_row)]
-                cells.append((_cell_text(extract_text(chars) if chars else ""), box))
+                text = _one_run(chars) if chars else ""
+                cells.append((_cell_text(extract_text(chars) if text is None else text), box))
         rows.append(tuple(cells))
     return tuple(rows)
 
