@@ -249,7 +249,7 @@ def read_pdf(path: Path) -> list[Line]:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:  # pdfminer found its structure, pdfium cannot load it
         pdf.close()
-        raise InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。") from err
+        raise _damaged_file(path) from err
     budget = Budget(path.name)
     with pdf, document:
         try:
@@ -257,10 +257,10 @@ def read_pdf(path: Path) -> list[Line]:
             blocks: list[TextLine | TableRows] = []
             text = pictures = False
             fonts: dict[int, tuple[bytes, float] | None] = {}
-            for page in pdf.pages:
-                page._objects = drawn_objects(
-                    page, document.raw, budget, fonts
-                )  # where pdfplumber's Page.objects looks
+            if len(document) != len(pdf.pages):  # pdfminer and pdfium rebuilt a broken file differently
+                raise _damaged_file(path)
+            for page in pdf.pages:  # drawn by pdfium where pdfplumber's Page.objects looks for pdfminer's drawing
+                page._objects = drawn_objects(page, document.raw, budget, fonts)
                 text = text or bool(page.chars)
                 pictures = pictures or bool(page.images)
                 blocks.extend(_page_blocks(page))
@@ -271,10 +271,14 @@ def read_pdf(path: Path) -> list[Line]:
                     "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。"
                 )
             if not text:
-                raise InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。")
+                raise _damaged_file(path)
         except PdfminerException as err:
             raise InputError(f"{path.name}：PDF 文件已损坏，无法读取（{err}）。") from err
     return pdf_lines(blocks)
+
+
+def _damaged_file(path: Path) -> InputError:
+    return InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。")
 
 
 def _damaged(pdf: Any) -> bool:
