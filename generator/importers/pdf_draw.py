@@ -101,10 +101,23 @@ def drawn_objects(
 ) -> dict[str, list[dict[str, Any]]]:
     """The page's chars, lines, rects, curves and images as pdfplumber's `Page.objects` holds them; a page past a
     bound of pdf_bounds is refused with its message. `fonts` keeps what the document's fonts are, page to page."""
+    number = page.page_number
+    budget.check_time(number)
+    try:
+        return _drawn(page, document, budget, {} if fonts is None else fonts)
+    except InputError:
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever a broken page makes pdfminer or pdfium meet
+        raise InputError(f"{budget.name}：PDF 文件已损坏，无法读取（第 {number} 页：{err}）。") from err
+
+
+def _drawn(
+    page: Any, document: Any, budget: Budget, fonts: dict[int, tuple[bytes, float] | None]
+) -> dict[str, list[dict[str, Any]]]:
+    """drawn_objects, past the time bound, with a broken page's surprises left to it."""
     import pypdfium2.raw as raw
 
     number = page.page_number
-    budget.check_time(number)
     content = sum(len(stream.get_data()) for stream in page.page_obj.contents if hasattr(stream, "get_data"))
     if content > MAX_PAGE_CONTENT_BYTES:
         raise too_much(budget.name, f"第 {number} 页的内容超过 {MAX_PAGE_CONTENT_BYTES // MB} MB")
@@ -115,9 +128,7 @@ def drawn_objects(
         place = _Place(page)
         textpage = raw.FPDFText_LoadPage(handle)
         try:
-            chars = _chars(
-                raw, textpage, place, budget, font_descents(page.page_obj.resources, {} if fonts is None else fonts)
-            )
+            chars = _chars(raw, textpage, place, budget, font_descents(page.page_obj.resources, fonts))
         finally:
             raw.FPDFText_ClosePage(textpage)
         objects: dict[str, list[dict[str, Any]]] = {"char": chars} if chars else {}
