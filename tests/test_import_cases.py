@@ -262,3 +262,31 @@ def test_the_same_report_in_another_shape(tmp_path, variant):
     for key in ("meta.body", "meta.year", "meta.issue_date"):
         assert result.values.get(key) == expected.get(key), key
     assert len(result.notes) == len(NOTES.get(name, [])), result.notes
+
+
+@pytest.mark.parametrize("name", sorted(UNRULED.keys() | {v for v in UNRULED.values()}))
+def test_pdfium_draws_the_printed_pages_as_pdfminer_does(printed_pdfs, name):
+    """The reader's pages (pdfium, pdf_draw.py) against pdfplumber's own (pdfminer's interpreter) on LibreOffice's
+    PDFs: the same characters and rules in the same places; a glyph whose ink passes its advance at the end of a
+    run may end up to a point further right (pdfium gives no character's advance, only its ink)."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from generator.importers.pdf_bounds import Budget
+    from generator.importers.pdf_draw import drawn_objects
+
+    path = printed_pdfs / name / "report.pdf"
+
+    def place(o: dict) -> tuple:
+        return (o.get("text", ""), round(o["top"], 2), round(o["x0"], 2))
+
+    with pdfplumber.open(path) as mined, pdfplumber.open(path) as drawn, pdfium.PdfDocument(str(path)) as document:
+        for old, new in zip(mined.pages, drawn.pages, strict=True):
+            new._objects = drawn_objects(new, document.raw, Budget(path.name))
+            assert sorted(new.objects) == sorted(old.objects)
+            for kind in old.objects:
+                before, after = sorted(old.objects[kind], key=place), sorted(new.objects[kind], key=place)
+                assert [place(o) for o in before] == [place(o) for o in after], kind
+                for a, b in zip(before, after, strict=True):
+                    assert (b["top"], b["bottom"]) == pytest.approx((a["top"], a["bottom"]), abs=0.01)
+                    assert b["x1"] == pytest.approx(a["x1"], abs=0.01 if kind != "char" else 1.0)

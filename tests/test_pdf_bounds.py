@@ -187,12 +187,20 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def test_pdfplumber_draws_a_page_once_through_the_counting_device(tmp_path):
-    """pdf_bounds leaves its drawing in `page._layout`, where pdfplumber's Page.layout looks (a private name)."""
+def test_pdfplumber_reads_the_page_pdfium_drew(tmp_path):
+    """pdf_draw leaves its drawing in `page._objects`, where pdfplumber's Page.objects looks (a private name):
+    pdfplumber's parser never draws the page again."""
     import pdfplumber
+    import pypdfium2 as pdfium
 
-    with pdfplumber.open(_write(tmp_path / "one.pdf", pdf_file([TEXT]))) as pdf:
+    from generator.importers.pdf_draw import drawn_objects
+
+    path = _write(tmp_path / "one.pdf", pdf_file([TEXT + b" 72 600 m 300 600 l S 72 500 100 50 re f"]))
+    with pdfplumber.open(path) as pdf, pdfium.PdfDocument(str(path)) as document:
         page = pdf.pages[0]
-        pdf_bounds.Budget("one.pdf").draw_page(pdf, page)
-        drawn = page.__dict__["_layout"]
-        assert page.layout is drawn and "".join(c["text"] for c in page.chars) == "Total 2023: 15 requests"
+        page._objects = drawn_objects(page, document.raw, pdf_bounds.Budget("one.pdf"))
+        drawn = page.__dict__["_objects"]
+        assert page.objects is drawn and "".join(c["text"] for c in page.chars) == "Total 2023: 15 requests"
+        assert [(line["x0"], line["top"], line["x1"]) for line in page.lines] == [(72, 842 - 600, 300)]
+        assert [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects] == [(72, 842 - 550, 172, 842 - 500)]
+        assert "_layout" not in page.__dict__

@@ -1,5 +1,6 @@
-"""Lines of a text-based PDF (pdfplumber): ruled tables read cell by cell from their geometry, the text around
-them joined back into paragraphs, a table that runs over a page one table.
+"""Lines of a text-based PDF (pages drawn by pdfium, pdf_draw.py; tables and text lines found by pdfplumber): ruled
+tables read cell by cell from their geometry, the text around them joined back into paragraphs, a table that runs
+over a page one table.
 
 A table row becomes its cells joined by tabs, as on a web page, with each cell's box kept for the evidence:
 a cell merged into its neighbour is no cell (a rowspan label prints once), an empty cell is a blank at its
@@ -9,7 +10,9 @@ of font size or a gap start a new one. A PDF without any text (a scan) cannot be
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from generator.format.model import Place
 from generator.importers.base import Box, Line
 from generator.importers.marks import is_furniture
 from generator.importers.pdf_bounds import Budget, check_file, check_pages
+from generator.importers.pdf_draw import drawn_objects
 
 MIN_TABLE_ROWS, MIN_TABLE_COLUMNS = 2, 2  # a single ruled box is a frame around text, not a table
 # A gap the page draws between Chinese and a number (Word and LibreOffice space Asian from Latin text) is no
@@ -68,19 +72,66 @@ def _inside(obj: dict[str, Any], boxes: Sequence[tuple[float, float, float, floa
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
+class _Middles:
+    """The page's characters by the middle of their boxes, to find those of a box as pdfplumber does (a character
+    belongs where its middle is: left and top edges in, right and bottom edges out), in the page's order."""
+
+    def __init__(self, chars: Sequence[dict[str, Any]]) -> None:
+        self.chars = chars
+        self.middles = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2) for c in chars]
+        self.order = sorted(range(len(chars)), key=lambda n: self.middles[n][0])
+        self.heights = [self.middles[n][0] for n in self.order]
+
+    def within(self, box: tuple[float, float, float, float], among: Sequence[int] | None = None) -> list[int]:
+        """The characters whose middle is in `box` (among those given), in the page's order."""
+        x0, top, x1, bottom = box
+        if among is None:
+            among = sorted(self.order[bisect_left(self.heights, top) : bisect_left(self.heights, bottom)])
+        middles = self.middles
+        return [n for n in among if top <= middles[n][0] < bottom and x0 <= middles[n][1] < x1]
+
+
+def _one_run(chars: Sequence[dict[str, Any]]) -> str | None:
+    """A cell's text when it is one run of upright characters on one line, each within pdfplumber's tolerance of
+    the one before and none a space: what pdfplumber's extract_text gives (a single word), without its machinery;
+    None for any other cell."""
+    from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, LIGATURES
+
+    top = chars[0]["top"]
+    if any(not c["upright"] or c["top"] != top or c["text"].isspace() or c["text"] in LIGATURES for c in chars):
+        return None
+    ordered = sorted(chars, key=lambda c: c["x0"])
+    if any(after["x0"] > before["x1"] + DEFAULT_X_TOLERANCE for before, after in itertools.pairwise(ordered)):
+        return None
+    return "".join(c["text"] for c in ordered)
+
+
+def _table_rows(table: Any, middles: _Middles) -> tuple[tuple[tuple[str, Box | None], ...], ...]:
+    """A table's rows as pdfplumber's Table.extract reads them (each cell's characters as text), without looking
+    through the page's characters for every row; a merged cell (None) is left out."""
+    from pdfplumber.utils import extract_text
+
+    rows = []
+    for row in table.rows:
+        in_row = middles.within(row.bbox)
+        cells = []
+        for box in row.cells:
+            if box is not None:
+                chars = [middles.chars[n] for n in middles.within(box, in_row)]
+                text = _one_run(chars) if chars else ""
+                cells.append((_cell_text(extract_text(chars) if text is None else text), box))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
 def _page_blocks(page: Any) -> Iterator[TextLine | TableRows]:
     """A page's text lines and tables, top to bottom."""
     tables = [t for t in page.find_tables() if len(t.rows) >= MIN_TABLE_ROWS and max(len(r.cells) for r in t.rows) >= 2]
+    middles = _Middles(page.chars)
+    blocks: list[TextLine | TableRows] = [
+        TableRows(table.bbox[1], page.page_number, _table_rows(table, middles)) for table in tables
+    ]
     boxes = [t.bbox for t in tables]
-    blocks: list[TextLine | TableRows] = []
-    for table in tables:
-        rows = []
-        for row, texts in zip(table.rows, table.extract(), strict=True):
-            cells = tuple(
-                (_cell_text(text), box) for text, box in zip(texts, row.cells, strict=True) if box is not None
-            )
-            rows.append(cells)
-        blocks.append(TableRows(table.bbox[1], page.page_number, tuple(rows)))
     text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     for line in text_page.extract_text_lines(strip=True):
         if line["text"].strip():
@@ -183,6 +234,7 @@ def read_pdf(path: Path) -> list[Line]:
     """The lines of a text-based PDF; InputError for a file that is no PDF, is encrypted, damaged or past the bounds
     of pdf_bounds, or a scan with no text to read."""
     import pdfplumber
+    import pypdfium2 as pdfium
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -193,14 +245,22 @@ def read_pdf(path: Path) -> list[Line]:
         if isinstance(err.args[0] if err.args else None, PDFPasswordIncorrect | PDFEncryptionError):
             raise InputError(f"{path.name}：PDF 文件已加密（设有打开密码），无法读取；请提供未加密的文件。") from err
         raise InputError(f"{path.name}：不是有效的 PDF 文件，无法打开。") from err
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:  # pdfminer found its structure, pdfium cannot load it
+        pdf.close()
+        raise _damaged_file(path) from err
     budget = Budget(path.name)
-    with pdf:
+    with pdf, document:
         try:
             check_pages(pdf, path.name)
             blocks: list[TextLine | TableRows] = []
             text = pictures = False
-            for page in pdf.pages:
-                budget.draw_page(pdf, page)
+            fonts: dict[int, tuple[bytes, float] | None] = {}
+            if len(document) != len(pdf.pages):  # pdfminer and pdfium rebuilt a broken file differently
+                raise _damaged_file(path)
+            for page in pdf.pages:  # drawn by pdfium where pdfplumber's Page.objects looks for pdfminer's drawing
+                page._objects = drawn_objects(page, document.raw, budget, fonts)
                 text = text or bool(page.chars)
                 pictures = pictures or bool(page.images)
                 blocks.extend(_page_blocks(page))
@@ -211,10 +271,14 @@ def read_pdf(path: Path) -> list[Line]:
                     "请提供文字版 PDF、网页或 Word 文件，或先用文字识别（OCR）软件转换。"
                 )
             if not text:
-                raise InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。")
+                raise _damaged_file(path)
         except PdfminerException as err:
             raise InputError(f"{path.name}：PDF 文件已损坏，无法读取（{err}）。") from err
     return pdf_lines(blocks)
+
+
+def _damaged_file(path: Path) -> InputError:
+    return InputError(f"{path.name}：PDF 文件已损坏（找不到页面或页面内容），无法读取；请重新导出或下载。")
 
 
 def _damaged(pdf: Any) -> bool:
