@@ -31,6 +31,7 @@ LOOKALIKES = str.maketrans("]|lIO〇oQ", "11110000")  # what the Chinese reading
 UNREAD_LABEL = "？"  # a row's label the engine read as a figure: the row is then placed by its neighbours
 STRAY = ".,-‘’'\"`:：;<>〈〉"  # a speck or a rule's end read beside a figure ("‘11", "0>", "0:")
 RAW_LINE, BLACK_AND_WHITE, WORD = 13, 6, 8  # the engine's modes: a label's second and third reading, a word
+LINE_START_SPECKS = "。，、．.,·'‘’`"  # marks Chinese typesetting never sets at a line's start
 SHOT = (360, 60)  # pixels at most of a cell's picture on an audit page: a few kilobytes each
 WORKERS = 2  # pages read side by side (the engine runs one thread per call)
 
@@ -249,16 +250,31 @@ def _text_lines(straight: Any, tables: Sequence[grid.Pixels], number: int) -> li
     lines: dict[tuple[int, int, int], list[ocr.Word]] = {}
     for word in ocr.words(page, 3, chinese=True):
         lines.setdefault(word.line, []).append(word)
-    found = []
+    read = []
     for words in lines.values():
         text = _join([w.text for w in sorted(words, key=lambda w: w.box[0])])
         if not text.strip():
             continue
-        left, right = min(w.box[0] for w in words), max(w.box[2] for w in words)
-        top, bottom = min(w.box[1] for w in words), max(w.box[3] for w in words)
+        box = (min(w.box[0] for w in words), min(w.box[1] for w in words))
+        box += (max(w.box[2] for w in words), max(w.box[3] for w in words))
         heights = sorted(w.box[3] - w.box[1] for w in words)
-        size = heights[len(heights) // 2] * POINT
-        found.append(TextLine(text, left * POINT, right * POINT, top * POINT, bottom * POINT, size, number))
+        read.append((text, box, heights[len(heights) // 2]))
+    # A line the page's reading made little of ("RR" for 一、总体情况: a heading between two tight lines) is read
+    # again alone, as one line; the reading with more Chinese is kept.
+    again = [
+        n for n, (text, box, height) in enumerate(read) if _chinese(text) * 2 < (box[2] - box[0]) // max(height, 1)
+    ]
+    pieces = [Piece(read[n][1], _cut(page, read[n][1], (0, 0, page.width, page.height), margin=8)) for n in again]
+    for n, text in zip(again, read_each(pieces, chinese=True, psm=RAW_LINE), strict=True):
+        if _chinese(text) > _chinese(read[n][0]):
+            read[n] = (text, read[n][1], read[n][2])
+    found = []
+    for text, (left, top, right, bottom), height in read:
+        text = text.lstrip(LINE_START_SPECKS)  # 避头尾: no Chinese line begins with these; on a scan, a speck
+        if text.strip():
+            found.append(
+                TextLine(text, left * POINT, right * POINT, top * POINT, bottom * POINT, height * POINT, number)
+            )
     return _even_sizes(found)
 
 
