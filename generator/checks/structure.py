@@ -13,6 +13,7 @@ CONSEQUENCES = {
     "meta.body_kind": "按“政府”处理。",
 }
 REQUIRED_META = frozenset(f.key for f in schema.META_FIELDS if f.required)
+SIGNED = REQUIRED_META | {"meta.issue_date"}  # what a published report always prints (its title, its signature)
 
 
 def _label(key: str) -> str:
@@ -23,8 +24,8 @@ def _label(key: str) -> str:
 
 def _finding(problem: ReadProblem, published: bool) -> Finding:
     key, variant = problem.key, problem.variant
-    if published and key in REQUIRED_META and variant == "missing":  # every report names its body and year:
-        return make_finding("W-meta", "unrecognised", key, problem.place, label=_label(key))  # not found is ours
+    if published and key in SIGNED and variant == "missing":  # every report names its body and year, and dates
+        return make_finding("W-meta", "unrecognised", key, problem.place, label=_label(key))  # it: not found is ours
     if variant == "sheet_name":  # a hint of the reader, whatever key stands for the sheet
         return make_finding("W-meta", variant, key, problem.place, raw=problem.raw, sheet_name=problem.raw.strip())
     if variant == "control":
