@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.audit.stats import LATEST, Quartiles, quartiles
+from generator.audit.stats import FEWEST_PEERS, LATEST, TOO_FEW, Quartiles, quartiles
 from generator.audit.store import IN_RUN, Store
 
 NOT_APPLICABLE = "不适用"
@@ -111,6 +111,15 @@ def rate_table(store: Store, run: int) -> list[RateRow]:
         found = rate_quartiles(store, year, kind)
         for rate in RATES:
             q = found.get(rate.name)
-            shown = (percent(q.p25), percent(q.p50), percent(q.p75)) if q else (NOT_APPLICABLE,) * 3
-            table.append(RateRow(year, kind or "类型未识别", rate.label, q.count if q else 0, *shown))
+            table.append(RateRow(year, kind or "类型未识别", rate.label, q.count if q else 0, *shown_quartiles(q)))
     return table
+
+
+def shown_quartiles(q: Quartiles | None) -> tuple[str, str, str]:
+    """P25, P50 and P75 as the page and the workbook print them: 不适用 without bodies to count, and no figures
+    from fewer bodies than a comparison needs (the key figures' table says the same)."""
+    if q is None:
+        return (NOT_APPLICABLE,) * 3
+    if q.count < FEWEST_PEERS:
+        return (TOO_FEW,) * 3
+    return percent(q.p25), percent(q.p50), percent(q.p75)

@@ -60,6 +60,10 @@ def counts_by_report(store: Store, run: int) -> dict[int, dict[str, int]]:
     return counts
 
 
+FEWEST_PEERS = 4  # bodies of a kind below which quartiles say nothing a reviewer could compare with
+TOO_FEW = "同类单位太少，不作比较"
+
+
 @dataclass(frozen=True)
 class Quartiles:
     """P25, P50 and P75 of one figure over `count` bodies (linear interpolation between the values)."""
@@ -70,8 +74,8 @@ class Quartiles:
     p75: float
 
     def position(self, value: float) -> str:
-        if self.count < 4:
-            return "同类单位太少，不作比较"
+        if self.count < FEWEST_PEERS:
+            return TOO_FEW
         if value < self.p25:
             return "低于 P25"
         if value > self.p75:

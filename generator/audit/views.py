@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from generator.audit.charts import PeerChart, peer_chart
 from generator.audit.evidence import ShownFinding, Unread, scan_of, shown_findings, unread_cells
-from generator.audit.rates import NOT_APPLICABLE, RATES, percent, rate_quartiles, report_rates
+from generator.audit.rates import RATES, percent, rate_quartiles, report_rates, shown_quartiles
 from generator.audit.review import Correction, corrections
-from generator.audit.stats import KEY_FIGURES, Quartiles, body_years, key_figures, peer_quartiles
+from generator.audit.stats import FEWEST_PEERS, KEY_FIGURES, Quartiles, body_years, key_figures, peer_quartiles
 from generator.audit.store import Store, StoredReport
 from generator.format import schema
 
@@ -119,7 +119,7 @@ def report_view(store: Store, report: StoredReport, peers: Peers, charts: bool =
         )
         view.peer_count = max(view.peer_count, q.count)
         plotted.append((label, value, q.p25, q.p50, q.p75))
-    if charts and plotted and view.peer_count >= 4:
+    if charts and plotted and view.peer_count >= FEWEST_PEERS:
         view.chart = peer_chart(plotted)
     return view
 
@@ -129,8 +129,7 @@ def rate_lines(store: Store, report: StoredReport, found: dict[str, Quartiles]) 
     lines = []
     for rate in RATES:
         q = found.get(rate.name)
-        shown = (percent(q.p25), percent(q.p50), percent(q.p75)) if q else (NOT_APPLICABLE,) * 3
-        lines.append(RateLine(rate.label, percent(own[rate.name]), *shown, q.count if q else 0))
+        lines.append(RateLine(rate.label, percent(own[rate.name]), *shown_quartiles(q), q.count if q else 0))
     return lines
 
 

@@ -255,8 +255,12 @@ def _text_lines(straight: Any, tables: Sequence[grid.Pixels], number: int) -> li
         text = _join([w.text for w in sorted(words, key=lambda w: w.box[0])])
         if not text.strip():
             continue
-        box = (min(w.box[0] for w in words), min(w.box[1] for w in words))
-        box += (max(w.box[2] for w in words), max(w.box[3] for w in words))
+        box: grid.Pixels = (
+            min(w.box[0] for w in words),
+            min(w.box[1] for w in words),
+            max(w.box[2] for w in words),
+            max(w.box[3] for w in words),
+        )
         heights = sorted(w.box[3] - w.box[1] for w in words)
         read.append((text, box, heights[len(heights) // 2]))
     # A line the page's reading made little of ("RR" for 一、总体情况: a heading between two tight lines) is read
