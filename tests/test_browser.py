@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from collections import Counter
 from dataclasses import dataclass
@@ -252,6 +253,15 @@ def test_print_repeats_table_headers_on_every_page_the_table_spans(printings):
                 assert plain(header) in texts[i], (padding, i + 1, header)
         t4_pages = [i for i, text in enumerate(texts) if plain("未经复议直接起诉") in text]
         assert t4_pages and all(plain("结果维持") in texts[i] for i in t4_pages), padding
+
+
+def test_print_never_leaves_the_signature_alone_on_a_page(printings, pages):
+    """GB/T 9704 7.3.5: the signature stands on the page of the text it signs, at every position the page breaks."""
+    html = pages["report"].read_text(encoding="utf-8")
+    last, signature = re.search(r"<p>([^<]+)</p>\s*<p class=\"report-signature\">([^<]+)</p>", html).groups()
+    for padding, printed in printings.items():
+        end = printed.texts[-1]  # the signature ends the report: the last page, below the text it signs
+        assert plain(signature) in end and plain(last[-8:]) in end, padding
 
 
 def test_print_cuts_no_table_row_in_half(printings):
