@@ -132,7 +132,8 @@ def _figure_cells(
 ) -> tuple[set[grid.Cell], set[grid.Cell]]:
     """The cells that hold figures, and the labels misread as figures ("-" for （一）予以公开): a cell that looks
     like a figure in a column of labels (of the rows with figures, fewer than half have one there). Right of a
-    figure's cell, a short reading is a figure's too ("i" for a blurred "11"; labels come first)."""
+    figure's cell, or in a column of figures, a short reading is a figure's too ("i" for a blurred "11", "时" for
+    7; labels come first): the arithmetic then vouches for it or leaves it unread."""
     held: set[grid.Cell] = set()
     misread: set[grid.Cell] = set()
     for table in tables:
@@ -140,14 +141,17 @@ def _figure_cells(
         rows = sum(1 for row in table.rows if any(cell in looks for cell in row))
         counts = Counter(cell.column for cell in looks)
         misread |= {cell for cell in looks if 2 * counts[cell.column] < rows}
+        figure_columns = {column for column, n in counts.items() if 2 * n >= rows}
         for row in table.rows:
             known = [n for n, cell in enumerate(row) if cell in looks and cell not in misread]
-            for cell in row[known[0] :] if known else ():
+            start = known[0] if known else len(row)
+            for n, cell in enumerate(row):
                 label = read.get(cell, ("", ""))[0]
-                if (cell in looks and cell not in misread) or (
-                    cell in read and len(label) <= 3 and _chinese(label) <= 1
-                ):
+                short = cell in read and len(label) <= 3 and _chinese(label) <= 1
+                if n >= start and ((cell in looks and cell not in misread) or short):
                     held.add(cell)
+                elif n < start and short and cell.column in figure_columns:
+                    held.add(cell)  # in a column of figures, a figure the engine read as a character ("时" for 7)
     return held, misread
 
 
