@@ -264,7 +264,7 @@ def test_json_shape_and_exit_codes(tmp_path, write_data, sample_values):
     good = write_data(sample_values, "ok/good.csv")
     code, out, _ = invoke("audit", good, "--format", "json", cwd=tmp_path)
     payload = json.loads(out)
-    assert code == 0 and list(payload) == ["reports", "regions"]
+    assert code == 0 and list(payload) == ["reports", "regions", "duplicates"]
     (report,) = payload["reports"]
     assert {"source", "body", "year", "figures_found", "unread", "findings"} <= set(report)
     assert report["unread"] == 0
@@ -298,6 +298,7 @@ def test_usage_errors(tmp_path):
     assert code == 3 and json.loads(out) == {
         "reports": [],
         "regions": [],
+        "duplicates": [],
         "cannot_run": "找不到“missing.pdf”：请检查文件夹或文件的名称。",
     }
     code, _, err = invoke("audit", "不存在的文件夹", "-o", "out", cwd=tmp_path)  # a typo: nothing is written
@@ -349,3 +350,24 @@ def test_an_output_someone_changed_is_kept_unless_overwrite(tmp_path, write_data
     assert notice.read_bytes().endswith(b"edited in Word")
     assert invoke("audit", "r", "-o", "out", "--overwrite", cwd=tmp_path)[0] == 0
     assert not notice.read_bytes().endswith(b"edited in Word")
+
+
+def test_one_report_published_as_a_page_and_as_text_counts_once(tmp_path, sample_values):
+    """The page and a copy of it (an attachment, a pasted text) name the same body and year and print the same
+    figures: one report, the other file listed as the same; a copy with another figure counts apart."""
+    page = published_page(sample_values)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "report.html").write_bytes(page)
+    (tmp_path / "reports" / "copy.html").write_bytes(page.replace(b"<main", b"<p>\xe9\x99\x84\xe4\xbb\xb6</p><main"))
+    code, out, _ = invoke("audit", "reports", "--format", "json", cwd=tmp_path)
+    payload = json.loads(out)
+    assert code in (0, 1) and len(payload["reports"]) == 1, out
+    (duplicate,) = payload["duplicates"]
+    (kept,) = {"reports/copy.html", "reports/report.html"} - {duplicate["source"]}
+    assert payload["reports"][0]["source"] == kept and f"与 {kept}（网页）是同一份报告" in duplicate["message"]
+    changed = dict(
+        sample_values, **{"t3.granted.natural_person": str(int(sample_values["t3.granted.natural_person"]) + 1)}
+    )
+    (tmp_path / "reports" / "copy.html").write_bytes(published_page(changed))
+    code, out, _ = invoke("audit", "reports", "--format", "json", "--overwrite", cwd=tmp_path)
+    assert len(json.loads(out)["reports"]) == 2 and json.loads(out)["duplicates"] == []

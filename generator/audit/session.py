@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.audit.fetch import Fetcher
+from generator.audit.forms import same_report_once
 from generator.audit.notice import notice_context, notice_template, render_notice
 from generator.audit.page import BODY_FOLDER, PAGE_BODIES, render_page, totals
 from generator.audit.rates import RATES, report_rates
@@ -139,6 +140,7 @@ def run_audit(
                 fetcher = Fetcher(settings.cache_path(), settings.timeout, settings.retries, settings.interval)
                 fetched = fetch_units(fetcher, urls, outcome, report)
             read_into(store, [*file_sources(paths), *fetched], run, outcome, report, settings.jobs)
+            same_report_once(store, run, outcome)
             compare_years(store, run, settings.jobs)
             settle(store, run)
             result = AuditResult(

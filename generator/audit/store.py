@@ -251,6 +251,11 @@ class Store:
             self.db.execute("UPDATE reports SET source = ?, seen = ? WHERE id = ?", (source, run, report_id))
             self._list(run, report_id)
 
+    def unlist(self, run: int, report_id: int) -> None:
+        """The report no longer among those the run saw (it is another file of a report the run counts)."""
+        with self.whole():
+            self.db.execute("DELETE FROM run_reports WHERE run = ? AND report_id = ?", (run, report_id))
+
     def _list(self, run: int, report_id: int) -> None:
         self.db.execute("INSERT OR IGNORE INTO run_reports (run, report_id) VALUES (?, ?)", (run, report_id))
 

@@ -149,7 +149,11 @@ def audit_command(
                 )
             except GenerateReportError as err:
                 if fmt == "json":  # scripts get JSON on standard output even when the audit cannot run
-                    click.echo(json.dumps({"reports": [], "regions": [], "cannot_run": str(err)}, ensure_ascii=False))
+                    click.echo(
+                        json.dumps(
+                            {"reports": [], "regions": [], "duplicates": [], "cannot_run": str(err)}, ensure_ascii=False
+                        )
+                    )
                 raise
             except KeyboardInterrupt:
                 kept = db or AuditSettings(outdir=outdir).database_path()
@@ -168,13 +172,15 @@ def audit_command(
 
 
 def _print_json(result: AuditResult) -> None:
-    """{"reports": [...], "regions": [...]}, the reports streamed one at a time."""
+    """{"reports": [...], "regions": [...], "duplicates": [...]}, the reports streamed one at a time."""
     _print_warnings(result)
     out = sys.stdout
     out.write('{"reports": [')
     for n, entry in enumerate(report_entries(result)):
         out.write(("," if n else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
-    out.write(f'\n], "regions": {json.dumps(result.regions, ensure_ascii=False)}}}\n')
+    duplicates = [{"source": e.source, "message": e.message} for e in result.outcome.duplicates]
+    out.write(f'\n], "regions": {json.dumps(result.regions, ensure_ascii=False)}, ')
+    out.write(f'"duplicates": {json.dumps(duplicates, ensure_ascii=False)}}}\n')
     out.flush()
 
 
