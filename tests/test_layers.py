@@ -124,6 +124,9 @@ NESTED_ALLOWED = {
     "generator": ("generator.",),
     "generator.audit": ("generator.audit.", "generator.version"),
     "generator.cli.start": ("generator.cli.main",),  # --version answered before the commands load
+    # The scan extra (numpy, Pillow) is optional: loaded only to read a scan or show a scan's cell.
+    "generator.importers.report": ("generator.importers.scan",),
+    "generator.audit.evidence": ("generator.importers.scan",),
 }
 
 

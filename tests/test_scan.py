@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -205,3 +207,26 @@ def test_digits_are_read_by_their_likeness_to_the_pages_own(sample_pdf):
     assert len(read) > 40
     assert [(got, raw) for got, raw in read if got and got != raw] == []
     assert sum(1 for got, raw in read if got == raw) >= 0.9 * len(read)
+
+
+def test_without_the_scan_extra_everything_but_a_scan_works_and_a_scan_says_what_to_install(sample_pdf, tmp_path):
+    """numpy and the OCR code are the optional `scan` extra (the offline bundle leaves them out): help, importing a
+    text and auditing a page never load them; a scan names what to install in one line (exit 3)."""
+    scanned_pdf = make_scan(sample_pdf, tmp_path / "scan.pdf")
+    pasted = Path(__file__).parent / "fixtures" / "mengzhou-2023-pasted.txt"
+    code = (
+        "import sys; sys.modules['numpy'] = None  # as if the scan extra were not installed\n"
+        "from generator.cli.main import cli\n"
+        "try:\n    cli(sys.argv[1:])\nexcept SystemExit as done:\n    print('EXIT', done.code)\n"
+    )
+
+    def run_without_numpy(*args: object) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", code, *map(str, args)]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False)
+
+    assert "EXIT 0" in run_without_numpy("--help").stdout
+    assert "EXIT 0" in run_without_numpy("import", pasted, "-o", "pasted.xlsx").stdout
+    assert "EXIT 0" in run_without_numpy("audit", pasted, "-o", "audit").stdout
+    refused = run_without_numpy("import", scanned_pdf, "-o", "scan.xlsx")
+    assert "EXIT 3" in refused.stdout and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().count("\n") == 0 and 'pip install ".[scan]"' in refused.stderr, refused.stderr

@@ -18,7 +18,6 @@ from generator.format import schema
 from generator.format.cells import SEMANTICS, normalise_text
 from generator.importers.base import CHECKS
 from generator.importers.proof import NOTE
-from generator.importers.scan import cell_image
 
 SEMANTIC_TEXT = {**SEMANTICS, "formula": "公式（没有保存计算结果）"}
 
@@ -91,6 +90,8 @@ class Scan:
             return ""
         try:
             box = tuple(float(v) for v in row["bbox"].split(","))
+            from generator.importers.scan import cell_image  # the scan extra: loaded only for a scan's picture
+
             png = cell_image(self.path, int(row["page"]), box)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 — a picture is a courtesy: the cell's page and box are shown anyway
             return ""

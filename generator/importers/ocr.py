@@ -18,6 +18,7 @@ from generator.exceptions import GenerateReportError
 LANGUAGES = ("chi_sim", "eng")
 DIGITS = "0123456789.,/-"  # a figure's cell: digits, a fee's point, a thousands comma, the stand-ins / and -
 TIMEOUT = 120  # seconds for one call: a page's cells take a few
+SCAN_EXTRA = '请在本工具的文件夹中运行 pip install ".[scan]"，再装文字识别引擎（apt-get install tesseract-ocr tesseract-ocr-chi-sim）。'
 MISSING = (
     "{name}：这是扫描件，需要文字识别引擎 tesseract（含简体中文数据）才能读取："
     '请运行 apt-get install tesseract-ocr tesseract-ocr-chi-sim（或 pip install ".[scan]" 后再装该引擎）。'

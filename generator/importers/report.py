@@ -12,9 +12,9 @@ from generator.exceptions import InputError
 from generator.importers.base import Evidence, ImportResult, LeftOut, Line
 from generator.importers.docx import read_docx
 from generator.importers.html import read_html
+from generator.importers.ocr import SCAN_EXTRA, EngineMissing
 from generator.importers.pdf import Scanned, read_pdf
 from generator.importers.proof import proofread
-from generator.importers.scan import read_scan
 from generator.importers.text import parse_lines, read_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -47,7 +47,7 @@ def read_lines(path: Path) -> list[Line]:
         try:
             return read_pdf(path)
         except Scanned:  # each page an image: read by OCR
-            return read_scan(path)
+            return _read_scan(path)
     if suffix in TEXT_SUFFIXES or not suffix:
         return read_text(path)
     raise InputError(
@@ -79,3 +79,14 @@ def import_report(path: str | Path, boilerplate: Sequence[str] = ()) -> ImportRe
     if any(line.readings for line in lines):  # a scan: the arithmetic proof-reads what the OCR engine read
         result = proofread(result, lines)
     return replace(result, notes=(*result.notes, MARKS_NOTE)) if marked else result
+
+
+def _read_scan(path: Path) -> list[Line]:
+    """A scan's lines; its reading needs the `scan` extra (numpy, Pillow), loaded only for a scan."""
+    try:
+        from generator.importers.scan import read_scan
+    except ImportError as err:
+        raise EngineMissing(
+            f"{path.name}：这是扫描件，读取它需要扫描件识别组件（缺少 {err.name}）：{SCAN_EXTRA}"
+        ) from err
+    return read_scan(path)
