@@ -278,8 +278,8 @@ def test_the_notice_template_is_a_real_word_file_in_the_wheel_layout():
 
 
 def test_one_report_published_twice_is_named_once_in_the_notice(tmp_path):
-    """A body's web page and its PDF (here: the same page saved twice) carry the same problems: the notice, which
-    goes out to the bodies, names the body and its problems once; the page and the workbook keep both files."""
+    """A body's web page and its PDF (here: the same page saved twice) are one report: the notice, which goes out
+    to the bodies, names the body and its problems once; the workbook lists both files, the copy as such."""
     from synthetic import published_page, synthetic_values
 
     values = synthetic_values(7, 2023)
@@ -292,9 +292,9 @@ def test_one_report_published_twice_is_named_once_in_the_notice(tmp_path):
     assert code == 1
     notice = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "审查通报.docx")).paragraphs)
     assert notice.count(values["meta.body"]) == 1
-    sheet = openpyxl.load_workbook(tmp_path / "out" / "审查结果.xlsx").worksheets[0]
-    sources = {row[11] for row in sheet.iter_rows(min_row=2, values_only=True) if row[11]}
-    assert any("网页.html" in str(s) for s in sources) and any("另存.html" in str(s) for s in sources)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "审查结果.xlsx")["各报告"]
+    status = {str(row[0]).rsplit("/", 1)[-1]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sorted(status.values()) == ["同一报告的另一文件", "未通过"] and set(status) == {"网页.html", "另存.html"}
 
 
 def test_text_for_other_units_names_rows_not_cells_or_keys():
