@@ -60,7 +60,8 @@ class Fetched:
 
 @dataclass
 class HostClock:
-    """One request at a time per host, at least `interval` seconds apart (measured from each request's start)."""
+    """One request at a time per host, the next starting at least `interval` seconds after the last one ended: the
+    server sees them that far apart however slowly this machine sent the last one."""
 
     interval: float
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -263,6 +264,7 @@ class Fetcher:
                 raise
             finally:
                 deadline.finish()
+                clock.last = time.monotonic()
 
     def _resolve(self, url: str) -> Resolved:
         """The machine `url` leads to; refused when it is private or loopback and the list does not name it."""
