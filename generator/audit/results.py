@@ -205,8 +205,8 @@ def results_workbook(store: Store, run: int, outcome: Outcome, regions: Iterable
             [_cell(reports_sheet, value) for value in (event.source, "", "", None, 0, status, 0, 0, event.message)]
         )
     for event in outcome.duplicates:  # another file of a report counted once: listed, so that none goes unseen
-        row = (event.source, event.body, "", event.year, 0, "同一报告的另一文件", 0, 0, event.message)
-        reports_sheet.append([_cell(reports_sheet, value) for value in row])
+        copy = (event.source, event.body, "", event.year, 0, "同一报告的另一文件", 0, 0, event.message)
+        reports_sheet.append([_cell(reports_sheet, value) for value in copy])
     regions_sheet = _sheet(workbook, "各地区", REGION_COLUMNS)
     for region in regions:
         row = [region.region, region.reports, region.failed, region.errors, region.warnings, region.unread]

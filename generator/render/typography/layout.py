@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from generator.render.ooxml import paragraph_property, qn, xml_tree
@@ -323,18 +324,14 @@ def typeset_body(
     root = ROOT.search(document_xml)
     if root is None or not any(marker in document_xml for marker in ids.values()):
         return document_xml
-    from lxml import etree
-
-    def parse(snippet: bytes) -> Any:
-        return xml_tree(root.group(0) + snippet + b"</w:document>", remove_blank_text=True)[0]
-
+    head = root.group(0)
     found = {sid: _paragraphs_with(document_xml, marker) for sid, marker in ids.items()}
-    edited: dict[tuple[int, int], object] = {}
+    edited: dict[tuple[int, int], bytes] = {}
     signatures, dates = found[SIGNATURE_STYLE_ID], found[DATE_STYLE_ID]
     section = SECTION.match(document_xml, max(_last_tag(document_xml, b"<w:sectPr", len(document_xml)), 0))
     if signatures and dates and section:
-        block = text_block(parse(section.group(0)), body_half_points, spacing)  # the body's, last of the document
-        signature, date = parse(signatures[0].group(0)), parse(dates[0].group(0))
+        block = _section_block(head, section.group(0), body_half_points, spacing)  # the body's, last of the document
+        signature, date = _parse(head, signatures[0].group(0)), _parse(head, dates[0].group(0))
         setting = Setting(advances or {}, body_half_points * 10.0, block.pitch)
         placement = place(_text(signature), _text(date), block.chars, setting)
         for match, paragraph, left in (
@@ -343,18 +340,40 @@ def typeset_body(
         ):
             if left is not None:
                 _set_left(paragraph, left, block)
-                edited[match.span()] = paragraph
+                edited[match.span()] = _serialised(paragraph)
     for match in found[CONTACT_STYLE_ID]:
-        paragraph = parse(match.group(0))
-        _keep_numbers_whole(paragraph)
-        edited[match.span()] = paragraph
+        edited[match.span()] = _contact_kept_whole(head, match.group(0))
     out, position = [], 0
-    for (start, end), paragraph in sorted(edited.items(), key=lambda item: item[0]):
-        xml = etree.tostring(paragraph, encoding="UTF-8").split(b"?>", 1)[-1].lstrip()
-        head, rest = xml.split(b">", 1)  # the root declares every prefix already: no copies on the paragraph
-        out += [document_xml[position:start], DECLARATION.sub(b"", head) + b">" + rest]
+    for (start, end), xml in sorted(edited.items(), key=lambda item: item[0]):
+        out += [document_xml[position:start], xml]
         position = end
     return b"".join([*out, document_xml[position:]])
+
+
+def _parse(root: bytes, snippet: bytes) -> Any:
+    """A paragraph or section of the body, parsed under the document's root (which declares every prefix)."""
+    return xml_tree(root + snippet + b"</w:document>", remove_blank_text=True)[0]
+
+
+def _serialised(paragraph: Any) -> bytes:
+    from lxml import etree
+
+    xml = etree.tostring(paragraph, encoding="UTF-8").split(b"?>", 1)[-1].lstrip()
+    head, rest = xml.split(b">", 1)  # the root declares every prefix already: no copies on the paragraph
+    return DECLARATION.sub(b"", head) + b">" + rest
+
+
+# The page's text block and the contact line are the same in every report of a template: worked out once each.
+@lru_cache(maxsize=16)
+def _section_block(root: bytes, section: bytes, body_half_points: int, spacing: int) -> TextBlock:
+    return text_block(_parse(root, section), body_half_points, spacing)
+
+
+@lru_cache(maxsize=64)
+def _contact_kept_whole(root: bytes, paragraph: bytes) -> bytes:
+    parsed = _parse(root, paragraph)
+    _keep_numbers_whole(parsed)
+    return _serialised(parsed)
 
 
 def _text(paragraph: Any) -> str:
