@@ -44,6 +44,7 @@ NEEDS_TREE = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\{%-?\s*colspan\b|\{%-?\s*cellbg\
 LISTING_CHARACTERS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 # A text run holding a line break or tab that a value brought in: Word needs <w:br/> and <w:tab/> instead.
 BROKEN_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
+LONE_LINE_BREAK = re.compile(r"(?<!\r)\n")  # a value's line break, not a Windows line end of the XML itself
 BREAKS = {"\n": '</w:t><w:br/><w:t xml:space="preserve">', "\t": '</w:t><w:tab/><w:t xml:space="preserve">'}
 
 
@@ -162,7 +163,7 @@ class CompiledDocx:
 
     def _fill(self, template: Template, context: dict[str, Any]) -> bytes:
         xml = template.render(context)
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks prepared_source added
+        xml = xml.replace("\n<w:p", "<w:p")  # the line breaks prepared_source added (whitespace between elements)
         if "{_" in xml or "_}" in xml:  # braces docxtpl escaped in the template's own text
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\a" in xml or "\f" in xml:  # a value with a paragraph or page break: docxtpl makes Word markup
@@ -170,7 +171,7 @@ class CompiledDocx:
                 from docxtpl import DocxTemplate  # 60 ms of imports (python-docx, Pillow) only a rare report needs
 
                 xml = str(DocxTemplate.resolve_listing(None, xml))  # uses nothing of the instance
-        elif "\t" in xml or "\n" in xml.replace("\r\n", ""):  # line breaks and tabs (the title's lines), in place
+        elif "\t" in xml or LONE_LINE_BREAK.search(xml):  # line breaks and tabs (the title's lines), in place
             xml = _with_breaks(xml)
         return xml.encode("utf-8")  # values pass the environment's finalize: no character XML forbids
 
