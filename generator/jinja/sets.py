@@ -180,12 +180,11 @@ class TemplateSet:
 
     def signature(self) -> Signature:
         """Every file of the set's folders with its modification time: compiled templates are reused until it changes."""
-        return tuple(
-            (str(path), path.stat().st_mtime_ns)
-            for folder in self.folders
-            for path in sorted(folder.iterdir())
-            if path.is_file()
-        )
+        found = []
+        for folder in self.folders:
+            with os.scandir(folder) as entries:  # one listing, each file's type and time from it: once per report
+                found += [(e.path, e.stat().st_mtime_ns) for e in sorted(entries, key=lambda e: e.name) if e.is_file()]
+        return tuple(found)
 
     def fixed_paragraphs(self) -> tuple[str, ...]:
         """The Word template's paragraphs of fixed text that quote values ("…统计期限为{{ meta.period }}。"): the
