@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -72,6 +74,10 @@ def page() -> BeautifulSoup:
     custom = document.styles.add_style("我的重点", 1)
     custom.font.size = Pt(16)
     document.add_paragraph("重点说明的一段。", style="我的重点")
+    lead = document.styles.add_style("Run-in Heading", 2)  # a character style, as the shipped template's
+    run_in = document.add_paragraph()
+    run_in.add_run("（二）依申请公开：", style=lead)
+    run_in.add_run("全年受理申请。")
     centred = document.add_paragraph("居中的一段")
     centred.alignment = 1
     document.add_paragraph("二、主动公开政府信息情况", style="Heading 1")
@@ -153,3 +159,13 @@ def test_without_a_title_the_report_title_is_the_heading():
     document = Document()
     document.add_paragraph("正文一段。")
     assert page_of(document).h1.get_text() == "报告标题"
+
+
+def test_a_character_style_is_a_class_on_its_text(page):
+    """The run-in heading's character style (楷体 in Word) reaches the page as a class the style sheet sets."""
+    (span,) = page.find_all("span", class_="run-in-heading")
+    assert span.get_text() == "（二）依申请公开：" and span.parent.get_text() == "（二）依申请公开：全年受理申请。"
+    css = (Path(__file__).parents[1] / "templates" / "default" / "style.css").read_text(encoding="utf-8")
+    assert re.search(
+        r"\.run-in-heading \{ font-family: \"KaiTi\"", css.replace("h3, .run-in-heading", ".run-in-heading")
+    )

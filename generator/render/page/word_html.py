@@ -18,18 +18,13 @@ from generator.format import schema
 from generator.render.ooxml import W
 from generator.render.page.known_tables import STAND_IN
 from generator.render.page.word_inline import paragraph_inline
-from generator.render.page.word_parts import WordParts
+from generator.render.page.word_parts import WordParts, style_class
 from generator.render.page.word_tables import table_html
 
 PLAIN_STYLES = frozenset({"normal", "body text", "default", "no spacing", "plain text"})
 LIST_NAMES = re.compile(r"^list (bullet|number)", re.IGNORECASE)
 ALIGNMENTS = {"center": "align-center", "right": "align-right", "end": "align-right", "both": "", "left": ""}
 HEADING_IDS = {heading: key for key, heading in schema.HEADINGS.items()}
-
-
-def style_class(name: str) -> str:
-    """A CSS class named after a Word style: "Report Signature" -> "report-signature"."""
-    return re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-") or "style"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from generator.render.ooxml import R, W
-from generator.render.page.word_parts import WordParts
+from generator.render.page.word_parts import WordParts, style_class
 
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -53,7 +53,7 @@ class InlineWriter:
         rpr = run.find(f"{W}rPr")
         if _on(rpr, "vanish"):
             return
-        marks = tuple(tag for flag, tag in FORMATS if _on(rpr, flag))
+        marks = tuple(tag for flag, tag in FORMATS if _on(rpr, flag)) + self.character_style(rpr)
         for child in run:
             tag = child.tag
             if tag == f"{W}fldChar":
@@ -72,6 +72,14 @@ class InlineWriter:
                 self.pieces.append(Piece("<br>"))
             elif tag in (f"{W}drawing", f"{W}pict"):
                 self.image(child)
+
+    def character_style(self, rpr: Any) -> tuple[str, ...]:
+        """A run's character style as a class the page's style sheet can set ("Run-in Heading", 楷体 as in Word)."""
+        element = rpr.find(f"{W}rStyle") if rpr is not None else None
+        style_id = element.get(f"{W}val") if element is not None else None
+        if not style_id:
+            return ()
+        return (f'span class="{style_class(self.parts.style(style_id).name)}"',)
 
     def image(self, element: Any) -> None:
         blip = element.find(f".//{A}blip")
@@ -124,7 +132,7 @@ def _joined(pieces: list[Piece]) -> str:
             end += 1
         inner = "".join(p.html for p in pieces[index:end])
         for tag in marks:
-            inner = f"<{tag}>{inner}</{tag}>"
+            inner = f"<{tag}>{inner}</{tag.split()[0]}>"
         out.append(inner)
         index = end
     return "".join(out)

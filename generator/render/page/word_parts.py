@@ -28,6 +28,11 @@ class StyleInfo:
     outline: int | None = None
 
 
+def style_class(name: str) -> str:
+    """A CSS class named after a Word style: "Report Signature" -> "report-signature"."""
+    return re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-") or "style"
+
+
 @lru_cache(maxsize=16)
 def _styles(data: bytes) -> dict[str, StyleInfo]:
     """Style id -> StyleInfo, following basedOn for the outline level (parsed once per template)."""
