@@ -47,6 +47,8 @@ print(json.dumps({
     "totals": result.totals,
     "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "main_cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
+    "worker_cpu": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]),
 }))
 """
 

@@ -16,7 +16,6 @@ read differ from the figures each PDF was rendered from (a figure read wrong is 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
 import subprocess
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_audit import audit  # noqa: E402  (the audit in a fresh interpreter, timed)
 from synthetic import synthetic_values  # noqa: E402
 
 from generator import render, validate  # noqa: E402
@@ -39,27 +39,10 @@ from generator.render.typography.pdf import (  # noqa: E402
     EXPORT_FILTER,
     find_soffice,
     fontconfig_aliases,
-    for_libreoffice,
     with_document_language,
 )
 
 BATCH = 100  # documents a LibreOffice run converts (a run of many hundreds may stop before the end)
-RUN = """
-import json, resource, sys, time
-from pathlib import Path
-import generator
-start = time.perf_counter()
-result = generator.audit([sys.argv[1]], Path(sys.argv[2]), jobs=int(sys.argv[3]))
-elapsed = time.perf_counter() - start
-print(json.dumps({
-    "seconds": elapsed,
-    "totals": result.totals,
-    "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "main_cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
-    "worker_cpu": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]),
-}))
-"""
 
 
 def make_pdfs(folder: Path, n: int) -> dict[str, dict[str, str]]:
@@ -85,7 +68,7 @@ def convert(soffice: str, folder: Path, values: dict[str, dict[str, str]]) -> No
         for name, body in values.items():
             data = assemble(body["meta.body"], {key: RawValue(value) for key, value in body.items()})
             words[name] = render(data, validate(data), ["docx"])["docx"]
-            (work / name).with_suffix(".docx").write_bytes(for_libreoffice(words[name]))
+            (work / name).with_suffix(".docx").write_bytes(words[name])  # the very file a body publishes
         fonts = work / "fonts.conf"
         fonts.write_text(fontconfig_aliases(), encoding="utf-8")
         command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}"]
@@ -95,16 +78,6 @@ def convert(soffice: str, folder: Path, values: dict[str, dict[str, str]]) -> No
             if not (work / name).is_file():
                 raise SystemExit(f"LibreOffice did not convert {name}")
             (folder / name).write_bytes(with_document_language((work / name).read_bytes(), word))
-
-
-def audit(folder: Path, outdir: Path, jobs: int) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, str(folder), str(outdir), str(jobs)], env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise SystemExit(done.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def wrong_figures(database: Path, values: dict[str, dict[str, str]]) -> tuple[int, int]:
