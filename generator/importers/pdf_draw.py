@@ -235,26 +235,15 @@ def _char(place: _Place, drawn: list[_Drawn], n: int) -> dict[str, Any]:
     a, b, c, d, e, f = place.ctm
     left, right = a * char.x0 + c * char.y0 + e, a * x1 + c * char.y1 + e
     low, high = b * char.x0 + d * char.y0 + f, b * x1 + d * char.y1 + f
-    left, right = (left, right) if left <= right else (right, left)
-    low, high = (low, high) if low <= high else (high, low)
-    top = place.top + place.height - high
+    box = place.box(left, low, right, high)
     return {
         "text": char.text,
-        "x0": place.left + left,
-        "x1": place.left + right,
-        "y0": low,
-        "y1": high,
-        "width": right - left,
-        "height": high - low,
-        "top": top,
-        "bottom": top + high - low,
-        "doctop": place.doctop + top,
-        "page_number": place.number,
+        **box,
         "object_type": "char",
         "upright": char.upright,
-        "size": high - low,  # pdfminer's for a font written across (a vertical font's would be its width)
+        "size": box["height"],  # pdfminer's for a font written across (a vertical font's would be its width)
         "fontname": "",
-        "adv": right - left,
+        "adv": box["width"],
     }
 
 
