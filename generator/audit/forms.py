@@ -12,12 +12,14 @@ def same_report_once(store: Store, run: int, outcome: Outcome) -> None:
     """Files of the run that name the same body and year and print the same figures are one report: the one that
     read more figures counts, each other is listed as a duplicate. Files whose figures differ both count (which
     the body published is for the reviewer to settle); a report without its body or year is never paired."""
-    groups: dict[tuple[str, int], list[tuple[StoredReport, dict[str, float]]]] = {}
+    groups: dict[tuple[str, int], list[StoredReport]] = {}
     for report in store.reports(run):
         if report.status != "unreadable" and report.body_key and report.year is not None:
-            groups.setdefault((report.body_key, report.year), []).append((report, _read(store, report.id)))
-    for group in groups.values():
-        group.sort(key=lambda item: (-len(item[1]), item[0].source))
+            groups.setdefault((report.body_key, report.year), []).append(report)
+    for reports in groups.values():
+        if len(reports) < 2:
+            continue  # the usual body: one file, no figures to read back
+        group = sorted(((r, _read(store, r.id)) for r in reports), key=lambda item: (-len(item[1]), item[0].source))
         kept: list[tuple[StoredReport, dict[str, float]]] = []
         for report, values in group:
             twin = next((k for k, v in kept if _same(values, v)), None)
