@@ -251,7 +251,6 @@ class Fetcher:
             wait = clock.last + clock.interval - time.monotonic()
             if wait > 0:
                 self.sleep(wait)
-            clock.last = time.monotonic()
             deadline = Deadline(self.timeout)
             deadline.arm()
             try:
