@@ -140,20 +140,21 @@ def main() -> None:
         batch(work / "in", work / "warm", "docx,html", 1)  # compiled templates cached, as after a first run
         for formats in ("docx,html", "docx"):
             naive_runs, one_runs = [], []
-            for _ in range(args.rounds):  # a shared machine's speed drifts: alternate, and compare each pair
+            for number in range(args.rounds):  # a shared machine's speed drifts: alternate, and compare each pair
+                # Each run writes into a folder of its own, all removed at the end: removing thousands of files
+                # between runs made the next runs' file creation slow (ext4 passes over inodes freed in the last
+                # 30 s), which is the benchmark's own churn, not either contestant's.
+                out = work / f"naive-{formats}-{number}"
                 naive_runs.append(
-                    timed([sys.executable, "-c", NAIVE, str(work / "naive"), formats, *map(str, paths[: args.naive])])
+                    timed([sys.executable, "-c", NAIVE, str(out), formats, *map(str, paths[: args.naive])])
                 )
-                shutil.rmtree(work / "naive", ignore_errors=True)
-                one_runs.append(batch(work / "in", work / "one", formats, 1))
-                shutil.rmtree(work / "one", ignore_errors=True)
+                one_runs.append(batch(work / "in", work / f"one-{formats}-{number}", formats, 1))
             # The ratio is the median of the rounds' own ratios (each round's two runs side by side), never each
             # side's best run; the rates shown are those of the round with the median ratio.
             pairs = sorted(zip(naive_runs, one_runs, strict=True), key=lambda p: ratio(p, args.naive, args.n))
             (naive_wall, naive_cpu, naive_peak), (one_wall, one_cpu, one_peak) = pairs[len(pairs) // 2]
             ratios = [ratio(p, args.naive, args.n) for p in pairs]
-            all_wall, all_cpu, all_peak = batch(work / "in", work / "all", formats, args.jobs)
-            shutil.rmtree(work / "all", ignore_errors=True)
+            all_wall, all_cpu, all_peak = batch(work / "in", work / f"all-{formats}", formats, args.jobs)
             naive_rate, one_rate, all_rate = args.naive / naive_wall, args.n / one_wall, args.n / all_wall
             lines += [
                 f"[{formats}] naive loop, 1 process : {naive_rate:7.1f} reports/s ({naive_wall:.1f} s, CPU {naive_cpu:.1f} s), "

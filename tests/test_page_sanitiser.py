@@ -128,10 +128,10 @@ def test_chromium_enforces_the_policy_of_a_published_page(browser, pages):
         assert page.title() != "changed" and page.locator("h1").count() == 1
 
 
-def test_the_official_tables_put_back_after_the_sanitiser_are_what_it_would_keep(run, tmp_path):
-    """The statistics tables skip the sanitiser (they are the tool's own markup around escaped texts): a page is
-    what a second pass of the sanitiser over all of it leaves unchanged, and markup typed into a table's label
-    reaches the page as text."""
+def test_the_body_made_from_word_put_back_after_the_sanitiser_is_what_it_would_keep(run, tmp_path):
+    """The body made from Word skips the sanitiser (the tool's own markup around escaped texts): a page is what a
+    second pass of the sanitiser over all of it leaves unchanged, and markup typed into a table's label and into
+    a paragraph of report.docx reaches the page as text."""
     import zipfile
 
     folder = tmp_path / "tpl"
@@ -140,14 +140,17 @@ def test_the_official_tables_put_back_after_the_sanitiser_are_what_it_would_keep
     with zipfile.ZipFile(template) as archive:
         members = [(info, archive.read(info)) for info in archive.infolist()]
     typed = "社会公益组织&lt;script&gt;alert(1)&lt;/script&gt;".encode()
+    lead = "（一）主动公开：".encode()
+    typed_lead = "（一）主动公开&lt;img src=x onerror=alert(2)&gt;：".encode()
     with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
         for info, data in members:
-            archive.writestr(
-                info, data.replace("社会公益组织".encode(), typed, 1) if info.filename == "word/document.xml" else data
-            )
+            if info.filename == "word/document.xml":
+                data = data.replace("社会公益组织".encode(), typed, 1).replace(lead, typed_lead, 1)
+            archive.writestr(info, data)
     result = run(SAMPLE_CSV, "--template", folder, "-o", "out", "--format", "html")
     assert result.exit_code in (0, 1), result.stderr
     page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
     assert 'id="table-t3"' in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page and "<img" not in page
     assert active(page) == [] and "<script" not in page
     assert clean_page(page) == page

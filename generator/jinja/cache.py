@@ -21,7 +21,8 @@ from jinja2.bccache import Bucket
 
 # Bumped whenever environment.py (BoundedSandbox._parse) or a Word part's preparation (render.filling.word_tags) changes
 # the code Jinja generates.
-CODE_VERSION = "bounded-loops-3"  # 2: finalize strips characters XML forbids; 3: Word tags read as typed
+# 2: finalize strips characters XML forbids; 3: Word tags read as typed; 4: no line break added before paragraphs
+CODE_VERSION = "bounded-loops-4"
 
 
 def cache_folder() -> Path | None:

@@ -163,7 +163,6 @@ class CompiledDocx:
 
     def _fill(self, template: Template, context: dict[str, Any]) -> bytes:
         xml = template.render(context)
-        xml = xml.replace("\n<w:p", "<w:p")  # the line breaks prepared_source added (whitespace between elements)
         if "{_" in xml or "_}" in xml:  # braces docxtpl escaped in the template's own text
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\a" in xml or "\f" in xml:  # a value with a paragraph or page break: docxtpl makes Word markup
@@ -226,16 +225,27 @@ def _compile(path: str, mtime_ns: int, size: int, env: Environment) -> CompiledD
             continue
         compiled.needs_tree |= bool(NEEDS_TREE.search(re.sub(r"<[^>]+>", "", xml)))
         try:
-            compiled.parts[part_name] = compile_string(env, xml, prepared_source, f"{path}:{part_name}")
+            compiled.parts[part_name] = compile_string(env, xml, jinja_source, f"{path}:{part_name}")
         except TemplateSyntaxError as err:
-            raise _template_error(name, err, prepared_source(xml)) from err
+            raise _syntax_error(name, env, xml, err) from err
     return compiled
 
 
 def prepared_source(xml: str) -> str:
-    """A Word part's XML as Jinja source (word_tags), each paragraph on a line of its own (so a syntax error's
-    line number names a paragraph)."""
+    """A Word part's XML as Jinja source (word_tags), each paragraph on a line of its own, as the template check
+    reads it and a syntax error is reported: its line number names a paragraph. The report is filled from the
+    source without those line breaks (they would have to be taken out of every report again)."""
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", jinja_source(xml))
+
+
+def _syntax_error(name: str, env: Environment, xml: str, err: TemplateSyntaxError) -> TemplateError:
+    """The syntax error as it reads with a paragraph on each line (line breaks between elements change no tag)."""
+    source = prepared_source(xml)
+    try:
+        env.parse(source)
+    except TemplateSyntaxError as numbered:
+        return _template_error(name, numbered, source)
+    return _template_error(name, err, source)
 
 
 @cache

@@ -7,6 +7,7 @@ older set whose report.html.j2 writes the whole body itself is used as it is (ch
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -21,13 +22,14 @@ from generator.jinja.environment import make_environment
 from generator.jinja.errors import describe_template_error
 from generator.jinja.names import used_variables
 from generator.jinja.sets import HTML_TEMPLATE, Signature, TemplateSet
-from generator.render.page.known_tables import STAND_IN, cut_known_tables
+from generator.render.page.known_blocks import cut_known_tables
 from generator.render.page.sanitize import clean_page
 from generator.render.page.word_html import word_body_html
 from generator.render.page.word_parts import DOCUMENT, WordParts
 from generator.render.template_checks.check import html_sources
 
 WORD_BODY = "document.body"
+BODY_STAND_IN = "generate-report-body"  # the attribute of the body's stand-in on the page
 
 
 @lru_cache(maxsize=16)
@@ -62,34 +64,28 @@ def render_html(
     sanitize: bool = True,
 ) -> bytes:
     """The page; `word` is the rendered Word report's members, from which the body is made. The page goes through
-    the allowlist sanitiser (`sanitize` off only for check-template, to name what it would remove)."""
-    tables: dict[str, tuple[str, str]] = {}
+    the allowlist sanitiser (`sanitize` off only for check-template, to name what it would remove), all but the
+    body made from Word, which is held out of it and put back (see `with_body`)."""
+    body = stand_in = ""
     if word is not None:
         banner = context["validation"].banner
         members = dict(word)
         document, tables = cut_known_tables(members[DOCUMENT])
-        parts = WordParts({**members, DOCUMENT: document}, held(tables))
+        parts = WordParts({**members, DOCUMENT: document}, tables)
         body = word_body_html(parts, context["meta"].title, frozenset({banner} if banner else ()))
-        context = {**context, "document": SimpleNamespace(body=Markup(body))}
+        stand_in = f'<div data-{BODY_STAND_IN}="{secrets.token_hex(8)}"></div>'  # a token no template can hold
+        context = {**context, "document": SimpleNamespace(body=Markup(stand_in))}
     try:
         page = _compiled(template_set, signature or template_set.signature()).render(context)
     except (JinjaTemplateError, SecurityError) as err:
         raise TemplateError(describe_template_error(HTML_TEMPLATE, err)) from err
-    return put_back(clean_page(page) if sanitize else page, tables).encode("utf-8")
+    return with_body(clean_page(page) if sanitize else page, stand_in, body).encode("utf-8")
 
 
-def held(tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Each official table as an empty stand-in the sanitiser keeps as it is. The tables' markup is the tool's own
-    (word_tables.official_table_html: a fixed skeleton and escaped cell texts), so it is put back after the
-    sanitiser has read what the template could shape: nine tenths of the page it need not read again."""
-    return {name: (_stand_in(name), key) for name, (_, key) in tables.items()}
-
-
-def put_back(page: str, tables: dict[str, tuple[str, str]]) -> str:
-    for name, (html, _) in tables.items():
-        page = page.replace(_stand_in(name), html, 1)
-    return page
-
-
-def _stand_in(name: str) -> str:
-    return f'<div data-{STAND_IN}="{name}"></div>'  # name: a random token per report, never a template's text
+def with_body(page: str, stand_in: str, body: str) -> str:
+    """The page with the body made from Word in place of its stand-in. That body's markup is the tool's own
+    (word_blocks, word_inline, word_tables: a fixed set of elements, every text and attribute escaped, links
+    only http(s) and mailto, pictures only data: images), so the sanitiser reads only what the page template
+    shapes; a stand-in the template put where no element can be (an attribute, a title) is not found as written
+    after the sanitiser, and the body is then left out."""
+    return page.replace(stand_in, body, 1) if stand_in else page

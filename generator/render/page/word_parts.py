@@ -90,12 +90,15 @@ class WordParts:
 
     members: Mapping[str, bytes]
     known_tables: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # stand-in id -> (HTML, key)
-    body: Any = field(init=False)
     styles: dict[str, StyleInfo] = field(init=False)
     bullets: frozenset[tuple[str, str]] = field(init=False)
 
+    @cached_property
+    def body(self) -> Any:
+        """The document's body, parsed only when its blocks are not all known (known_blocks.py)."""
+        return xml_tree(self.members[DOCUMENT]).find(f"{W}body")
+
     def __post_init__(self) -> None:
-        self.body = xml_tree(self.members[DOCUMENT]).find(f"{W}body")
         self.styles = _styles(self.members["word/styles.xml"]) if "word/styles.xml" in self.members else {}
         numbering = self.members.get("word/numbering.xml")
         self.bullets = _bullets(numbering) if numbering else frozenset()

@@ -195,10 +195,19 @@ def _skeleton(key: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
 
 def official_table_html(key: str, texts: dict[tuple[int, int], str]) -> str:
     """The official table with the Word cells' texts (escaped) in their places."""
-    pieces, positions = _skeleton(key)
+    return filled_table_html(key, [texts.get(position, "") for position in official_positions(key)])
+
+
+def official_positions(key: str) -> tuple[tuple[int, int], ...]:
+    """The grid position of each cell text, in the order the table's HTML holds them."""
+    return _skeleton(key)[1]
+
+
+def filled_table_html(key: str, texts: list[str]) -> str:
+    """The official table with the cells' texts given in the order of official_positions."""
+    pieces = _skeleton(key)[0]
     out = [pieces[0]]
-    for piece, position in zip(pieces[1:], positions, strict=True):
-        text = texts.get(position, "")
+    for piece, text in zip(pieces[1:], texts, strict=True):
         out += [text if text.isdigit() else _label_html(text), piece]  # most cells are plain figures
     return "".join(out)
 
