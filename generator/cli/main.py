@@ -76,17 +76,28 @@ def cli() -> None:
     """政府信息公开工作年度报告生成工具。
 
     \b
-    generate-report DATA                          校验数据并生成 Word 和 HTML 报告（同 render）
-    generate-report validate DATA                 只校验，列出全部错误和警告
-    generate-report diff OLD NEW                  与上年对比：数字变化、正文变化、两年衔接核对
-    generate-report schema                        列出全部数据键、名称和类型
-    generate-report batch 文件夹 -o 输出          批量生成，并汇总哪个单位未通过哪条规则
-    generate-report aggregate 文件… -o 汇总.xlsx  多个单位逐项相加，生成汇总工作簿
-    generate-report new-template 名称             复制一套模板，改成本地的前言、落款、版式
-    generate-report check-template 文件夹         检查模板：语法、拼错的变量、被 Word 拆开的标签
-    generate-report init 新表.xlsx                新建空白填报工作簿（带自动核对）
-    generate-report import 上年报告 -o 表.xlsx    从已发布的报告（PDF、网页、Word、文字）导入数据
-    generate-report audit 文件夹 -o 审查          审查辖区内已发布的报告，出审查报告、问题清单和通报
+    generate-report DATA
+        校验数据并生成 Word 和 HTML 报告（同 render）
+    generate-report validate DATA
+        只校验，列出全部错误和警告
+    generate-report diff OLD NEW
+        与上年对比：数字变化、正文变化、两年衔接核对
+    generate-report schema
+        列出全部数据键、名称和类型
+    generate-report batch 文件夹 -o 输出
+        批量生成，并汇总哪个单位未通过哪条规则
+    generate-report aggregate 文件… -o 汇总.xlsx
+        多个单位逐项相加，生成汇总工作簿
+    generate-report new-template 名称
+        复制一套模板，改成本地的前言、落款、版式
+    generate-report check-template 文件夹
+        检查模板：语法、拼错的变量、被 Word 拆开的标签
+    generate-report init 新表.xlsx
+        新建空白填报工作簿（带自动核对）
+    generate-report import 上年报告 -o 表.xlsx
+        从已发布的报告（PDF、网页、Word、文字）导入数据
+    generate-report audit 文件夹 -o 审查
+        审查辖区内已发布的报告，出审查报告、问题清单和通报
     """
 
 

@@ -9,12 +9,13 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from generator.cli.wrap import display_width, wrap_text
 from generator.format.patterns import when_used
 
 # click's own text in Chinese, through its extension points first: a Context whose formatter writes Chinese
@@ -240,13 +241,33 @@ def join_chinese_lines(text: str) -> str:
 
 
 class ZhHelpFormatter(click.HelpFormatter):
-    """Headings end in a full-width colon; the usage line reads "用法：prog [选项] 命令 [参数]..."."""
+    """Headings end in a full-width colon; the usage line reads "用法：prog [选项] 命令 [参数]..."; text is
+    wrapped by the columns a Chinese character takes (cli/wrap.py), as click wraps English by its letters."""
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(join_chinese_lines(text))
+        indent = " " * self.current_indent
+        self.write(wrap_text(join_chinese_lines(text), self.width, indent, indent) + "\n")
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        """click's definition list (options, commands), its second column wrapped by display width."""
+        rows = list(rows)
+        first_col = min(max((display_width(first) for first, _ in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_text(second, max(self.width - first_col - 2, 10)).splitlines() or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
