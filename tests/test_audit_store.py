@@ -16,7 +16,7 @@ from synthetic import published_page, synthetic_values
 import generator
 from generator.audit import store_rows
 from generator.audit.store import Store
-from generator.exceptions import InputError
+from generator.exceptions import OutputError
 from generator.importers.html import read_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "audit-v2.sqlite.gz"
@@ -94,7 +94,9 @@ def test_a_version_2_file_the_move_fails_half_way_is_left_as_it_was(tmp_path, mo
 
     compact = store_rows._compact
     monkeypatch.setattr(store_rows, "_compact", failing)
-    with pytest.raises(InputError, match="审查.sqlite"):
+    with pytest.raises(
+        OutputError, match="审查.sqlite：审查数据库从版本 2 升级到版本 3 时出错（disk I/O error），文件保持原样"
+    ):
         Store(database, "x")
     assert "figures" in calls and rows(database, "PRAGMA user_version") == [(2,)]
     assert {name for (name,) in rows(database, "SELECT name FROM sqlite_master")} >= {"figures", "texts"}

@@ -124,12 +124,12 @@ class Store:
             return
         try:
             self._prepare()
-        except DamagedDatabase:
-            self.db.close()
-            raise
         except sqlite3.DatabaseError as err:
             self.db.close()
             raise InputError(f"{path}：不是 SQLite 数据库，或文件已损坏（{err}）。请换一个 --db 文件。") from err
+        except BaseException:
+            self.db.close()
+            raise
 
     def _prepare(self) -> None:
         """Creates the tables of a new file, or checks an existing one's, holding the write lock: an audit started
@@ -172,12 +172,18 @@ class Store:
             expected = TABLES if version == SCHEMA_VERSION else EARLIER_TABLES
             if missing := [table for table in expected if table not in names]:
                 raise DamagedDatabase(f"{self.path}：审查数据库已损坏（缺少数据表 {'、'.join(missing)}）")
-            run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
-            if version == 1:  # a version-1 database gains the review's tables
-                run_script(self.db, REVIEW_SCHEMA)
-            if version < 3:  # figures once per report, as compact rows: in this same transaction
-                migrate(self.db)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            try:
+                run_script(self.db, RUN_REPORTS)  # a database made before runs were listed gets the list
+                if version == 1:  # a version-1 database gains the review's tables
+                    run_script(self.db, REVIEW_SCHEMA)
+                if version < 3:  # figures once per report, as compact rows: in this same transaction
+                    migrate(self.db)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except sqlite3.Error as err:  # the transaction is rolled back: the file is as it was
+                raise OutputError(
+                    f"{self.path}：审查数据库从版本 {version} 升级到版本 {SCHEMA_VERSION} 时出错（{err}），"
+                    "文件保持原样，没有改动。请检查磁盘空间和文件权限后重试。"
+                ) from err
             return version < 3
         return False
 
