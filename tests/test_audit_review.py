@@ -173,6 +173,10 @@ def test_a_corrected_figure_is_checked_again_beside_the_value_read(tmp_path):
     assert [row[:7] for row in fixed] == [
         ("示例县第7局", 2023, "（一）予以公开·总计", "t3.granted.total", read, read - 3, "单位来电：总计应为各项之和")
     ]
+    # The share granted in full is worked out from the corrected figure too.
+    code, stdout, _ = audit(tmp_path, "reports", "-o", "out", "--format", "json")
+    rates = next(entry["rates"] for entry in json.loads(stdout)["reports"] if entry["body"] == "示例县第7局")
+    assert rates["granted_share"] == pytest.approx((read - 3) / int(broken["t3.total_processed.total"]))
     # A later run remembers, and the same workbook read again records nothing new.
     assert audit(tmp_path, "reports", "-o", "out")[0] == 0
     code, stdout, _ = audit(tmp_path, "reports", "-o", "out", "--review", "out/审查结果.xlsx")

@@ -1,6 +1,7 @@
 """Rates a reviewer compares across bodies, declared once: the share of applications granted in full (table 三), the
 share of 复议 and of 行政诉讼 cases corrected (table 四); each body's beside the quartiles of its kind that year.
-A rate is never computed from a figure that is blank, unread or missing, nor over a denominator of 0 (不适用)."""
+A rate is never computed from a figure that is blank, unread or missing, nor over a denominator of 0 (不适用); a
+figure a reviewer corrected counts as corrected."""
 
 from __future__ import annotations
 
@@ -65,7 +66,14 @@ def report_rates(store: Store, report_id: int) -> dict[str, float | None]:
         f"SELECT key, value FROM figures WHERE report_id = ? AND key IN ({MARKS})", (report_id, *KEYS)
     )
     values = {row["key"]: None if row["value"] is None else float(row["value"]) for row in rows}
-    return {rate.name: rate.of(values) for rate in RATES}
+    return {rate.name: rate.of(settled(store, report_id, values)) for rate in RATES}
+
+
+def settled(store: Store, report_id: int, values: dict[str, float | None]) -> dict[str, float | None]:
+    """The rates' figures as the reviewers settled them: a correction that holds (--review) takes the place of the
+    value read, as it does in every check."""
+    corrected = {key: float(value) for key, value in store.corrections(report_id).items() if key in KEYS}
+    return {**values, **corrected}
 
 
 def rate_quartiles(store: Store, year: int, kind: str) -> dict[str, Quartiles]:
@@ -78,6 +86,7 @@ def rate_quartiles(store: Store, year: int, kind: str) -> dict[str, Quartiles]:
     reports: dict[int, dict[str, float | None]] = {}
     for row in rows:
         reports.setdefault(row["report_id"], {})[row["key"]] = None if row["value"] is None else float(row["value"])
+    reports = {report_id: settled(store, report_id, values) for report_id, values in reports.items()}
     found = {}
     for rate in RATES:
         shares = sorted(share for values in reports.values() if (share := rate.of(values)) is not None)
