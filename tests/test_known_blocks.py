@@ -90,8 +90,9 @@ def test_a_cell_holding_more_than_its_text_goes_the_ordinary_way():
     [
         lambda xml: xml.replace("<w:tbl>", '<w:tbl xmlns:x="urn:x">', 1),  # a table tag with attributes
         lambda xml: xml.replace("</w:body>", "<w:p><w:r><w:txbxContent/></w:r></w:p></w:body>"),  # a text box
+        lambda xml: xml.replace("</w:body>", "<!-- <w:tbl></w:tbl> --></w:body>"),  # a comment the search would read
     ],
-    ids=["attributes", "text-box"],
+    ids=["attributes", "text-box", "comment"],
 )
 def test_documents_the_search_cannot_vouch_for_are_left_whole(change):
     members = members_of(synthetic(2))

@@ -2,8 +2,8 @@
 
 A Chinese character takes two columns. A line may break at a space or beside a Chinese character, never inside
 a word, a file name, an option or a number ("审查结果.xlsx" keeps ".xlsx"), never before a closing mark (，。、）”)
-and never after an opening one (（“), nor on either side of an ellipsis. Paragraphs are read as click reads them: a blank line ends one, and a
-paragraph whose first line is "\\b" keeps its lines as written.
+and never after an opening one (（“), nor on either side of an ellipsis. Paragraphs are read as click reads them:
+a blank line ends one, and a paragraph whose first line is "\\b" keeps its lines as written.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def display_width(text: str) -> int:
 
 
 def _wide(ch: str) -> bool:
+    """A character beside which a line may break: a Chinese one, not a mark of ambiguous width (“ ” between words)."""
     return unicodedata.east_asian_width(ch) in "WF"
 
 

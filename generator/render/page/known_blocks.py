@@ -7,7 +7,8 @@ template, one block at a time, and each report only fills it in.
 
 - The statistics tables (nine tenths of document.xml) are cut out first: each gets its cells' texts from their
   places in the markup. A table that is not an official one, or whose cells hold anything but w:t text, keeps the
-  ordinary path (word_tables.table_html), as does every table of a document with text boxes.
+  ordinary path (word_tables.table_html), as does every table of a document with text boxes, comments, character
+  data or instructions in its body (UNREAD).
 - Paragraphs: what a paragraph is (word_blocks.Form) and its inline HTML with a slot for each w:t text, checked
   against the ordinary reading of the paragraph it was learnt from. A paragraph with a link or a picture is
   parsed on its own each time (its relationships are the report's).
@@ -33,6 +34,9 @@ TEXT = re.compile(rb"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 OPEN, CLOSE = b"<w:tbl>", b"</w:tbl>"
 BODY = b"<w:body>"
 CUT = b"\x00"  # joins a skeleton's pieces (never in XML)
+# Where a byte search could mistake what is markup (a comment, character data, an instruction) or what is at the
+# body's top level (a text box's paragraphs and tables inside a paragraph).
+UNREAD = (b"<!--", b"<![CDATA[", b"<?", b"<w:txbxContent")
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def cut_known_tables(document: bytes) -> tuple[bytes, dict[str, tuple[str, str]]
     """The document with each official table replaced by an empty stand-in `<w:tbl generate-report-table="ID"/>`,
     and ID -> (the table's HTML, its key)."""
     body = document.find(BODY)
-    if body < 0 or b"<w:txbxContent" in document:
+    if body < 0 or _unsearchable(document, body):
         return document, {}
     root = document[:body]  # the namespaces the table's prefixes mean
     token = secrets.token_hex(8)  # a stand-in id no template can hold
@@ -118,6 +122,15 @@ def _texts(texts: list[bytes]) -> list[str]:
     return [unescape(text) if "&" in text else text for text in joined.split("\x00")]
 
 
+def _unsearchable(document: bytes, start: int) -> bool:
+    return any(document.find(mark, start) >= 0 for mark in UNREAD)
+
+
+def _fragment(root: bytes, chunk: bytes) -> Any:
+    """A chunk of the body parsed under the document's root (which declares every prefix): the w:body holding it."""
+    return xml_tree(root + BODY + chunk + b"</w:body></w:document>").find(f"{W}body")
+
+
 def _cell(texts: list[str], indexes: tuple[int, ...]) -> str:
     """An official cell's text as lxml's text serialisation gives it: its w:t texts joined, stripped."""
     return (texts[indexes[0]] if len(indexes) == 1 else "".join(texts[i] for i in indexes)).strip()
@@ -129,8 +142,7 @@ def _learn_table(root: bytes, chunk: bytes, texts: list[bytes]) -> KnownTable:
     left to the ordinary path."""
     if chunk.count(OPEN) > 1:  # a table inside a cell (a document with <w:tbl attributes> was refused already)
         return KnownTable(None)
-    tree = xml_tree(root + BODY + chunk + b"</w:body></w:document>")
-    table = tree.find(f"{W}body/{W}tbl")
+    table = _fragment(root, chunk).find(f"{W}tbl")
     if table is None:
         return KnownTable(None)
     key, positions, indexes = official_layout(table)
@@ -161,7 +173,6 @@ STAND_IN_TAG = re.compile(rb"<w:tbl " + STAND_IN.encode() + rb'="([^"]+)"/>')
 PASSED_OVER = re.compile(rb"<(?!w:tbl\b)[\w.:-]+" + ATTRIBUTES + rb"/>")
 SECTION, SECTION_END = re.compile(rb"<w:sectPr" + ATTRIBUTES + rb">"), b"</w:sectPr>"
 SPACE = re.compile(rb"\s*")
-UNREAD = (b"<!--", b"<![CDATA[", b"<?", b"<w:txbxContent")  # where a byte search could mistake what is markup
 SLOT = re.compile("\ue000(\\d+)\ue001")  # a w:t text's place while a skeleton is learnt (private-use marks)
 LINKED = frozenset(f"{W}{tag}" for tag in ("hyperlink", "drawing", "pict"))
 
@@ -194,7 +205,7 @@ def known_body(parts: WordParts, skip: frozenset[str]) -> list[Block] | None:
     cut_known_tables); None when the body holds anything else."""
     document = parts.members[DOCUMENT]
     start, end = document.find(BODY), document.rfind(b"</w:body>")
-    if start < 0 or end < start or any(document.find(mark, start) >= 0 for mark in UNREAD):
+    if start < 0 or end < start or _unsearchable(document, start):
         return None
     # The paragraphs' reading depends on the namespaces declared, the styles and the numbering: all in the key.
     context = (document[:start], parts.members.get("word/styles.xml"), parts.members.get("word/numbering.xml"))
@@ -259,8 +270,7 @@ def _paragraph(
 
 def _parsed(root: bytes, chunk: bytes) -> Any:
     """The chunk parsed with the document's declarations: its one w:p element, or None."""
-    body = xml_tree(root + BODY + chunk + b"</w:body></w:document>").find(f"{W}body")
-    children = list(body) if body is not None else []
+    children = list(_fragment(root, chunk))
     return children[0] if len(children) == 1 and children[0].tag == f"{W}p" else None
 
 
